@@ -1,0 +1,69 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApiFactory } from '../app/api-factory.js';
+import { mintUserToken, startStack } from '../stack/index.js';
+import { stateDir } from './db.js';
+
+/** The demo reader created by supabase/seed.sql. */
+const DEMO_USER = { id: '00000000-0000-4000-8000-000000000001', email: 'demo@coko.africa' };
+const DEMO_TOKEN_SECONDS = 24 * 3600;
+
+export async function dev(args: string[]): Promise<undefined> {
+  const { values } = parseArgs({
+    args,
+    options: { reset: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } },
+  });
+  const port = Number(values.port ?? process.env.COKO_PORT ?? 54321);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${values.port ?? process.env.COKO_PORT}`);
+  const started = Date.now();
+  const stack = await startStack({
+    dir: stateDir,
+    port,
+    hostname: values.host,
+    databaseUrl: process.env.DATABASE_URL,
+    reset: values.reset,
+    seed: 'if-fresh',
+    persistent: true,
+    createApi: createApiFactory({ env: 'development' }),
+  });
+  const demoUserToken = await mintUserToken(stack.keys, DEMO_USER, { expiresInSeconds: DEMO_TOKEN_SECONDS });
+  const info = {
+    url: stack.url,
+    publishableKey: stack.keys.publishableKey,
+    secretKey: stack.keys.secretKey,
+    demoUserToken,
+    databaseUrl: stack.databaseUrl,
+  };
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(join(stateDir, 'dev.json'), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const applied = stack.prepared.applied.length;
+  console.log(`
+  Coko is running (ready in ${seconds}s${applied ? `, ${applied} migration(s) applied` : ''}${stack.prepared.seeded ? ', demo data seeded' : ''})
+
+  URL              ${info.url}
+    REST           ${info.url}/rest/v1
+    API            ${info.url}/functions/v1/api   (reference: /functions/v1/api/reference)
+  Publishable key  ${info.publishableKey}
+  Secret key       ${info.secretKey}
+  Database         ${info.databaseUrl}
+  Demo user token  ${demoUserToken}
+                   (${DEMO_USER.email}, valid 24 h)
+
+  Written to .coko/dev.json. Ctrl-C stops everything; data stays in .coko/ (--reset wipes it).
+`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await stack.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+  return undefined;
+}

@@ -1,0 +1,53 @@
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { MiddlewareHandler } from 'hono';
+
+export interface CompressOptions {
+  /** Responses smaller than this many bytes are sent as they are. Default 1024. */
+  threshold?: number;
+  /** Brotli quality: 4–6 trades a little ratio for much less CPU than the default 11. Default 5. */
+  brotliQuality?: number;
+}
+
+const COMPRESSIBLE = /^(application\/(json|vnd\.pgrst[^;]*|openapi\+json|geo\+json)|text\/)/i;
+
+/**
+ * Brotli or gzip for textual responses over a threshold. Hono's own compress middleware has no
+ * brotli (CompressionStream lacks it), and brotli saves readers on metered data ~15% over gzip.
+ */
+export function compressResponses(options: CompressOptions = {}): MiddlewareHandler {
+  const { threshold, brotliQuality } = { threshold: 1024, brotliQuality: 5, ...options } satisfies Required<CompressOptions>;
+  return async (c, next) => {
+    await next();
+    const encoding = preferredEncoding(c.req.header('accept-encoding'));
+    const res = c.res;
+    if (!encoding || !res.body || res.headers.has('content-encoding') || c.req.method === 'HEAD') return;
+    if (!COMPRESSIBLE.test(res.headers.get('content-type') ?? '')) return;
+    const body = Buffer.from(await res.arrayBuffer());
+    const headers = new Headers(res.headers);
+    headers.append('vary', 'accept-encoding');
+    if (body.length < threshold) {
+      c.res = new Response(body, { status: res.status, headers });
+      return;
+    }
+    const compressed =
+      encoding === 'br'
+        ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: brotliQuality, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+        : gzipSync(body, { level: 6 });
+    headers.set('content-encoding', encoding);
+    headers.delete('content-length');
+    c.res = new Response(compressed, { status: res.status, headers });
+  };
+}
+
+function preferredEncoding(header: string | undefined): 'br' | 'gzip' | null {
+  if (!header) return null;
+  const accepted = header.split(',').map((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return { name, q: q ? Number(q.slice(2)) : 1 };
+  });
+  const ok = (name: string) => accepted.some((a) => (a.name === name || a.name === '*') && a.q > 0);
+  if (ok('br')) return 'br';
+  if (ok('gzip')) return 'gzip';
+  return null;
+}

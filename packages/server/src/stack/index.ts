@@ -1,0 +1,86 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type PrepareResult, prepareDatabase, withDatabase } from './database.js';
+import { type ProjectKeys, loadOrCreateProjectKeys } from './keys.js';
+import { type PostgresServer, externalPostgres, startEmbeddedPostgres } from './postgres.js';
+import { type ApiFactory, type Services, startServices } from './services.js';
+
+export * from './database.js';
+export * from './keys.js';
+export * from './migrate.js';
+export * from './postgres.js';
+export * from './services.js';
+export { createGateway } from './gateway.js';
+export { freePort } from './ports.js';
+export { repoRoot, migrationsDir, seedFile } from './paths.js';
+
+export interface StackOptions {
+  /** State folder (keys, Postgres data): `.coko` for `coko dev`. */
+  dir: string;
+  /** Gateway port; 0 picks a free one. */
+  port?: number;
+  hostname?: string;
+  /** An existing Postgres (superuser URL) instead of the embedded one. */
+  databaseUrl?: string;
+  /** Postgres port for the embedded server; 0 picks a free one. */
+  postgresPort?: number;
+  /** Wipe the state folder first. */
+  reset?: boolean;
+  seed?: boolean | 'if-fresh';
+  /** Keep data between runs (dev) or throw it away (tests, benches). */
+  persistent?: boolean;
+  createApi: ApiFactory;
+  log?: (line: string) => void;
+}
+
+export interface Stack extends Services {
+  keys: ProjectKeys;
+  postgres: PostgresServer;
+  /** Superuser URL of the stack's database. */
+  adminDatabaseUrl: string;
+  prepared: PrepareResult;
+}
+
+/** Postgres (embedded or `DATABASE_URL`) → bootstrap → migrations → seed → PostgREST → API → gateway. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  if (options.reset) rmSync(options.dir, { recursive: true, force: true });
+  const keys = await loadOrCreateProjectKeys(join(options.dir, 'keys.json'));
+  const { freePort } = await import('./ports.js');
+  const postgres = options.databaseUrl
+    ? externalPostgres(options.databaseUrl)
+    : await startEmbeddedPostgres({
+        dataDir: join(options.dir, 'postgres'),
+        port: options.postgresPort || (await freePort()),
+        password: keys.adminPassword,
+        persistent: options.persistent ?? true,
+        log: options.log,
+      });
+  try {
+    const database = options.databaseUrl ? new URL(options.databaseUrl).pathname.slice(1) || 'postgres' : 'postgres';
+    const adminDatabaseUrl = withDatabase(postgres.adminUrl, database);
+    const prepared = await prepareDatabase(adminDatabaseUrl, keys, { seed: options.seed ?? 'if-fresh' });
+    const services = await startServices({
+      adminDatabaseUrl,
+      keys,
+      port: options.port,
+      hostname: options.hostname,
+      createApi: options.createApi,
+      log: options.log,
+    });
+    return {
+      ...services,
+      keys,
+      postgres,
+      adminDatabaseUrl,
+      prepared,
+      stop: async () => {
+        await services.stop();
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
+}
+export { generateDatabaseTypes } from './typegen.js';

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type pg from 'pg';
+
+/** One file of `supabase/migrations`: `<14-digit timestamp>_<name>.sql`. */
+export interface MigrationFile {
+  version: string;
+  name: string;
+  path: string;
+  sql: string;
+  checksum: string;
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+const FILE_PATTERN = /^(\d{14})_([a-z0-9_]+)\.sql$/;
+
+export function readMigrations(dir: string): MigrationFile[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const match = FILE_PATTERN.exec(file);
+      if (!match) throw new MigrationError(`Migration file name must be <14-digit timestamp>_<snake_name>.sql`, file);
+      const path = join(dir, file);
+      const sql = readFileSync(path, 'utf8');
+      return {
+        version: match[1] as string,
+        name: match[2] as string,
+        path,
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
+    });
+}
+
+const HISTORY_DDL = `
+  create schema if not exists supabase_migrations;
+  create table if not exists supabase_migrations.schema_migrations (
+    version text primary key, statements text[], name text
+  );
+  -- Coko's addition: a checksum per applied file, so an edited migration is refused.
+  create table if not exists supabase_migrations.coko_checksums (
+    version text primary key, checksum text not null, applied_at timestamptz not null default now()
+  );
+`;
+
+/**
+ * Applies pending migrations in order, each in its own transaction, as the non-superuser
+ * `postgres` role when the connection may switch to it (as Supabase runs them). Refuses to run when
+ * an applied file has changed. A failing migration is rolled back and reported with its file,
+ * line and column, leaving the database as it was before that file.
+ */
+export async function migrate(client: pg.Client, files: MigrationFile[]): Promise<{ applied: string[] }> {
+  await client.query(`select pg_advisory_lock(hashtext('coko.migrate'))`);
+  try {
+    await client.query(HISTORY_DDL);
+    const { rows } = await client.query<{ version: string; checksum: string | null }>(
+      `select m.version, c.checksum from supabase_migrations.schema_migrations m
+       left join supabase_migrations.coko_checksums c using (version)`,
+    );
+    const applied = new Map(rows.map((row) => [row.version, row.checksum]));
+    for (const file of files) {
+      const checksum = applied.get(file.version);
+      if (checksum && checksum !== file.checksum) {
+        throw new MigrationError(
+          `Migration ${basename(file.path)} was changed after it was applied. Applied migrations are immutable: revert the edit and add a new migration.`,
+          basename(file.path),
+        );
+      }
+    }
+    const asPostgres = await canSetRolePostgres(client);
+    const done: string[] = [];
+    for (const file of files.filter((f) => !applied.has(f.version))) {
+      await applyOne(client, file, asPostgres);
+      done.push(file.version);
+    }
+    return { applied: done };
+  } finally {
+    await client.query(`select pg_advisory_unlock(hashtext('coko.migrate'))`);
+  }
+}
+
+async function applyOne(client: pg.Client, file: MigrationFile, asPostgres: boolean): Promise<void> {
+  await client.query('begin');
+  try {
+    if (asPostgres) await client.query('set local role postgres');
+    await client.query(file.sql);
+    if (asPostgres) await client.query('reset role');
+    await client.query(
+      `insert into supabase_migrations.schema_migrations (version, statements, name) values ($1, $2, $3)`,
+      [file.version, [file.sql], file.name],
+    );
+    await client.query(
+      `insert into supabase_migrations.coko_checksums (version, checksum) values ($1, $2)`,
+      [file.version, file.checksum],
+    );
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw toMigrationError(error, file);
+  }
+}
+
+/** Runs a SQL file (the seed) in one transaction as `postgres` when possible. */
+export async function runSqlFile(client: pg.Client, path: string): Promise<void> {
+  const sql = readFileSync(path, 'utf8');
+  const asPostgres = await canSetRolePostgres(client);
+  await client.query('begin');
+  try {
+    if (asPostgres) await client.query('set local role postgres');
+    await client.query(sql);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw toMigrationError(error, { path, sql });
+  }
+}
+
+async function canSetRolePostgres(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ ok: boolean }>(
+    `select current_user <> 'postgres' and exists (select from pg_roles where rolname = 'postgres')
+            and pg_has_role(current_user, 'postgres', 'member') as ok`,
+  );
+  return rows[0]?.ok ?? false;
+}
+
+function toMigrationError(error: unknown, file: { path: string; sql: string }): MigrationError {
+  const pgError = error as { message?: string; position?: string; code?: string; detail?: string };
+  const position = pgError.position ? Number(pgError.position) : undefined;
+  const { line, column } = position ? lineAndColumn(file.sql, position) : {};
+  const where = line ? `:${line}:${column}` : '';
+  const detail = pgError.detail ? ` (${pgError.detail})` : '';
+  const code = pgError.code ? ` [SQLSTATE ${pgError.code}]` : '';
+  return new MigrationError(
+    `${basename(file.path)}${where}: ${pgError.message ?? String(error)}${detail}${code}`,
+    basename(file.path),
+    line,
+    column,
+  );
+}
+
+function lineAndColumn(sql: string, position: number): { line: number; column: number } {
+  const before = sql.slice(0, position - 1);
+  const lines = before.split('\n');
+  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+}

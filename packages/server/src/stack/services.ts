@@ -1,0 +1,91 @@
+import { type ServerType, serve } from '@hono/node-server';
+import { createGateway } from './gateway.js';
+import { type ProjectKeys, mintJwt, publicJwks, postgrestJwks } from './keys.js';
+import { freePort } from './ports.js';
+import { startPostgrest } from './postgrest.js';
+import { withDatabase } from './database.js';
+
+/** What the API factory receives to build the Hono app for one database. */
+export interface ApiContext {
+  /** Connection URL as the non-superuser `postgres` role (SUPABASE_DB_URL on Supabase). */
+  databaseUrl: string;
+  postgrestUrl: string;
+  publicUrl: string;
+  keys: ProjectKeys;
+}
+
+export interface ApiHandle {
+  fetch(request: Request): Response | Promise<Response>;
+  close?(): Promise<void>;
+}
+
+export type ApiFactory = (context: ApiContext) => Promise<ApiHandle>;
+
+export interface Services {
+  url: string;
+  port: number;
+  postgrestUrl: string;
+  databaseUrl: string;
+  anonJwt: string;
+  serviceRoleJwt: string;
+  stop(): Promise<void>;
+}
+
+const TEN_YEARS = 10 * 365 * 24 * 3600;
+
+/** Starts PostgREST, the API and the gateway in front of one prepared database. */
+export async function startServices(options: {
+  /** Superuser URL of the target database (used to derive the role URLs). */
+  adminDatabaseUrl: string;
+  keys: ProjectKeys;
+  port?: number;
+  hostname?: string;
+  createApi: ApiFactory;
+  postgrestPool?: number;
+  log?: (line: string) => void;
+}): Promise<Services> {
+  const { keys } = options;
+  const database = new URL(options.adminDatabaseUrl).pathname.slice(1);
+  const [pgrstPort, adminPort] = [await freePort(), await freePort()];
+  const postgrest = await startPostgrest({
+    dbUri: withDatabase(options.adminDatabaseUrl, database, { user: 'authenticator', password: keys.authenticatorPassword }),
+    port: pgrstPort,
+    adminPort,
+    jwtSecret: postgrestJwks(keys),
+    pool: options.postgrestPool,
+    log: options.log,
+  });
+  const port = options.port || (await freePort());
+  const hostname = options.hostname ?? '127.0.0.1';
+  const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
+  const databaseUrl = withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword });
+  const api = await options.createApi({ databaseUrl, postgrestUrl: postgrest.url, publicUrl: url, keys });
+  const anonJwt = await mintJwt(keys, { role: 'anon', expiresInSeconds: TEN_YEARS, issuer: 'coko-local' });
+  const serviceRoleJwt = await mintJwt(keys, { role: 'service_role', expiresInSeconds: TEN_YEARS, issuer: 'coko-local' });
+  const gateway = createGateway({
+    postgrestUrl: postgrest.url,
+    api,
+    keys: { publishableKey: keys.publishableKey, secretKey: keys.secretKey, anonJwt, serviceRoleJwt, publicJwks: publicJwks(keys) },
+  });
+  const server = await listen(gateway.fetch, port, hostname);
+  return {
+    url,
+    port,
+    postgrestUrl: postgrest.url,
+    databaseUrl,
+    anonJwt,
+    serviceRoleJwt,
+    stop: async () => {
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      await api.close?.();
+      await postgrest.stop();
+    },
+  };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolveListen, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolveListen(server));
+    server.once('error', reject);
+  });
+}

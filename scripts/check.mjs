@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Every check the test command runs, in order, failing fast: lint, build, types, package
+// checks, bundle size, and the whole vitest suite (unit, database, integration, end-to-end).
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const published = ['packages/sdk', 'packages/react'];
+
+const steps = [
+  ['lint and format (biome)', bin('biome'), ['ci', '.']],
+  ...published.map((dir) => [`build ${dir}`, bin('tsup'), [], { cwd: join(root, dir) }]),
+  ...['packages/sdk', 'packages/react', 'packages/server'].map((dir) => [`types ${dir}`, bin('tsc'), ['--noEmit', '-p', dir]]),
+  ['types tests and scripts', bin('tsc'), ['--noEmit', '-p', 'tsconfig.test.json']],
+  ...published.flatMap((dir) => [
+    [`publint ${dir}`, bin('publint'), ['--strict'], { cwd: join(root, dir) }],
+    [`attw ${dir}`, bin('attw'), ['--pack', '.', '--profile', 'node16'], { cwd: join(root, dir) }],
+  ]),
+  ['bundle size', process.execPath, [join(root, 'scripts', 'size.mjs')]],
+  ['tests (vitest)', bin('vitest'), ['run']],
+];
+
+for (const [name, command, args, options = {}] of steps) {
+  const started = Date.now();
+  console.log(`\n▶ ${name}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`✖ ${name} failed (${seconds}s)`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`✔ ${name} (${seconds}s)`);
+}

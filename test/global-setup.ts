@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createProjectKeys,
+  ensureDatabase,
+  externalPostgres,
+  freePort,
+  prepareDatabase,
+  startEmbeddedPostgres,
+  withDatabase,
+} from '@coko/server/stack';
+import type { TestCluster } from '@coko/server/testing';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    cokoCluster: TestCluster;
+  }
+}
+
+const TEMPLATE = 'coko_template';
+
+/**
+ * Once per run: one Postgres (embedded in a temp folder, or DATABASE_URL), bootstrapped, migrated
+ * and seeded into a template database that every test file clones.
+ */
+export default async function setup(project: TestProject) {
+  const keys = await createProjectKeys();
+  const dir = mkdtempSync(join(tmpdir(), 'coko-test-'));
+  const postgres = process.env.DATABASE_URL
+    ? externalPostgres(process.env.DATABASE_URL)
+    : await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), password: keys.adminPassword, persistent: false });
+  const adminUrl = withDatabase(postgres.adminUrl, 'postgres');
+  await ensureDatabase(adminUrl, TEMPLATE).catch(async () => {});
+  await prepareDatabase(withDatabase(adminUrl, TEMPLATE), keys, { seed: true });
+  project.provide('cokoCluster', { adminUrl, template: TEMPLATE, keys });
+  return async () => {
+    if (postgres.embedded) await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
