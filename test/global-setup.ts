@@ -1,23 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createProjectKeys,
   ensureDatabase,
   externalPostgres,
   freePort,
+  makeTempDir,
   prepareDatabase,
   startEmbeddedPostgres,
   withDatabase,
 } from '@coko/server/stack';
-import type { TestCluster } from '@coko/server/testing';
+import '@coko/server/testing';
 import type { TestProject } from 'vitest/node';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    cokoCluster: TestCluster;
-  }
-}
 
 const TEMPLATE = 'coko_template';
 
@@ -27,7 +21,7 @@ const TEMPLATE = 'coko_template';
  */
 export default async function setup(project: TestProject) {
   const keys = await createProjectKeys();
-  const dir = mkdtempSync(join(tmpdir(), 'coko-test-'));
+  const dir = makeTempDir('coko-test-');
   const postgres = process.env.DATABASE_URL
     ? externalPostgres(process.env.DATABASE_URL)
     : await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), password: keys.adminPassword, persistent: false });

@@ -20,6 +20,8 @@ export async function dev(args: string[]): Promise<undefined> {
   const stack = await startStack({
     dir: stateDir,
     port,
+    // Supabase's local layout: the database listens next to the API (54321 → 54322).
+    postgresPort: port ? port + 1 : 0,
     hostname: values.host,
     databaseUrl: process.env.DATABASE_URL,
     reset: values.reset,

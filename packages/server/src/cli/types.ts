@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createProjectKeys, freePort, generateDatabaseTypes, prepareDatabase, repoRoot, startEmbeddedPostgres } from '../stack/index.js';
+import { createProjectKeys, freePort, generateDatabaseTypes, makeTempDir, prepareDatabase, repoRoot, startEmbeddedPostgres } from '../stack/index.js';
 
 export const typesFile = join(repoRoot, 'packages', 'sdk', 'src', 'database.types.ts');
 
 /** Types come from a fresh database built from the migrations alone, never from a dev database. */
 export async function freshDatabaseTypes(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'coko-types-'));
+  const dir = makeTempDir('coko-types-');
   const keys = await createProjectKeys();
   const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), password: keys.adminPassword, persistent: false });
   try {

@@ -5,6 +5,7 @@ import { type ProjectKeys, loadOrCreateProjectKeys } from './keys.js';
 import { type PostgresServer, externalPostgres, startEmbeddedPostgres } from './postgres.js';
 import { type ApiFactory, type Services, startServices } from './services.js';
 
+export * from './bootstrap.js';
 export * from './database.js';
 export * from './keys.js';
 export * from './migrate.js';
@@ -12,7 +13,7 @@ export * from './postgres.js';
 export * from './services.js';
 export { createGateway } from './gateway.js';
 export { freePort } from './ports.js';
-export { repoRoot, migrationsDir, seedFile } from './paths.js';
+export { makeTempDir, migrationsDir, repoRoot, seedFile } from './paths.js';
 
 export interface StackOptions {
   /** State folder (keys, Postgres data): `.coko` for `coko dev`. */

@@ -65,7 +65,9 @@ const HISTORY_DDL = `
 export async function migrate(client: pg.Client, files: MigrationFile[]): Promise<{ applied: string[] }> {
   await client.query(`select pg_advisory_lock(hashtext('coko.migrate'))`);
   try {
-    await client.query(HISTORY_DDL);
+    const asPostgres = await canSetRolePostgres(client);
+    // The history belongs to postgres, as on Supabase, so the API (connected as postgres) can read it.
+    await client.query(asPostgres ? `set role postgres; ${HISTORY_DDL}; reset role;` : HISTORY_DDL);
     const { rows } = await client.query<{ version: string; checksum: string | null }>(
       `select m.version, c.checksum from supabase_migrations.schema_migrations m
        left join supabase_migrations.coko_checksums c using (version)`,
@@ -80,7 +82,6 @@ export async function migrate(client: pg.Client, files: MigrationFile[]): Promis
         );
       }
     }
-    const asPostgres = await canSetRolePostgres(client);
     const done: string[] = [];
     for (const file of files.filter((f) => !applied.has(f.version))) {
       await applyOne(client, file, asPostgres);

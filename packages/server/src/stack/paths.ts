@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,4 +33,14 @@ export function postgrestBinary(): string {
     throw new Error(`PostgREST binary not found for ${process.platform}-${process.arch} (expected ${bin}). Is ${pkg} installed?`);
   }
   return bin;
+}
+
+/**
+ * A temporary folder the embedded Postgres can enter: as root, Postgres runs as another OS user, and
+ * mkdtemp's 0700 would lock it out.
+ */
+export function makeTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }

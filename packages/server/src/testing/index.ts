@@ -54,3 +54,9 @@ export async function startTestStack(cluster: TestCluster, createApi: ApiFactory
     throw error;
   }
 }
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    cokoCluster: TestCluster;
+  }
+}
