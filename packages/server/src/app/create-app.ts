@@ -1,0 +1,109 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { BlankSchema } from 'hono/types';
+import type { Config } from '../config/load.ts';
+import type { Queryable } from '../db/pool.ts';
+import { accessLog } from '../middleware/access-log.ts';
+import { bodyLimit } from '../middleware/body-limit.ts';
+import { cors } from '../middleware/cors.ts';
+import { methodNotAllowed } from '../middleware/method-not-allowed.ts';
+import { collectMetrics } from '../middleware/metrics.ts';
+import { requestId } from '../middleware/request-id.ts';
+import { securityHeaders } from '../middleware/security-headers.ts';
+import { timeout } from '../middleware/timeout.ts';
+import type { CaptureException } from '../observability/index.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
+import { registerDocsRoutes } from '../routes/docs.ts';
+import { type ReadinessCheck, registerHealthRoutes } from '../routes/health.ts';
+import { registerMetricsRoutes } from '../routes/metrics.ts';
+import { registerRootRoutes } from '../routes/root.ts';
+import type { AppEnv } from './env.ts';
+import { createErrorHandler, notFoundHandler, validationHook } from './errors.ts';
+
+export type { AppEnv } from './env.ts';
+export { ApiError, type ErrorBody, type ErrorCode, errorResponse, isApiError } from './errors.ts';
+
+/** Where Supabase (and the local gateway) deliver the function's requests: `/functions/v1/api/*` arrives as `/api/*`. */
+export const API_BASE_PATH = '/api';
+
+export interface AppDeps {
+  config: Config;
+  /** The database: a `pg.Pool` (see `createPool`) or anything with `query(text, values)`. */
+  db: Queryable;
+  /** PostgREST base URL checked by `/ready` (default `config.postgrestUrl`). */
+  postgrestUrl?: string | undefined;
+  /** Default: JSON lines at `config.logLevel`. */
+  logger?: Logger | undefined;
+  /** Receives unexpected errors with the id the client sees (Sentry in the Node entry). */
+  captureException?: CaptureException | undefined;
+  /** Migration versions `/ready` requires in `supabase_migrations.schema_migrations`. */
+  expectedMigrations?: readonly string[] | undefined;
+  /** Extra `/ready` checks by name (job queue, providers…). */
+  readinessChecks?: Record<string, ReadinessCheck> | undefined;
+  /** Monotonic clock in ms for durations (default `performance.now`). */
+  now?: (() => number) | undefined;
+  /** Shared metrics registry (default: a new one). */
+  metrics?: MetricsRegistry | undefined;
+  /** Reported by `GET /` and the OpenAPI document (default `0.0.0-dev`). */
+  version?: string | undefined;
+  /** `fetch` used by `/ready` to reach PostgREST (default global fetch). */
+  fetch?: typeof fetch | undefined;
+}
+
+/** The API app: an `OpenAPIHono` whose routes live under `/api`. */
+export type CokoApp = OpenAPIHono<AppEnv, BlankSchema, typeof API_BASE_PATH>;
+
+/**
+ * Builds the runtime-agnostic Coko API (Web-standard Request/Response only): middleware, the one error format,
+ * system routes (`/api/health`, `/api/ready`, `/api/metrics`, `/api/openapi.json`, `/api/reference`, `/api`).
+ * Node (`node.ts`) and Deno (`supabase/functions/api/index.ts`) entries only wire it up.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env)
+ * const app = createApp({ config, db: createPool(config) })
+ * const res = await app.request('/api/health')
+ * ```
+ */
+export function createApp(deps: AppDeps): CokoApp {
+  const { config } = deps;
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, base: { service: 'coko-api' } });
+  const metrics = deps.metrics ?? createMetrics();
+  const now = deps.now ?? (() => performance.now());
+  const version = deps.version ?? '0.0.0-dev';
+
+  // Middleware goes on the root so that every path (even outside /api) gets ids, headers and the error format;
+  // routes go on the /api instance, whose fetch is the one to serve (both share one router).
+  const root = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app: CokoApp = root.basePath(API_BASE_PATH);
+
+  root.use(
+    '*',
+    requestId(),
+    accessLog({ logger, now }),
+    collectMetrics({ registry: metrics, now }),
+    securityHeaders(),
+    cors({ origins: config.corsOrigins }),
+    methodNotAllowed({ app }),
+    timeout({ ms: config.requestTimeoutMs }),
+    bodyLimit({ maxBytes: config.bodyLimitBytes }),
+  );
+
+  app.onError(createErrorHandler({ logger, captureException: deps.captureException }));
+  app.notFound(notFoundHandler);
+
+  const publicBase = config.publicUrl ? `${config.publicUrl}/functions/v1${API_BASE_PATH}` : API_BASE_PATH;
+  registerRootRoutes(app, { version, basePath: publicBase });
+  registerHealthRoutes(app, {
+    db: deps.db,
+    metrics,
+    postgrestUrl: deps.postgrestUrl ?? config.postgrestUrl,
+    expectedMigrations: deps.expectedMigrations,
+    readinessChecks: deps.readinessChecks,
+    now,
+    fetch: deps.fetch,
+  });
+  registerMetricsRoutes(app, { metrics });
+  registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
+  return app;
+}

@@ -1,0 +1,2 @@
+export { type Config, ConfigError, type ConfigIssue, isConfigError, loadConfig } from './load.ts';
+export type { EnvSource, LogLevel, RuntimeEnv } from './schema.ts';

@@ -1,0 +1,120 @@
+import { type EnvSource, envSchema, type LogLevel, RUNTIME_ENVS, type RuntimeEnv } from './schema.ts';
+
+/** The API's validated configuration. Build it with {@link loadConfig}. */
+export interface Config {
+  /** From `COKO_ENV`, else `NODE_ENV`; default `development`. */
+  env: RuntimeEnv;
+  /** `PORT` for the Node server (default 8787; 0 picks a free port). */
+  port: number;
+  /** `HOST` for the Node server (default 127.0.0.1, or 0.0.0.0 in production). */
+  host: string;
+  /** `DATABASE_URL`: postgres:// or postgresql://; required in production. */
+  databaseUrl: string | undefined;
+  /** `POSTGREST_URL`: when set, `/ready` checks PostgREST answers there. */
+  postgrestUrl: string | undefined;
+  /** `COKO_JWT_SECRET`: ≥ 32 characters; required in production. */
+  jwtSecret: string | undefined;
+  /** `COKO_PUBLIC_URL`: the project's public origin (Supabase layout: the API is at `/functions/v1/api`). */
+  publicUrl: string | undefined;
+  /** `SENTRY_DSN`: errors go to Sentry when set (Node entry). */
+  sentryDsn: string | undefined;
+  /** `LOG_LEVEL`: debug | info | warn | error | silent (default info). */
+  logLevel: LogLevel;
+  /** `CORS_ORIGINS`: allowed browser origins; `['*']` by default in development only. */
+  corsOrigins: string[];
+  /** `BODY_LIMIT_BYTES`: larger request bodies get 413 (default 1 MiB). */
+  bodyLimitBytes: number;
+  /** `REQUEST_TIMEOUT_MS`: slower requests get 504 (default 30 s). */
+  requestTimeoutMs: number;
+  db: {
+    /** `DB_POOL_MAX` (default 10). */
+    poolMax: number;
+    /** `DB_CONNECT_TIMEOUT_MS` (default 5 s). */
+    connectTimeoutMs: number;
+    /** `DB_STATEMENT_TIMEOUT_MS`: Postgres `statement_timeout` for the pool's sessions (default 30 s; 0 = none). */
+    statementTimeoutMs: number;
+    /** `DB_IDLE_TIMEOUT_MS`: idle connections are closed after this (default 30 s). */
+    idleTimeoutMs: number;
+    /** `DB_MAX_LIFETIME_SECONDS`: connections are recycled after this (default 1 h; 0 = never). */
+    maxLifetimeSeconds: number;
+  };
+}
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+/** Thrown by {@link loadConfig}; its message names every bad variable, never a value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    super(['Invalid configuration:', ...issues.map((issue) => `  - ${issue.variable}: ${issue.message}`)].join('\n'));
+    this.issues = issues;
+  }
+}
+
+/** True for a `ConfigError`, even across duplicated copies of this module. */
+export function isConfigError(error: unknown): error is ConfigError {
+  return error instanceof Error && error.name === 'ConfigError' && Array.isArray((error as ConfigError).issues);
+}
+
+function resolveEnv(env: EnvSource, issues: ConfigIssue[]): RuntimeEnv {
+  const variable = env.COKO_ENV !== undefined ? 'COKO_ENV' : env.NODE_ENV !== undefined ? 'NODE_ENV' : undefined;
+  if (!variable) return 'development';
+  const value = env[variable]?.toLowerCase();
+  if ((RUNTIME_ENVS as readonly string[]).includes(value ?? '')) return value as RuntimeEnv;
+  const hint = variable === 'NODE_ENV' ? ' (or set COKO_ENV, which takes precedence)' : '';
+  issues.push({ variable, message: `must be one of ${RUNTIME_ENVS.join(', ')}${hint}` });
+  return 'development';
+}
+
+/**
+ * Validates the environment and returns the typed configuration.
+ * Empty strings count as unset. Throws a {@link ConfigError} naming every missing or malformed variable at once.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env) // or Deno.env.toObject()
+ * ```
+ */
+export function loadConfig(source: EnvSource): Config {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && value.trim() !== '') env[key] = value.trim();
+  }
+  const issues: ConfigIssue[] = [];
+  const runtimeEnv = resolveEnv(env, issues);
+  const result = envSchema(runtimeEnv).safeParse(env);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      issues.push({ variable: String(issue.path[0] ?? 'environment'), message: issue.message });
+    }
+  }
+  if (issues.length > 0 || !result.success) throw new ConfigError(issues);
+
+  const v = result.data;
+  return {
+    env: runtimeEnv,
+    port: v.PORT,
+    host: v.HOST ?? (runtimeEnv === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    databaseUrl: v.DATABASE_URL,
+    postgrestUrl: v.POSTGREST_URL,
+    jwtSecret: v.COKO_JWT_SECRET,
+    publicUrl: v.COKO_PUBLIC_URL,
+    sentryDsn: v.SENTRY_DSN,
+    logLevel: v.LOG_LEVEL,
+    corsOrigins: v.CORS_ORIGINS,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+    db: {
+      poolMax: v.DB_POOL_MAX,
+      connectTimeoutMs: v.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
+      idleTimeoutMs: v.DB_IDLE_TIMEOUT_MS,
+      maxLifetimeSeconds: v.DB_MAX_LIFETIME_SECONDS,
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+/** Where the API runs. `production` turns on the strict rules (required database, secrets, public URL). */
+export type RuntimeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export const RUNTIME_ENVS = ['development', 'test', 'production'] as const;
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** The variables `loadConfig` reads, as the process or edge runtime provides them. */
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+const MiB = 1024 * 1024;
+
+/** Optional integer within bounds, with a default. Never echoes the value back in errors. */
+function integer(defaultValue: number, min: number, max: number) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return defaultValue;
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
+        return z.NEVER;
+      }
+      if (value < min || value > max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+function isHttpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Optional (or required) http(s) URL; a trailing slash is removed. */
+function httpUrl(required: string | false) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) {
+        if (required) ctx.addIssue({ code: 'custom', message: required });
+        return undefined;
+      }
+      if (!isHttpUrl(raw)) {
+        ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL' });
+        return z.NEVER;
+      }
+      return raw.replace(/\/+$/, '');
+    });
+}
+
+/** DATABASE_URL: a Postgres URL; anything else (sqlite, mysql…) is refused. Only the scheme is ever echoed. */
+function databaseUrl(env: RuntimeEnv) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) {
+        if (env === 'production') ctx.addIssue({ code: 'custom', message: 'required in production' });
+        return undefined;
+      }
+      let protocol: string | undefined;
+      try {
+        protocol = new URL(raw).protocol;
+      } catch {
+        protocol = undefined;
+      }
+      if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+        const got = protocol ? ` (got ${protocol}//)` : '';
+        ctx.addIssue({ code: 'custom', message: `must be a postgres:// or postgresql:// URL${got}` });
+        return z.NEVER;
+      }
+      return raw;
+    });
+}
+
+function jwtSecret(env: RuntimeEnv) {
+  return z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      if (raw === undefined) {
+        if (env === 'production') ctx.addIssue({ code: 'custom', message: 'required in production' });
+      } else if (raw.length < 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be at least 32 characters' });
+      }
+    });
+}
+
+/** Comma-separated origins (`https://app.example.com,http://localhost:5173`) or `*`. */
+function corsOrigins(env: RuntimeEnv) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return env === 'development' ? ['*'] : [];
+      const origins = raw
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean);
+      for (const origin of origins) {
+        if (origin === '*') continue;
+        let normalized: string | undefined;
+        try {
+          normalized = new URL(origin).origin;
+        } catch {
+          normalized = undefined;
+        }
+        if (normalized !== origin) {
+          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path)` });
+        }
+      }
+      return origins;
+    });
+}
+
+/** The variables, their rules and defaults, for one runtime environment. */
+export function envSchema(env: RuntimeEnv) {
+  return z.object({
+    PORT: integer(8787, 0, 65535),
+    HOST: z.string().optional(),
+    DATABASE_URL: databaseUrl(env),
+    POSTGREST_URL: httpUrl(false),
+    COKO_JWT_SECRET: jwtSecret(env),
+    COKO_PUBLIC_URL: httpUrl(env === 'production' ? 'required in production' : false),
+    SENTRY_DSN: httpUrl(false),
+    LOG_LEVEL: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return 'info' as LogLevel;
+        const level = raw.toLowerCase();
+        if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+          ctx.addIssue({ code: 'custom', message: `must be one of ${LOG_LEVELS.join(', ')}` });
+          return z.NEVER;
+        }
+        return level as LogLevel;
+      }),
+    CORS_ORIGINS: corsOrigins(env),
+    BODY_LIMIT_BYTES: integer(1 * MiB, 1, 1024 * MiB),
+    REQUEST_TIMEOUT_MS: integer(30_000, 1, 15 * 60_000),
+    DB_POOL_MAX: integer(10, 1, 1000),
+    DB_CONNECT_TIMEOUT_MS: integer(5_000, 1, 5 * 60_000),
+    DB_STATEMENT_TIMEOUT_MS: integer(30_000, 0, 60 * 60_000),
+    DB_IDLE_TIMEOUT_MS: integer(30_000, 0, 24 * 60 * 60_000),
+    DB_MAX_LIFETIME_SECONDS: integer(3_600, 0, 7 * 24 * 3_600),
+  });
+}

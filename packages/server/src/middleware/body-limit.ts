@@ -1,0 +1,31 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../app/env.ts';
+import { ApiError } from '../app/errors.ts';
+
+export interface BodyLimitOptions {
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  maxBytes?: number;
+}
+
+const defaults = { maxBytes: 1024 * 1024 };
+
+/**
+ * Refuses bodies over `maxBytes` with 413 PAYLOAD_TOO_LARGE, by Content-Length or while streaming (`hono/body-limit`).
+ *
+ * @example
+ * ```ts
+ * app.use(bodyLimit({ maxBytes: 64 * 1024 }))
+ * ```
+ */
+export function bodyLimit(options: BodyLimitOptions = {}): MiddlewareHandler<AppEnv> {
+  const { maxBytes } = { ...defaults, ...options };
+  return honoBodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`, {
+        details: { limitBytes: maxBytes },
+      });
+    },
+  });
+}

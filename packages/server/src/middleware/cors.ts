@@ -1,0 +1,49 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors as honoCors } from 'hono/cors';
+import type { AppEnv } from '../app/env.ts';
+
+export interface CorsOptions {
+  /** Allowed origins (exact `scheme://host[:port]`), or `['*']` for any. Empty: no cross-origin access. */
+  origins: readonly string[];
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+  /** Preflight cache in seconds (default 600). */
+  maxAge?: number;
+}
+
+const defaults = {
+  // What supabase-js, postgrest-js and ky send to an edge function.
+  allowHeaders: [
+    'Authorization',
+    'apikey',
+    'Content-Type',
+    'X-Client-Info',
+    'X-Request-Id',
+    'Idempotency-Key',
+    'Prefer',
+  ],
+  exposeHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+  maxAge: 600,
+};
+
+/**
+ * CORS for the configured partner origins (`CORS_ORIGINS`), via `hono/cors`. Credentials are not allowed:
+ * the API authenticates with bearer tokens, not cookies.
+ *
+ * @example
+ * ```ts
+ * app.use(cors({ origins: ['https://reader.example.com'] }))
+ * ```
+ */
+export function cors(options: CorsOptions): MiddlewareHandler<AppEnv> {
+  const { origins, allowHeaders, exposeHeaders, maxAge } = { ...defaults, ...options };
+  const allowed = new Set(origins);
+  return honoCors({
+    origin: allowed.has('*') ? '*' : (origin) => (allowed.has(origin) ? origin : null),
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders,
+    exposeHeaders,
+    maxAge,
+    credentials: false,
+  });
+}
