@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  // Tests run against the sources; the built packages are checked by publint, attw and the size check.
+  resolve: {
+    alias: [
+      { find: /^@coko\/sdk$/, replacement: source('./packages/sdk/src/index.ts') },
+      { find: /^@coko\/react$/, replacement: source('./packages/react/src/index.ts') },
+    ],
+  },
   test: {
     include: [
       'packages/*/test/**/*.test.{ts,tsx}',

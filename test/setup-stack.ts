@@ -1,11 +1,10 @@
-import { createApiFactory } from '@coko/server/api-factory';
-import { startTestStack } from '@coko/server/testing';
+import { spawnTestStack } from '@coko/server/testing';
 import { afterAll, inject } from 'vitest';
 import { setCurrentStack } from './stack.js';
 
 // Every test file gets its own database (cloned from the migrated template) and its own PostgREST,
-// API and gateway. The env variables let package tests find it without importing the harness.
-const stack = await startTestStack(inject('cokoCluster'), createApiFactory({ env: 'test' }));
+// API and gateway, in a child process (see stack-process.ts). The env variables let package tests find it without importing the harness.
+const stack = await spawnTestStack(inject('cokoCluster'));
 setCurrentStack(stack);
 process.env.COKO_TEST_URL = stack.url;
 process.env.COKO_TEST_PUBLISHABLE_KEY = stack.publishableKey;

@@ -20,7 +20,7 @@ export interface Config {
   sentryDsn: string | undefined;
   /** `LOG_LEVEL`: debug | info | warn | error | silent (default info). */
   logLevel: LogLevel;
-  /** `CORS_ORIGINS`: allowed browser origins; `['*']` by default in development only. */
+  /** `CORS_ORIGINS`: allowed browser origins; `['*']` by default outside production. */
   corsOrigins: string[];
   /** `BODY_LIMIT_BYTES`: larger request bodies get 413 (default 1 MiB). */
   bodyLimitBytes: number;

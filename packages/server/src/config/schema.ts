@@ -103,7 +103,7 @@ function corsOrigins(env: RuntimeEnv) {
     .string()
     .optional()
     .transform((raw, ctx) => {
-      if (raw === undefined) return env === 'development' ? ['*'] : [];
+      if (raw === undefined) return env === 'production' ? [] : ['*'];
       const origins = raw
         .split(',')
         .map((origin) => origin.trim())

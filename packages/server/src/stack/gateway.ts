@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { compressResponses } from './compress.js';
 
 /** What the gateway needs to know about the project's keys. */
@@ -18,6 +19,17 @@ export interface GatewayOptions {
   api: { fetch(request: Request): Response | Promise<Response> };
 }
 
+const SUPABASE_CORS = {
+  origin: '*',
+  allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  allowHeaders: [
+    'apikey', 'authorization', 'content-type', 'prefer', 'range', 'range-unit', 'x-client-info',
+    'accept-profile', 'content-profile', 'x-request-id', 'x-coko-sdk', 'accept', 'accept-encoding',
+  ],
+  exposeHeaders: ['content-range', 'content-location', 'preference-applied', 'range-unit', 'x-request-id'],
+  maxAge: 86400,
+};
+
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length'];
 
 /**
@@ -28,6 +40,10 @@ export function createGateway(options: GatewayOptions): Hono {
   const { keys } = options;
   const app = new Hono();
   app.use('*', compressResponses());
+  // Supabase answers CORS for its REST and Auth endpoints at the gateway, before the key check
+  // (browsers send preflights without credentials). The API applies its own per-origin policy.
+  app.use('/rest/v1/*', cors(SUPABASE_CORS));
+  app.use('/auth/v1/*', cors(SUPABASE_CORS));
 
   app.get('/auth/v1/.well-known/jwks.json', (c) => c.json(keys.publicJwks));
   app.all('/auth/v1/*', (c) =>

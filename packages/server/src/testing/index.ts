@@ -3,6 +3,8 @@ import { dropDatabase, ensureDatabase, withDatabase } from '../stack/database.js
 import type { ProjectKeys } from '../stack/keys.js';
 import { type ApiFactory, startServices } from '../stack/services.js';
 
+export { spawnTestStack } from './spawn-stack.ts';
+
 /** What the global setup hands to every test file (serialisable). */
 export interface TestCluster {
   /** Superuser URL of the test cluster's maintenance database. */

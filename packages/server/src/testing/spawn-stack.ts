@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestCluster, TestStack } from './index.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Starts a test file's stack in a child process (see stack-process.ts) and returns it. */
+export function spawnTestStack(cluster: TestCluster): Promise<TestStack> {
+  const require = createRequire(import.meta.url);
+  const tsxCli = require.resolve('tsx/cli');
+  const child = spawn(process.execPath, [tsxCli, join(here, 'stack-process.ts')], {
+    env: { ...process.env, COKO_TEST_CLUSTER: JSON.stringify(cluster) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  return new Promise((resolveStack, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const newline = buffer.indexOf('\n');
+      if (newline === -1) return;
+      child.stdout.off('data', onData);
+      const info = JSON.parse(buffer.slice(0, newline)) as Omit<TestStack, 'stop'>;
+      resolveStack({
+        ...info,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`The test stack process exited early (code ${code}).`)));
+  });
+}

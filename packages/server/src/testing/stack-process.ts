@@ -1,0 +1,24 @@
+// Runs one test file's stack (cloned database, PostgREST, API, gateway) in its own process, so the
+// servers never run inside a test environment (happy-dom swaps fetch, Request and Response) and a
+// test file talks to them over real sockets, as a partner app would. Protocol: the cluster arrives
+// as JSON in COKO_TEST_CLUSTER; one JSON line with the stack goes to stdout; SIGTERM stops it.
+import { createApiFactory } from '../app/api-factory.ts';
+import { type TestCluster, startTestStack } from './index.ts';
+
+const cluster = JSON.parse(process.env.COKO_TEST_CLUSTER ?? '') as TestCluster;
+const stack = await startTestStack(cluster, createApiFactory({ env: 'test', environment: { LOG_LEVEL: process.env.COKO_TEST_LOG_LEVEL ?? 'silent' } }));
+const { stop, ...info } = stack;
+process.stdout.write(`${JSON.stringify(info)}\n`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  await stop();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
+// If the test worker dies, stdin closes: clean up rather than leak a database and a PostgREST.
+process.stdin.on('end', () => void shutdown());
+process.stdin.resume();
