@@ -41,6 +41,9 @@ alter role supabase_auth_admin set search_path = auth;
 grant anon, authenticated, service_role to authenticator;
 grant anon, authenticated, service_role to postgres with admin option;
 grant supabase_auth_admin, supabase_storage_admin to postgres;
+-- Lets migrations configure PostgREST through role settings (`alter role authenticator set
+-- pgrst.db_pre_request = …`), as Supabase's postgres can.
+grant authenticator to postgres with admin option;
 
 -- ===== Database ownership ====================================================================
 -- On Supabase the database (and so the public schema, owned by pg_database_owner) belongs to postgres.
