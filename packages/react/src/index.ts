@@ -1,0 +1,10 @@
+export { useAuthors } from './catalog/use-authors';
+export { useBook } from './catalog/use-book';
+export { useBookSearch } from './catalog/use-book-search';
+export { useBooks } from './catalog/use-books';
+export { useCategories } from './catalog/use-categories';
+export { useCategoryTree } from './catalog/use-category-tree';
+export * from './options';
+export { CokoProvider, type CokoProviderProps } from './provider';
+export type { CokoQueryOptions } from './types';
+export { useCoko } from './use-coko';

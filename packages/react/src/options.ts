@@ -1,0 +1,12 @@
+// Server-safe entry (`@coko/react/options`): query keys and queryOptions factories, without
+// 'use client', for prefetching in React Server Components, loaders and route handlers.
+export {
+  authorsQueryOptions,
+  bookQueryOptions,
+  bookSearchQueryOptions,
+  booksQueryOptions,
+  CATEGORIES_STALE_TIME,
+  categoriesQueryOptions,
+  cokoRetry,
+} from './catalog/options';
+export { cokoKeys } from './query-keys';

@@ -1,0 +1,29 @@
+import type { ListAuthorsParams, ListBooksParams, SearchFilters } from '@coko/sdk';
+
+/**
+ * Every TanStack Query key Coko's hooks use, from one factory, so apps can invalidate or prefetch
+ * precisely. Keys are hierarchical: invalidating `cokoKeys.all` refetches everything (do it when
+ * the signed-in reader changes), `cokoKeys.catalog.books()` every book list, search and detail.
+ *
+ * @example
+ * ```ts
+ * queryClient.invalidateQueries({ queryKey: cokoKeys.catalog.books() })
+ * queryClient.getQueryData(cokoKeys.catalog.detail(id))
+ * ```
+ */
+export const cokoKeys = {
+  all: ['coko'] as const,
+  catalog: {
+    all: () => [...cokoKeys.all, 'catalog'] as const,
+    books: () => [...cokoKeys.catalog.all(), 'books'] as const,
+    lists: () => [...cokoKeys.catalog.books(), 'list'] as const,
+    list: (params: ListBooksParams = {}) => [...cokoKeys.catalog.lists(), params] as const,
+    details: () => [...cokoKeys.catalog.books(), 'detail'] as const,
+    detail: (id: string) => [...cokoKeys.catalog.details(), id] as const,
+    searches: () => [...cokoKeys.catalog.books(), 'search'] as const,
+    search: (query: string, filters: SearchFilters = {}) =>
+      [...cokoKeys.catalog.searches(), query.trim(), filters] as const,
+    categories: () => [...cokoKeys.catalog.all(), 'categories'] as const,
+    authors: (params: ListAuthorsParams = {}) => [...cokoKeys.catalog.all(), 'authors', params] as const,
+  },
+} as const;

@@ -1,0 +1,187 @@
+import { ValidationError } from '../core/errors';
+import { type Page, toPage, toRange, totalPastEnd } from '../core/pagination';
+import { type RequestOptions, readOnly, type Transport } from '../core/transport';
+import { validate } from '../core/validate';
+import type { Database } from '../database.types';
+import { idSchema, listBooksSchema, searchFiltersSchema, searchQuerySchema } from './schemas';
+import type {
+  Book,
+  BookSort,
+  ListBook,
+  ListBooksParams,
+  SearchBooksResponse,
+  SearchFilters,
+  SearchResult,
+} from './types';
+
+type SearchArgs = Database['public']['Functions']['search_books']['Args'];
+
+/**
+ * List columns only. Authors are embedded through the `book_authors` junction (rather than
+ * `authors(id,name)`) so they can be ordered by `book_authors.position` (credit order).
+ */
+const LIST_SELECT =
+  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,book_authors(position,author:authors(id,name))';
+
+/** Detail columns: everything a reader may see (not `file_path` nor the internal `search_vector`). */
+const DETAIL_SELECT =
+  'id,title,subtitle,description,isbn,language,publication_date,page_count,file_size,format,cover_path,price,currency,is_free,is_featured,available_countries,metadata,published_at,created_at,updated_at,publisher:publishers(id,name,slug),book_authors(position,author:authors(id,name,slug,photo_path)),categories(id,parent_id,name,slug)';
+
+type Order = [column: 'is_featured' | 'published_at' | 'title' | 'price' | 'id', ascending: boolean];
+
+/** The RPC's orders (without a search, `relevance` = featured first, then newest). */
+const ORDER: Record<BookSort, Order[]> = {
+  relevance: [
+    ['is_featured', false],
+    ['published_at', false],
+    ['id', true],
+  ],
+  newest: [
+    ['published_at', false],
+    ['id', true],
+  ],
+  title: [
+    ['title', true],
+    ['id', true],
+  ],
+  price_asc: [
+    ['price', true],
+    ['published_at', false],
+    ['id', true],
+  ],
+  price_desc: [
+    ['price', false],
+    ['published_at', false],
+    ['id', true],
+  ],
+};
+
+/** `book_authors(position, author)` rows → authors in credit order. */
+function flattenAuthors<A>(rows: { position: number; author: A }[]): A[] {
+  return [...rows].sort((a, b) => a.position - b.position).map((row) => row.author);
+}
+
+/** Calls the `search_books` RPC (a POST marked read-only, so it is retried like a GET). */
+async function searchRpc(t: Transport, args: SearchArgs, options?: RequestOptions): Promise<SearchBooksResponse> {
+  let query = readOnly(t.rest.rpc('search_books', args));
+  if (options?.signal) query = query.abortSignal(options.signal);
+  const { data } = await query.throwOnError();
+  const result = (data ?? {}) as Partial<SearchBooksResponse>;
+  return {
+    total: result.total ?? 0,
+    items: result.items ?? [],
+    facets: { categories: [], languages: [], price: [], ...result.facets },
+  };
+}
+
+/** Drops `undefined`/`null` so the RPC's own defaults apply. */
+function compact<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: NonNullable<T[K]> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v != null)) as {
+    [K in keyof T]?: NonNullable<T[K]>;
+  };
+}
+
+/** Implementation of `catalog.list()`. */
+export async function listBooks(
+  t: Transport,
+  params: ListBooksParams = {},
+  options?: RequestOptions,
+): Promise<Page<ListBook>> {
+  const p = validate(listBooksSchema, params, 'params');
+  const search = p.search || undefined;
+
+  if (search || p.category) {
+    if (p.featured != null) {
+      throw new ValidationError('featured cannot be combined with search or category', {
+        details: { field: 'featured', message: 'featured cannot be combined with search or category' },
+      });
+    }
+    const result = await searchRpc(
+      t,
+      compact({
+        query: search,
+        category: p.category,
+        language: p.language,
+        is_free: p.isFree,
+        sort: p.sort ?? 'relevance',
+        page: p.page,
+        page_size: p.limit,
+      }),
+      options,
+    );
+    return toPage(result.items, p.page, p.limit, result.total);
+  }
+
+  let query = t.rest.from('books').select(LIST_SELECT, { count: 'exact' });
+  if (p.language) query = query.eq('language', p.language);
+  if (p.isFree != null) query = query.eq('is_free', p.isFree);
+  if (p.featured != null) query = query.eq('is_featured', p.featured);
+  // No NULLS modifier: published books always have published_at, and the default null order
+  // is what the partial indexes (published_at desc, id) … were built with.
+  for (const [column, ascending] of ORDER[p.sort ?? 'relevance']) query = query.order(column, { ascending });
+  query = query
+    .order('position', { referencedTable: 'book_authors', ascending: true })
+    .range(...toRange(p.page, p.limit));
+  if (options?.signal) query = query.abortSignal(options.signal);
+
+  try {
+    const { data, count } = await query.throwOnError();
+    const books: ListBook[] = data.map(({ book_authors, ...book }) => ({
+      ...book,
+      authors: flattenAuthors(book_authors),
+    }));
+    return toPage(books, p.page, p.limit, count ?? books.length);
+  } catch (error) {
+    const total = totalPastEnd(error);
+    if (total === undefined) throw error;
+    return toPage([], p.page, p.limit, total);
+  }
+}
+
+/** Implementation of `catalog.get()`. */
+export async function getBook(t: Transport, id: string, options?: RequestOptions): Promise<Book> {
+  const bookId = validate(idSchema, id, 'id');
+  let query = t.rest
+    .from('books')
+    .select(DETAIL_SELECT)
+    .eq('id', bookId)
+    .order('position', { referencedTable: 'book_authors', ascending: true });
+  if (options?.signal) query = query.abortSignal(options.signal);
+  const { data } = await query.single().throwOnError();
+  const { book_authors, ...book } = data;
+  return { ...book, authors: flattenAuthors(book_authors) };
+}
+
+/** Implementation of `catalog.search()`. */
+export async function searchBooks(
+  t: Transport,
+  query: string,
+  filters: SearchFilters = {},
+  options?: RequestOptions,
+): Promise<SearchResult> {
+  const text = validate(searchQuerySchema, query, 'query') || undefined;
+  const f = validate(searchFiltersSchema, filters, 'filters');
+  if (f.minPrice != null && f.maxPrice != null && f.minPrice > f.maxPrice) {
+    throw new ValidationError('minPrice must not exceed maxPrice', {
+      details: { field: 'minPrice', message: 'minPrice must not exceed maxPrice' },
+    });
+  }
+  const result = await searchRpc(
+    t,
+    compact({
+      query: text,
+      category: f.category,
+      language: f.language,
+      is_free: f.isFree,
+      min_price: f.minPrice,
+      max_price: f.maxPrice,
+      author: f.author,
+      country: f.country,
+      sort: f.sort ?? 'relevance',
+      page: f.page,
+      page_size: f.limit,
+    }),
+    options,
+  );
+  return { ...toPage(result.items, f.page, f.limit, result.total), facets: result.facets };
+}

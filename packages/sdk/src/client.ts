@@ -1,0 +1,50 @@
+import { type Catalog, createCatalog } from './catalog';
+import { ValidationError } from './core/errors';
+import { type CokoOptions, createTransport } from './core/transport';
+
+/** The object returned by `createCoko()`: one namespace per domain, sharing one transport. */
+export interface CokoClient {
+  /** Books, search, categories and authors. */
+  catalog: Catalog;
+}
+
+/**
+ * Creates a Coko client. Cheap and side-effect free (nothing is fetched until a method is
+ * called), so it is safe at module scope and during server rendering.
+ *
+ * Every method throws a `CokoError` subclass on failure (see `isCokoError`).
+ *
+ * @param options.url - Project URL (PostgREST is reached at `${url}/rest/v1`, the API at `${url}/functions/v1/api`).
+ * @param options.publishableKey - The publishable key, sent as `apikey` (and as the bearer token for guests).
+ * @param options.accessToken - Returns the reader's JWT or `null`; called before every request.
+ * @param options.fetch - Custom fetch. Default: global `fetch`.
+ * @param options.headers - Extra headers for every request.
+ * @param options.timeout - Per-attempt timeout in ms. Default `10000`.
+ * @param options.retries - Retries of idempotent requests on network errors, 408, 429, 5xx. Default `2`.
+ *
+ * @example
+ * ```ts
+ * import { createCoko } from '@coko/sdk'
+ *
+ * const coko = createCoko({
+ *   url: 'https://your-project.supabase.co',
+ *   publishableKey: 'sb_publishable_…',
+ *   accessToken: async () => (await fetch('/api/coko-token').then((r) => r.json())).token,
+ * })
+ * const { data: books } = await coko.catalog.list({ limit: 10 })
+ * ```
+ */
+export function createCoko(options: CokoOptions): CokoClient {
+  if (!options || typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
+    throw new ValidationError('url must be an http(s) URL', {
+      details: { field: 'url', message: 'url must be an http(s) URL' },
+    });
+  }
+  if (typeof options.publishableKey !== 'string' || options.publishableKey === '') {
+    throw new ValidationError('publishableKey is required', {
+      details: { field: 'publishableKey', message: 'publishableKey is required' },
+    });
+  }
+  const transport = createTransport(options);
+  return { catalog: createCatalog(transport) };
+}

@@ -1,0 +1,20 @@
+export { buildCategoryTree, type Catalog } from './catalog';
+export { BOOK_SORTS, MAX_SEARCH_LENGTH } from './catalog/schemas';
+export type * from './catalog/types';
+export { type CokoClient, createCoko } from './client';
+export {
+  AuthenticationError,
+  CokoError,
+  type CokoErrorCode,
+  type CokoErrorInit,
+  isCokoError,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+  type ValidationIssue,
+} from './core/errors';
+export type { Page } from './core/pagination';
+export type { CokoOptions, RequestOptions, Transport } from './core/transport';
+export type { Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types';
