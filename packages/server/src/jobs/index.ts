@@ -1,0 +1,22 @@
+// Background jobs on pg-boss: queue declarations, handlers, the worker and the exactly-once helper.
+export { HANDLERS } from './handlers/index.ts';
+export {
+  DEAD_LETTER_QUEUE,
+  QUEUE_NAMES,
+  QUEUES,
+  type QueueDefinition,
+  type QueueOptions,
+  SCHEDULES,
+  type ScheduleDefinition,
+} from './queues.ts';
+export { type RunOnceOptions, runOnce } from './run-once.ts';
+export type { Job, JobContext, JobHandler, JobHandlers, RunOnceResult } from './types.ts';
+export {
+  type CokoWorker,
+  PGBOSS_SCHEMA,
+  type StartWorkerOptions,
+  startWorker,
+  syncQueues,
+  syncSchedules,
+  WORKER_APPLICATION_NAME,
+} from './worker.ts';

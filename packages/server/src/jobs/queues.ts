@@ -1,0 +1,121 @@
+// Every pg-boss queue Coko uses, with its retry, expiry and dead-letter options, and every cron
+// schedule. The worker converges the database onto these declarations when it starts (creates
+// missing queues, updates changed options, upserts the schedules and removes undeclared ones), so
+// this file is the single source of truth. Handlers live in ./handlers (one file per queue).
+import type PgBoss from 'pg-boss';
+
+/** Queue options as pg-boss v10 stores them per queue (applied to every job sent to the queue). */
+export interface QueueOptions {
+  /**
+   * `standard`: any number queued and active. `stately`: at most one job queued, one in retry and
+   * one active — for periodic maintenance jobs, so a backlog of cron ticks never piles up and two
+   * runs never overlap.
+   */
+  policy: PgBoss.QueuePolicy;
+  /** Retries after the first attempt; when exhausted the job goes to `deadLetter`. */
+  retryLimit: number;
+  /** Seconds before the first retry; with `retryBackoff` it doubles each time (plus jitter). */
+  retryDelay: number;
+  retryBackoff: boolean;
+  /**
+   * How long one attempt may run. Past it the worker gives the attempt up and pg-boss's
+   * maintenance moves an attempt whose worker died back to retry (this is how a crashed worker's
+   * job is redelivered). Must exceed the handler's longest legitimate run.
+   */
+  expireInSeconds: number;
+  /** Queue that receives the job (data and last error) once its retries are exhausted. */
+  deadLetter?: string;
+  /** How long a job waits in the queue before pg-boss drops it unprocessed (pg-boss default: 14 days). */
+  retentionMinutes?: number;
+}
+
+export interface QueueDefinition {
+  name: string;
+  description: string;
+  options: QueueOptions;
+  /** Polling workers this process runs for the queue (default: the worker's `concurrency`). */
+  concurrency?: number;
+}
+
+export interface ScheduleDefinition {
+  /** The queue the cron sends a job to (one schedule per queue). */
+  queue: string;
+  /** Five-field cron expression. */
+  cron: string;
+  /** IANA time zone the cron is read in. */
+  tz: string;
+  data?: Record<string, unknown>;
+  description: string;
+}
+
+/** Jobs whose retries are exhausted land here. Nothing consumes it: inspect it in `pgboss.job`. */
+export const DEAD_LETTER_QUEUE = 'coko.dead-letter';
+
+export const QUEUE_NAMES = {
+  deadLetter: DEAD_LETTER_QUEUE,
+  anonymizeDueAccounts: 'accounts.anonymize-due',
+  createAuditPartitions: 'audit.create-partitions',
+  pruneJobRuns: 'jobs.prune-runs',
+} as const;
+
+const MINUTE = 60;
+
+/** Options for periodic, set-based maintenance jobs: one at a time, retried with backoff. */
+const maintenance = (expireInSeconds: number): QueueOptions => ({
+  policy: 'stately',
+  retryLimit: 5,
+  retryDelay: 30,
+  retryBackoff: true,
+  expireInSeconds,
+  deadLetter: DEAD_LETTER_QUEUE,
+});
+
+export const QUEUES: readonly QueueDefinition[] = [
+  {
+    name: DEAD_LETTER_QUEUE,
+    description:
+      'Jobs of every queue whose retries are exhausted (data and last error as `output`). pg-boss keeps a dead letter twice as long as the source job (≈ 28 days by default), then archives it.',
+    // Never consumed by the worker: dead letters wait for a human (Studio: pgboss.job where name = 'coko.dead-letter').
+    options: { policy: 'standard', retryLimit: 0, retryDelay: 0, retryBackoff: false, expireInSeconds: 15 * MINUTE },
+  },
+  {
+    name: QUEUE_NAMES.anonymizeDueAccounts,
+    description: 'Anonymises soft-deleted accounts whose retention period has ended (private.anonymize_due_accounts).',
+    options: maintenance(15 * MINUTE),
+    concurrency: 1,
+  },
+  {
+    name: QUEUE_NAMES.createAuditPartitions,
+    description: 'Creates the monthly audit_logs partitions ahead of time (private.create_audit_partitions).',
+    options: maintenance(5 * MINUTE),
+    concurrency: 1,
+  },
+  {
+    name: QUEUE_NAMES.pruneJobRuns,
+    description: 'Deletes private.job_runs rows older than 30 days (long after any redelivery is possible).',
+    options: maintenance(5 * MINUTE),
+    concurrency: 1,
+  },
+];
+
+export const SCHEDULES: readonly ScheduleDefinition[] = [
+  {
+    queue: QUEUE_NAMES.anonymizeDueAccounts,
+    cron: '0 * * * *',
+    tz: 'UTC',
+    description: 'Hourly, on the hour.',
+  },
+  {
+    queue: QUEUE_NAMES.createAuditPartitions,
+    cron: '30 2 * * *',
+    tz: 'UTC',
+    data: { monthsAhead: 3 },
+    description: 'Daily at 02:30 UTC; keeps three months of partitions ahead.',
+  },
+  {
+    queue: QUEUE_NAMES.pruneJobRuns,
+    cron: '45 2 * * *',
+    tz: 'UTC',
+    description: 'Daily at 02:45 UTC.',
+  },
+];
