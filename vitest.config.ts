@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@coko\/sdk$/, replacement: source('./packages/sdk/src/index.ts') },
+      { find: /^@coko\/sdk\/auth$/, replacement: source('./packages/sdk/src/auth/index.ts') },
       { find: /^@coko\/react$/, replacement: source('./packages/react/src/index.ts') },
     ],
   },

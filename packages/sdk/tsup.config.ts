@@ -1,9 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // One entry per public entry point; later: `auth: 'src/auth/index.ts'` for `@coko/sdk/auth`.
-  entry: { index: 'src/index.ts' },
+  // One entry per public entry point. `auth` (`@coko/sdk/auth`) is the only one importing
+  // @supabase/supabase-js, so the core never pulls it in.
+  entry: { index: 'src/index.ts', auth: 'src/auth/index.ts' },
   format: ['esm', 'cjs'],
+  // Shared code (errors, validation) lives in one chunk for both formats, so an error thrown by
+  // `@coko/sdk/auth` is an instance of the classes `@coko/sdk` exports, in CJS too.
+  splitting: true,
   dts: true,
   target: 'es2020',
   platform: 'neutral',

@@ -6,6 +6,11 @@ import { type CokoOptions, createTransport } from './core/transport';
 export interface CokoClient {
   /** Books, search, categories and authors. */
   catalog: Catalog;
+  /**
+   * Drops the cached access token: the next request calls `accessToken()` again. Call it when the
+   * reader signs in or out (not needed with `@coko/sdk/auth`, whose `accessToken` tells the client).
+   */
+  invalidateAccessToken(): void;
 }
 
 /**
@@ -16,7 +21,8 @@ export interface CokoClient {
  *
  * @param options.url - Project URL (PostgREST is reached at `${url}/rest/v1`, the API at `${url}/functions/v1/api`).
  * @param options.publishableKey - The publishable key, sent as `apikey` (and as the bearer token for guests).
- * @param options.accessToken - Returns the reader's JWT or `null`; called before every request.
+ * @param options.accessToken - The reader's JWT: a function returning it (or `null` for guests), or a
+ *   fixed token. Cached; asked again shortly before it expires and once after a 401.
  * @param options.fetch - Custom fetch. Default: global `fetch`.
  * @param options.headers - Extra headers for every request.
  * @param options.timeout - Per-attempt timeout in ms. Default `10000`.
@@ -46,5 +52,5 @@ export function createCoko(options: CokoOptions): CokoClient {
     });
   }
   const transport = createTransport(options);
-  return { catalog: createCatalog(transport) };
+  return { catalog: createCatalog(transport), invalidateAccessToken: transport.session.reset };
 }

@@ -16,5 +16,6 @@ export {
   type ValidationIssue,
 } from './core/errors';
 export type { Page } from './core/pagination';
+export type { AccessToken, AccessTokenFunction, Session } from './core/session';
 export type { CokoOptions, RequestOptions, Transport } from './core/transport';
 export type { Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types';

@@ -79,3 +79,15 @@ export function listBook(id: string, title = `Book ${id}`) {
 }
 
 export const UUID = '40000000-0000-4000-8000-000000000001';
+
+/** An unsigned JWT-shaped token (header.payload.signature, base64url) with the given claims. */
+export function fakeJwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'ES256', typ: 'JWT' })}.${part({ role: 'authenticated', aud: 'authenticated', ...claims })}.c2ln`;
+}
+
+/** A user token issued at `nowMs`, valid for `seconds`. */
+export function userJwt(nowMs: number, seconds: number, sub = 'user-1', extra: Record<string, unknown> = {}): string {
+  const iat = Math.floor(nowMs / 1000);
+  return fakeJwt({ sub, iat, exp: iat + seconds, ...extra });
+}

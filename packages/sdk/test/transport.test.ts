@@ -33,7 +33,7 @@ describe('auth headers', () => {
     expect(calls[0]?.headers.get('authorization')).toBe('Bearer user.jwt');
   });
 
-  it('an async accessToken is awaited and re-read before every request', async () => {
+  it('an async accessToken is awaited once and cached (see session.test.ts for refreshes)', async () => {
     let n = 0;
     const { coko, calls } = testClient(() => page(), {
       accessToken: async () => {
@@ -44,7 +44,10 @@ describe('auth headers', () => {
     });
     await coko.catalog.list();
     await coko.catalog.categories();
-    expect(calls.map((c) => c.headers.get('authorization'))).toEqual(['Bearer token-1', 'Bearer token-2']);
+    expect(calls.map((c) => c.headers.get('authorization'))).toEqual(['Bearer token-1', 'Bearer token-1']);
+    coko.invalidateAccessToken();
+    await coko.catalog.categories();
+    expect(calls[2]?.headers.get('authorization')).toBe('Bearer token-2');
   });
 
   it('falls back to the publishable key when accessToken returns null', async () => {

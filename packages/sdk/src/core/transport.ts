@@ -1,8 +1,9 @@
 import { PostgrestClient } from '@supabase/postgrest-js';
 import type { KyInstance, Options as KyOptions } from 'ky';
 import type { Database } from '../database.types';
-import { AuthenticationError, isCokoError } from './errors';
+import { isCokoError } from './errors';
 import { errorFromResponse, networkError } from './map-error';
+import { type AccessToken, createSession, type Session, sendWithSession } from './session';
 
 /** Options of `createCoko()`. */
 export interface CokoOptions {
@@ -11,10 +12,12 @@ export interface CokoOptions {
   /** The project's publishable (anon) key. Safe to ship to browsers. */
   publishableKey: string;
   /**
-   * Returns the signed-in reader's JWT, or `null` for guests. Called before **every** request
-   * (and every retry), so it can return a refreshed token; cache inside it if it is costly.
+   * The signed-in reader's JWT: a function returning it (or `null` for guests), or a fixed token.
+   * The SDK caches the token, calls the function again shortly before the token's `exp` (60 s,
+   * or 10 % of its lifetime for short tokens) and once after a 401 (then re-sends the request
+   * once); concurrent requests share one call. Without it, requests go out as guests.
    */
-  accessToken?: () => Promise<string | null> | string | null;
+  accessToken?: AccessToken;
   /** Custom `fetch` (tests, Node < 18, instrumentation). Defaults to the global `fetch`. */
   fetch?: typeof fetch;
   /** Extra headers sent with every request. */
@@ -36,6 +39,8 @@ export interface RequestOptions {
  * (always call `.throwOnError()` on it: its fetch throws `CokoError`s); `request` calls the Coko API.
  */
 export interface Transport {
+  /** The access-token cache (see `CokoOptions.accessToken`). */
+  session: Session;
   /** Typed PostgREST client at `${url}/rest/v1`. */
   rest: PostgrestClient<Database>;
   /**
@@ -87,21 +92,14 @@ async function toCokoError(error: unknown): Promise<unknown> {
  */
 export function createTransport(options: CokoOptions): Transport {
   const base = options.url.replace(/\/+$/, '');
-  const { publishableKey, accessToken } = options;
+  const { publishableKey } = options;
+  const session = createSession(options.accessToken);
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   const retries = options.retries ?? DEFAULT_RETRIES;
   // Resolved at call time: SSR-safe, and test doubles installed later are honoured.
   const fetchImpl: typeof fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
 
-  const authorize = async (headers: Headers): Promise<void> => {
-    let token: string | null = null;
-    if (accessToken) {
-      try {
-        token = await accessToken();
-      } catch (cause) {
-        throw new AuthenticationError('accessToken() failed', { cause });
-      }
-    }
+  const authorize = (headers: Headers, token: string | null): void => {
     for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
     headers.set('apikey', publishableKey);
     headers.set('Authorization', `Bearer ${token || publishableKey}`);
@@ -115,12 +113,15 @@ export function createTransport(options: CokoOptions): Transport {
     const idempotent = headers.has(READ_ONLY_HEADER) || IDEMPOTENT.has((init?.method ?? 'GET').toUpperCase());
     headers.delete(READ_ONLY_HEADER);
     for (let attempt = 0; ; attempt++) {
-      await authorize(headers);
       let response: Response;
       try {
-        response = await fetchImpl(input, { ...init, headers, signal: withTimeout(init?.signal, timeout) });
+        response = await sendWithSession(session, (token) => {
+          authorize(headers, token);
+          return fetchImpl(input, { ...init, headers, signal: withTimeout(init?.signal, timeout) });
+        });
       } catch (error) {
-        if (isAbort(error) && init?.signal?.aborted) throw error;
+        // accessToken() failures are not transient.
+        if (isCokoError(error) || (isAbort(error) && init?.signal?.aborted)) throw error;
         if (idempotent && attempt < retries) {
           await sleep(backoff(attempt));
           continue;
@@ -141,7 +142,17 @@ export function createTransport(options: CokoOptions): Transport {
     kyInstance ??= import('ky').then(({ default: ky }) =>
       ky.create({
         prefixUrl: `${base}/functions/v1/api`,
-        fetch: fetchImpl,
+        // Auth lives in the fetch, so a 401 can refresh the token and re-send once, retries or not.
+        fetch: (input, init) => {
+          const request = new Request(input, init);
+          let spare: Request | undefined;
+          return sendWithSession(session, (token, retry) => {
+            const next = retry && spare ? spare : request;
+            if (token && !retry) spare = request.clone();
+            authorize(next.headers, token);
+            return fetchImpl(next);
+          });
+        },
         timeout,
         retry: {
           limit: retries,
@@ -153,13 +164,13 @@ export function createTransport(options: CokoOptions): Transport {
           // Errors we raise ourselves before sending (e.g. accessToken() failed) are not transient.
           shouldRetry: ({ error }) => (isCokoError(error) ? false : undefined),
         },
-        hooks: { beforeRequest: [(request) => authorize(request.headers)] },
       }),
     );
     return kyInstance;
   };
 
   return {
+    session,
     // postgrest-js's own retries are off: restFetch retries (with jitter, Retry-After and read-only RPCs).
     rest: new PostgrestClient<Database>(`${base}/rest/v1`, { fetch: restFetch, retry: false }),
     api,
