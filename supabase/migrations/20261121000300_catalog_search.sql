@@ -11,9 +11,10 @@
 --   2. Only when that finds nothing: trigram word similarity of the query against the accent-free
 --      lower-case titles and author names ("Sundjata" → "Soundjata", "pettit prince" → "Petit
 --      Prince"), ranked by similarity.
--- The match set is computed once (a materialized CTE); the total and all facets come from one
--- pass over it, the page from one top-N sort. The statement is built per call (EXECUTE … USING)
--- with only the filters in use, so each call is planned for its actual arguments.
+-- With a text query the match set is computed once (a materialized CTE); the total and all
+-- facets come from one pass over it, the page from one top-N sort. The statement is built per
+-- call (EXECUTE … USING) with only the filters in use, so each call is planned for its actual
+-- arguments.
 --
 -- Security: public.search_books() is SECURITY INVOKER, so the rows it returns (the page of books
 -- and their authors) are read under the caller's RLS policies. The match set itself is computed by
@@ -185,7 +186,11 @@ begin
     end if;
 
     execute
-      'with matches as materialized (' || match_sql || '),'
+      -- With a text query the match set comes from a bitmap heap scan: compute it once. Without
+      -- one, let the planner inline it instead: the page then walks an ordering index (LIMIT n)
+      -- and the counts scan the table once, with no copy of every row in between.
+      'with matches as ' || case when query is null then 'not materialized' else 'materialized' end
+      || ' (' || match_sql || '),'
       -- The total and every facet in one pass: grouping() tells the grouping sets apart
       -- (a bit is set for each column left out: 3 = by language, 5 = by is_free, 6 = by category
       -- set, 7 = the total).
