@@ -22,7 +22,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-stack.ts'],
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // Node 20 has WebSocket behind a flag (Node 22 ships it): supabase-js ≥ 2.10x needs it at createClient.
+    poolOptions: { forks: { maxForks: 2, minForks: 1, execArgv: ['--experimental-websocket'] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
