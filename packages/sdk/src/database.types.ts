@@ -14,6 +14,104 @@ export type Database = {
   }
   public: {
     Tables: {
+      annotations: {
+        Row: {
+          book_id: string
+          change_seq: number
+          color: string
+          created_at: string
+          deleted_at: string | null
+          device_id: string
+          device_updated_at: string
+          id: string
+          kind: Database["public"]["Enums"]["annotation_kind"]
+          locator: NonNullable<Json>
+          note: string | null
+          selected_text: string | null
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          book_id: string
+          change_seq: number
+          color?: string
+          created_at?: string
+          deleted_at?: string | null
+          device_id: string
+          device_updated_at?: string
+          id: string
+          kind: Database["public"]["Enums"]["annotation_kind"]
+          locator: NonNullable<Json>
+          note?: string | null
+          selected_text?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          book_id?: string
+          change_seq?: number
+          color?: string
+          created_at?: string
+          deleted_at?: string | null
+          device_id?: string
+          device_updated_at?: string
+          id?: string
+          kind?: Database["public"]["Enums"]["annotation_kind"]
+          locator?: NonNullable<Json>
+          note?: string | null
+          selected_text?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "annotations_book_id_fkey"
+            columns: ["book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      audit_logs: {
+        Row: {
+          action: string
+          actor_id: string | null
+          created_at: string
+          id: string
+          ip_address: unknown
+          new_values: Json | null
+          old_values: Json | null
+          resource_id: string | null
+          resource_type: string
+          user_agent: string | null
+        }
+        Insert: {
+          action: string
+          actor_id?: string | null
+          created_at?: string
+          id?: string
+          ip_address?: unknown
+          new_values?: Json | null
+          old_values?: Json | null
+          resource_id?: string | null
+          resource_type: string
+          user_agent?: string | null
+        }
+        Update: {
+          action?: string
+          actor_id?: string | null
+          created_at?: string
+          id?: string
+          ip_address?: unknown
+          new_values?: Json | null
+          old_values?: Json | null
+          resource_id?: string | null
+          resource_type?: string
+          user_agent?: string | null
+        }
+        Relationships: []
+      }
       authors: {
         Row: {
           biography: string | null
@@ -114,6 +212,7 @@ export type Database = {
           created_at: string
           currency: string
           description: string | null
+          facet_category_ids: string[]
           file_path: string | null
           file_size: number | null
           format: Database["public"]["Enums"]["book_format"] | null
@@ -140,6 +239,7 @@ export type Database = {
           created_at?: string
           currency?: string
           description?: string | null
+          facet_category_ids?: string[]
           file_path?: string | null
           file_size?: number | null
           format?: Database["public"]["Enums"]["book_format"] | null
@@ -166,6 +266,7 @@ export type Database = {
           created_at?: string
           currency?: string
           description?: string | null
+          facet_category_ids?: string[]
           file_path?: string | null
           file_size?: number | null
           format?: Database["public"]["Enums"]["book_format"] | null
@@ -237,6 +338,69 @@ export type Database = {
           },
         ]
       }
+      consents: {
+        Row: {
+          created_at: string
+          granted: boolean
+          id: number
+          kind: Database["public"]["Enums"]["consent_kind"]
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          granted: boolean
+          id?: never
+          kind: Database["public"]["Enums"]["consent_kind"]
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          granted?: boolean
+          id?: never
+          kind?: Database["public"]["Enums"]["consent_kind"]
+          user_id?: string
+        }
+        Relationships: []
+      }
+      profiles: {
+        Row: {
+          avatar_path: string | null
+          country: string | null
+          created_at: string
+          deleted_at: string | null
+          display_name: string | null
+          id: string
+          language: string
+          partner_id: string | null
+          preferences: NonNullable<Json>
+          updated_at: string
+        }
+        Insert: {
+          avatar_path?: string | null
+          country?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          display_name?: string | null
+          id: string
+          language?: string
+          partner_id?: string | null
+          preferences?: NonNullable<Json>
+          updated_at?: string
+        }
+        Update: {
+          avatar_path?: string | null
+          country?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          display_name?: string | null
+          id?: string
+          language?: string
+          partner_id?: string | null
+          preferences?: NonNullable<Json>
+          updated_at?: string
+        }
+        Relationships: []
+      }
       publishers: {
         Row: {
           created_at: string
@@ -267,6 +431,124 @@ export type Database = {
         }
         Relationships: []
       }
+      reading_progress: {
+        Row: {
+          book_id: string
+          change_seq: number
+          created_at: string
+          device_id: string
+          device_updated_at: string
+          finished_at: string | null
+          locator: NonNullable<Json>
+          percentage: number
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          book_id: string
+          change_seq: number
+          created_at?: string
+          device_id: string
+          device_updated_at?: string
+          finished_at?: string | null
+          locator: NonNullable<Json>
+          percentage?: number
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          book_id?: string
+          change_seq?: number
+          created_at?: string
+          device_id?: string
+          device_updated_at?: string
+          finished_at?: string | null
+          locator?: NonNullable<Json>
+          percentage?: number
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "reading_progress_book_id_fkey"
+            columns: ["book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      reading_sessions: {
+        Row: {
+          book_id: string
+          change_seq: number
+          created_at: string
+          device_id: string
+          device_type: Database["public"]["Enums"]["device_type"]
+          end_progression: number | null
+          ended_at: string | null
+          id: string
+          pages_read: number
+          start_progression: number | null
+          started_at: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          book_id: string
+          change_seq: number
+          created_at?: string
+          device_id: string
+          device_type?: Database["public"]["Enums"]["device_type"]
+          end_progression?: number | null
+          ended_at?: string | null
+          id: string
+          pages_read?: number
+          start_progression?: number | null
+          started_at: string
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          book_id?: string
+          change_seq?: number
+          created_at?: string
+          device_id?: string
+          device_type?: Database["public"]["Enums"]["device_type"]
+          end_progression?: number | null
+          ended_at?: string | null
+          id?: string
+          pages_read?: number
+          start_progression?: number | null
+          started_at?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "reading_sessions_book_id_fkey"
+            columns: ["book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      role_permissions: {
+        Row: {
+          permission: string
+          role: Database["public"]["Enums"]["app_role"]
+        }
+        Insert: {
+          permission: string
+          role: Database["public"]["Enums"]["app_role"]
+        }
+        Update: {
+          permission?: string
+          role?: Database["public"]["Enums"]["app_role"]
+        }
+        Relationships: []
+      }
       user_roles: {
         Row: {
           created_at: string
@@ -287,9 +569,31 @@ export type Database = {
       }
     }
     Views: {
-      [_ in never]: never
+      current_consents: {
+        Row: {
+          created_at: string | null
+          granted: boolean | null
+          kind: Database["public"]["Enums"]["consent_kind"] | null
+          user_id: string | null
+        }
+        Relationships: []
+      }
     }
     Functions: {
+      authorize: { Args: { permission: string }; Returns: boolean }
+      custom_access_token_hook: { Args: { event: Json }; Returns: Json }
+      get_public_profiles: {
+        Args: { ids: string[] }
+        Returns: {
+          avatar_path: string
+          display_name: string
+          id: string
+        }[]
+      }
+      reading_stats: {
+        Args: { from_date: string; to_date: string; tz?: string }
+        Returns: Json
+      }
       search_books: {
         Args: {
           author?: string
@@ -306,11 +610,17 @@ export type Database = {
         }
         Returns: Json
       }
+      sync_reading: { Args: { changes?: Json; since?: number }; Returns: Json }
     }
     Enums: {
+      annotation_kind: "highlight" | "note" | "bookmark"
       app_role: "admin" | "moderator" | "user"
       book_format: "epub" | "pdf"
       book_status: "draft" | "published"
+      consent_kind: "tracking" | "marketing" | "analytics"
+      device_type: "web" | "android" | "ios" | "other"
+      partner_key_kind: "publishable" | "secret"
+      partner_status: "active" | "suspended"
     }
     CompositeTypes: {
       [_ in never]: never
@@ -438,9 +748,14 @@ export type CompositeTypes<
 export const Constants = {
   public: {
     Enums: {
+      annotation_kind: ["highlight", "note", "bookmark"],
       app_role: ["admin", "moderator", "user"],
       book_format: ["epub", "pdf"],
       book_status: ["draft", "published"],
+      consent_kind: ["tracking", "marketing", "analytics"],
+      device_type: ["web", "android", "ios", "other"],
+      partner_key_kind: ["publishable", "secret"],
+      partner_status: ["active", "suspended"],
     },
   },
 } as const

@@ -44,6 +44,8 @@ grant supabase_auth_admin, supabase_storage_admin to postgres;
 -- Lets migrations configure PostgREST through role settings (`alter role authenticator set
 -- pgrst.db_pre_request = …`), as Supabase's postgres can.
 grant authenticator to postgres with admin option;
+-- PG15+ also needs SET on the placeholder parameter (Supabase allows it through supautils).
+grant set on parameter pgrst.db_pre_request to postgres;
 
 -- ===== Database ownership ====================================================================
 -- On Supabase the database (and so the public schema, owned by pg_database_owner) belongs to postgres.
