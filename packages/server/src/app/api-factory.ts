@@ -11,7 +11,8 @@ export interface ApiFactoryContext {
   postgrestUrl: string;
   /** The stack's one origin; the API answers under `/functions/v1/api`. */
   publicUrl: string;
-  keys: { jwtSecret: string };
+  /** The stack's signing material: the HS256 secret and the ES256 key pair PostgREST trusts. */
+  keys: { jwtSecret: string; es256?: { privateJwk: object } | undefined };
 }
 
 export interface ApiFactoryOptions extends Omit<PrepareApiOptions, 'config' | 'pool'> {
@@ -23,8 +24,8 @@ export interface ApiFactoryOptions extends Omit<PrepareApiOptions, 'config' | 'p
 }
 
 /**
- * `createApi` for the local stack: config from the environment plus the stack's database, PostgREST, public URL
- * and JWT secret; runs the startup checks; `close()` ends the pool.
+ * `createApi` for the local stack: config from the environment plus the stack's database, PostgREST, public URL,
+ * JWT secret and ES256 signing key; runs the startup checks; `close()` ends the pool.
  *
  * @example
  * ```ts
@@ -42,6 +43,8 @@ export function createApiFactory(options: ApiFactoryOptions = {}) {
       POSTGREST_URL: context.postgrestUrl,
       COKO_PUBLIC_URL: context.publicUrl,
       COKO_JWT_SECRET: context.keys.jwtSecret,
+      // Partner sessions are signed ES256 with the stack's key (with kid), which PostgREST already trusts.
+      ...(context.keys.es256 ? { COKO_JWT_SIGNING_KEY: JSON.stringify(context.keys.es256.privateJwk) } : {}),
     });
     const api = await prepareApi({ ...rest, config });
     return { fetch: api.app.fetch, close: api.close, app: api.app, pool: api.pool };

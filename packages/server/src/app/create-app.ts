@@ -2,6 +2,9 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { BlankSchema } from 'hono/types';
 import type { Config } from '../config/load.ts';
 import type { Queryable } from '../db/pool.ts';
+import { type ExportRegistry, exportRegistry } from '../gdpr/index.ts';
+import { tokenServiceFromConfig } from '../identity/index.ts';
+import type { TokenService } from '../identity/tokens.ts';
 import { accessLog } from '../middleware/access-log.ts';
 import { bodyLimit } from '../middleware/body-limit.ts';
 import { cors } from '../middleware/cors.ts';
@@ -15,8 +18,11 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
 import { type ReadinessCheck, registerHealthRoutes } from '../routes/health.ts';
+import { registerJwksRoutes } from '../routes/jwks.ts';
+import { registerMeRoutes } from '../routes/me.ts';
 import { registerMetricsRoutes } from '../routes/metrics.ts';
 import { registerRootRoutes } from '../routes/root.ts';
+import { registerSessionRoutes } from '../routes/sessions.ts';
 import type { AppEnv } from './env.ts';
 import { createErrorHandler, notFoundHandler, validationHook } from './errors.ts';
 
@@ -48,6 +54,10 @@ export interface AppDeps {
   version?: string | undefined;
   /** `fetch` used by `/ready` to reach PostgREST (default global fetch). */
   fetch?: typeof fetch | undefined;
+  /** Mints and verifies user tokens (default: from `config.jwt` and `config.jwtSecret`). */
+  tokens?: TokenService | undefined;
+  /** GDPR exporters behind `GET /v1/me/export` (default: the shared registry, see gdpr/registry.ts). */
+  exporters?: ExportRegistry | undefined;
 }
 
 /** The API app: an `OpenAPIHono` whose routes live under `/api`. */
@@ -104,6 +114,10 @@ export function createApp(deps: AppDeps): CokoApp {
     fetch: deps.fetch,
   });
   registerMetricsRoutes(app, { metrics });
+  const tokens = deps.tokens ?? tokenServiceFromConfig(config);
+  registerJwksRoutes(app, { tokens });
+  registerSessionRoutes(app, { db: deps.db, tokens, ratePerMinute: config.rateLimits.sessionsPerMinute });
+  registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

@@ -1,4 +1,4 @@
-import { type EnvSource, envSchema, type LogLevel, RUNTIME_ENVS, type RuntimeEnv } from './schema.ts';
+import { type EnvSource, envSchema, type LogLevel, RUNTIME_ENVS, type RuntimeEnv, type SigningJwk } from './schema.ts';
 
 /** The API's validated configuration. Build it with {@link loadConfig}. */
 export interface Config {
@@ -16,6 +16,20 @@ export interface Config {
   jwtSecret: string | undefined;
   /** `COKO_PUBLIC_URL`: the project's public origin (Supabase layout: the API is at `/functions/v1/api`). */
   publicUrl: string | undefined;
+  /** How the API signs the user tokens it mints (partner sessions) and verifies user tokens. */
+  jwt: {
+    /** `COKO_JWT_SIGNING_KEY`: private JWK (ES256 or RS256, with `kid`); when set, tokens are signed with it. */
+    signingKey: SigningJwk | undefined;
+    /** `COKO_JWT_ISSUER`: the `iss` claim (default `{COKO_PUBLIC_URL}/auth/v1`, as Supabase Auth, else `coko`). */
+    issuer: string;
+    /** `COKO_SESSION_TTL_SECONDS`: lifetime of partner session tokens (default 900 = 15 min; 60..86 400). */
+    sessionTtlSeconds: number;
+  };
+  /** Per-instance rate limits (see middleware/rate-limit.ts). */
+  rateLimits: {
+    /** `SESSIONS_RATE_LIMIT`: `POST /v1/sessions` per partner per minute (default 600). */
+    sessionsPerMinute: number;
+  };
   /** `SENTRY_DSN`: errors go to Sentry when set (Node entry). */
   sentryDsn: string | undefined;
   /** `LOG_LEVEL`: debug | info | warn | error | silent (default info). */
@@ -104,6 +118,12 @@ export function loadConfig(source: EnvSource): Config {
     postgrestUrl: v.POSTGREST_URL,
     jwtSecret: v.COKO_JWT_SECRET,
     publicUrl: v.COKO_PUBLIC_URL,
+    jwt: {
+      signingKey: v.COKO_JWT_SIGNING_KEY,
+      issuer: v.COKO_JWT_ISSUER ?? (v.COKO_PUBLIC_URL ? `${v.COKO_PUBLIC_URL}/auth/v1` : 'coko'),
+      sessionTtlSeconds: v.COKO_SESSION_TTL_SECONDS,
+    },
+    rateLimits: { sessionsPerMinute: v.SESSIONS_RATE_LIMIT },
     sentryDsn: v.SENTRY_DSN,
     logLevel: v.LOG_LEVEL,
     corsOrigins: v.CORS_ORIGINS,

@@ -124,6 +124,44 @@ function corsOrigins(env: RuntimeEnv) {
     });
 }
 
+/** A private JWK (JSON) that signs user tokens: EC P-256 (ES256) or RSA (RS256), with a `kid`. Never echoed. */
+export interface SigningJwk {
+  kty: 'EC' | 'RSA';
+  kid: string;
+  alg: 'ES256' | 'RS256';
+  d: string;
+  [member: string]: unknown;
+}
+
+function signingJwk() {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): SigningJwk | undefined => {
+      if (raw === undefined) return undefined;
+      let jwk: Record<string, unknown>;
+      try {
+        jwk = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a private JWK as JSON' });
+        return z.NEVER;
+      }
+      const problems: string[] = [];
+      if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) problems.push('must be a JSON object');
+      else {
+        const alg = jwk.kty === 'EC' ? 'ES256' : jwk.kty === 'RSA' ? 'RS256' : undefined;
+        if (!alg) problems.push('kty must be EC (P-256, ES256) or RSA (RS256)');
+        if (jwk.kty === 'EC' && jwk.crv !== 'P-256') problems.push('an EC key must use the P-256 curve');
+        if (jwk.alg !== undefined && jwk.alg !== alg) problems.push(`alg must be ${alg ?? 'ES256 or RS256'}`);
+        if (typeof jwk.d !== 'string') problems.push('must be a private key (with "d")');
+        if (typeof jwk.kid !== 'string' || jwk.kid === '') problems.push('must have a "kid"');
+        if (problems.length === 0) return { ...jwk, alg } as SigningJwk;
+      }
+      ctx.addIssue({ code: 'custom', message: problems.join('; ') });
+      return z.NEVER;
+    });
+}
+
 /** The variables, their rules and defaults, for one runtime environment. */
 export function envSchema(env: RuntimeEnv) {
   return z.object({
@@ -133,6 +171,10 @@ export function envSchema(env: RuntimeEnv) {
     POSTGREST_URL: httpUrl(false),
     COKO_JWT_SECRET: jwtSecret(env),
     COKO_PUBLIC_URL: httpUrl(env === 'production' ? 'required in production' : false),
+    COKO_JWT_SIGNING_KEY: signingJwk(),
+    COKO_JWT_ISSUER: z.string().optional(),
+    COKO_SESSION_TTL_SECONDS: integer(900, 60, 24 * 3600),
+    SESSIONS_RATE_LIMIT: integer(600, 1, 1_000_000),
     SENTRY_DSN: httpUrl(false),
     LOG_LEVEL: z
       .string()

@@ -12,9 +12,27 @@ export interface GatewayKeys {
   publicJwks: unknown;
 }
 
+/** Why a partner publishable key was refused (status and message of the gateway's error). */
+export interface PartnerKeyRefusal {
+  status: 401 | 403 | 503;
+  code: string;
+  message: string;
+}
+
+/** Resolves partner publishable keys (`pk_…`) to their partner; see {@link createPartnerKeyResolver}. */
+export interface PartnerKeyResolver {
+  /**
+   * The partner id of `key` used from `origin` (null: no Origin header), or why it is refused. `maxAgeMs`
+   * bounds how old a cached positive answer may be.
+   */
+  resolve(key: string, origin: string | null, maxAgeMs: number): Promise<{ partnerId: string } | PartnerKeyRefusal>;
+}
+
 export interface GatewayOptions {
   postgrestUrl: string;
   keys: GatewayKeys;
+  /** Accepts partners' publishable keys (`pk_…`) as apikey too, mapped to anon like the project's key. */
+  partnerKeys?: PartnerKeyResolver | undefined;
   /** The Hono API app (basePath `/api`), or anything with a Web-standard fetch. */
   api: { fetch(request: Request): Response | Promise<Response> };
 }
@@ -23,8 +41,19 @@ const SUPABASE_CORS = {
   origin: '*',
   allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   allowHeaders: [
-    'apikey', 'authorization', 'content-type', 'prefer', 'range', 'range-unit', 'x-client-info',
-    'accept-profile', 'content-profile', 'x-request-id', 'x-coko-sdk', 'accept', 'accept-encoding',
+    'apikey',
+    'authorization',
+    'content-type',
+    'prefer',
+    'range',
+    'range-unit',
+    'x-client-info',
+    'accept-profile',
+    'content-profile',
+    'x-request-id',
+    'x-coko-sdk',
+    'accept',
+    'accept-encoding',
   ],
   exposeHeaders: ['content-range', 'content-location', 'preference-applied', 'range-unit', 'x-request-id'],
   maxAge: 86400,
@@ -47,7 +76,12 @@ export function createGateway(options: GatewayOptions): Hono {
 
   app.get('/auth/v1/.well-known/jwks.json', (c) => c.json(keys.publicJwks));
   app.all('/auth/v1/*', (c) =>
-    gatewayError(c.req.raw, 404, 'NOT_FOUND', 'Supabase Auth is not run by the local stack; partner sessions come from the API (/functions/v1/api/v1/sessions).'),
+    gatewayError(
+      c.req.raw,
+      404,
+      'NOT_FOUND',
+      'Supabase Auth is not run by the local stack; partner sessions come from the API (/functions/v1/api/v1/sessions).',
+    ),
   );
 
   app.all('/functions/v1/*', (c) => {
@@ -58,15 +92,18 @@ export function createGateway(options: GatewayOptions): Hono {
 
   app.all('/rest/v1/*', async (c) => {
     const request = c.req.raw;
-    const authorization = authorizationFor(request, keys);
-    // A string is the header to forward; anything else is the error response. (No instanceof:
-    // @hono/node-server swaps the global Response class.)
-    if (typeof authorization !== 'string') return authorization;
+    const mapped = await authorizationFor(request, keys, options.partnerKeys);
+    // An object with `authorization` is what to forward; anything else is the error response. (No
+    // instanceof: @hono/node-server swaps the global Response class.)
+    if (!('authorization' in mapped)) return mapped;
     const url = new URL(request.url);
     const target = `${options.postgrestUrl}${url.pathname.slice('/rest/v1'.length) || '/'}${url.search}`;
     const headers = new Headers(request.headers);
     for (const name of [...HOP_BY_HOP, 'apikey', 'accept-encoding']) headers.delete(name);
-    headers.set('authorization', authorization);
+    headers.set('authorization', mapped.authorization);
+    // PostgREST (and so the database's pre-request, in `request.headers`) sees the publishable key
+    // that was used, as on Supabase; the project's secret key is never passed on.
+    if (mapped.apikey) headers.set('apikey', mapped.apikey);
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     const upstream = await fetch(target, {
       method: request.method,
@@ -88,21 +125,135 @@ export function createGateway(options: GatewayOptions): Hono {
 /**
  * Supabase's gateway rule: a user JWT in Authorization passes through; otherwise the API key (from
  * `apikey` or `Authorization: Bearer sb_…`) is swapped for the JWT it stands for. Secret keys are
- * refused from browsers (requests carrying an Origin), as on Supabase.
+ * refused from browsers (requests carrying an Origin), as on Supabase. Partner publishable keys
+ * (`pk_…`) work like the project's publishable key once `partnerKeys` accepts them for the request's
+ * Origin.
  */
-function authorizationFor(request: Request, keys: GatewayKeys): string | Response {
+async function authorizationFor(
+  request: Request,
+  keys: GatewayKeys,
+  partnerKeys: PartnerKeyResolver | undefined,
+): Promise<{ authorization: string; apikey?: string } | Response> {
   const authorization = request.headers.get('authorization');
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
-  const apikey = request.headers.get('apikey') ?? (bearer?.startsWith('sb_') ? bearer : null);
-  if (!apikey) return gatewayError(request, 401, 'AUTHENTICATION_ERROR', 'No API key found in request (send the publishable key in the apikey header).');
+  const bearerIsKey = bearer?.startsWith('sb_') || bearer?.startsWith('pk_') || bearer?.startsWith('sk_');
+  const apikey = request.headers.get('apikey') ?? (bearerIsKey ? bearer : null);
+  if (!apikey)
+    return gatewayError(
+      request,
+      401,
+      'AUTHENTICATION_ERROR',
+      'No API key found in request (send the publishable key in the apikey header).',
+    );
+  const userToken = bearer && !bearerIsKey ? `Bearer ${bearer}` : undefined;
+  if (apikey.startsWith('pk_') && partnerKeys) {
+    // User tokens are re-checked by the database on every request (partner suspension included), so
+    // a positive answer may be reused for 30 s; anonymous requests only for 5 s (see createPartnerKeyResolver).
+    const resolved = await partnerKeys.resolve(apikey, request.headers.get('origin'), userToken ? 30_000 : 5_000);
+    if (!('partnerId' in resolved)) return gatewayError(request, resolved.status, resolved.code, resolved.message);
+    return { authorization: userToken ?? `Bearer ${keys.anonJwt}`, apikey };
+  }
   const isPublishable = apikey === keys.publishableKey;
   const isSecret = !isPublishable && apikey === keys.secretKey;
   if (!isPublishable && !isSecret) return gatewayError(request, 401, 'AUTHENTICATION_ERROR', 'Invalid API key.');
   if (isSecret && request.headers.has('origin')) {
     return gatewayError(request, 401, 'AUTHENTICATION_ERROR', 'Secret API keys cannot be used from a browser.');
   }
-  if (bearer && !bearer.startsWith('sb_')) return `Bearer ${bearer}`;
-  return `Bearer ${isSecret ? keys.serviceRoleJwt : keys.anonJwt}`;
+  if (userToken) return { authorization: userToken, ...(isPublishable ? { apikey } : {}) };
+  return {
+    authorization: `Bearer ${isSecret ? keys.serviceRoleJwt : keys.anonJwt}`,
+    ...(isPublishable ? { apikey } : {}),
+  };
+}
+
+/** Where the resolver asks the database (a small `pg.Pool` as the non-superuser `postgres` role). */
+export interface PartnerKeyDatabase {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export interface PartnerKeyResolverOptions {
+  /** Longest a positive answer is kept (default 30 s); each request also bounds it (`maxAgeMs`). */
+  positiveTtlMs?: number;
+  /** How long a refusal is kept (default 5 s). */
+  negativeTtlMs?: number;
+  /** Most answers kept (default 10 000; the oldest go first). */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+const PUBLISHABLE_KEY = /^pk_[0-9A-Za-z]{16}_[0-9A-Za-z]{32}$/;
+
+/**
+ * Checks partner publishable keys with the database function `private.resolve_publishable_key(key,
+ * origin)` (hash compare, revoked/expired keys, suspended partners, allowed origins), caching answers
+ * per (key, origin) in memory.
+ *
+ * How fast changes take effect: requests with a user token may reuse a positive answer for up to 30 s,
+ * because PostgREST's pre-request (`private.check_request`) refuses a suspended partner's user tokens
+ * at once anyway; anonymous requests only reuse answers up to 5 s old, so a revoked key, a suspended
+ * partner or a removed origin stops anonymous access within 5 s. Refusals are kept 5 s (a new key or
+ * origin works within 5 s). A database failure is 503 and is not cached.
+ */
+export function createPartnerKeyResolver(
+  db: PartnerKeyDatabase,
+  options: PartnerKeyResolverOptions = {},
+): PartnerKeyResolver {
+  const { positiveTtlMs, negativeTtlMs, maxEntries, now } = {
+    positiveTtlMs: 30_000,
+    negativeTtlMs: 5_000,
+    maxEntries: 10_000,
+    now: Date.now,
+    ...options,
+  };
+  type Answer = { partnerId: string } | PartnerKeyRefusal;
+  const cache = new Map<string, { at: number; answer: Promise<Answer> }>();
+  const invalid: PartnerKeyRefusal = { status: 401, code: 'AUTHENTICATION_ERROR', message: 'Invalid API key.' };
+
+  async function ask(key: string, origin: string | null): Promise<Answer> {
+    try {
+      const { rows } = await db.query('select private.resolve_publishable_key($1, $2) as partner_id', [key, origin]);
+      return { partnerId: (rows[0] as { partner_id: string }).partner_id };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === '28000') return invalid;
+      if (code === '42501') {
+        return {
+          status: 403,
+          code: 'ORIGIN_NOT_ALLOWED',
+          message: 'This origin is not allowed to use this publishable key.',
+        };
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async resolve(key, origin, maxAgeMs) {
+      if (!PUBLISHABLE_KEY.test(key)) return invalid;
+      const id = `${key}\n${origin ?? ''}`;
+      const at = now();
+      const cached = cache.get(id);
+      if (cached) {
+        const answer = await cached.answer.catch(() => undefined);
+        const ttl = answer && 'partnerId' in answer ? Math.min(positiveTtlMs, maxAgeMs) : negativeTtlMs;
+        if (answer && at - cached.at < ttl) return answer;
+        if (cache.get(id) === cached) cache.delete(id);
+      }
+      const answer = ask(key, origin);
+      cache.set(id, { at, answer });
+      if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+      try {
+        return await answer;
+      } catch {
+        cache.delete(id);
+        return {
+          status: 503,
+          code: 'SERVICE_UNAVAILABLE',
+          message: 'The API key could not be checked; retry shortly.',
+        };
+      }
+    },
+  };
 }
 
 function gatewayError(request: Request, status: number, code: string, message: string): Response {

@@ -8,6 +8,11 @@ export interface PostgrestOptions {
   adminPort: number;
   /** JWT secret: a string, or a JWKS JSON document. */
   jwtSecret: string;
+  /**
+   * `jwt-aud`: tokens whose `aud` differs are refused (401 PGRST301). Tokens without `aud` (the anon and
+   * service_role JWTs the gateway forwards) are still accepted, so only user tokens are constrained.
+   */
+  jwtAud?: string;
   schemas?: string[];
   pool?: number;
   log?: (line: string) => void;
@@ -31,6 +36,7 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Postgre
     PGRST_DB_POOL: String(options.pool ?? 10),
     PGRST_DB_CHANNEL_ENABLED: 'true',
     PGRST_JWT_SECRET: options.jwtSecret,
+    ...(options.jwtAud ? { PGRST_JWT_AUD: options.jwtAud } : {}),
     PGRST_SERVER_HOST: '127.0.0.1',
     PGRST_SERVER_PORT: String(options.port),
     PGRST_ADMIN_SERVER_PORT: String(options.adminPort),

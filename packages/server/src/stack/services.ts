@@ -1,9 +1,10 @@
 import { type ServerType, serve } from '@hono/node-server';
-import { createGateway } from './gateway.js';
-import { type ProjectKeys, mintJwt, publicJwks, postgrestJwks } from './keys.js';
+import pg from 'pg';
+import { withDatabase } from './database.js';
+import { createGateway, createPartnerKeyResolver } from './gateway.js';
+import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.js';
 import { freePort } from './ports.js';
 import { startPostgrest } from './postgrest.js';
-import { withDatabase } from './database.js';
 
 /** What the API factory receives to build the Hono app for one database. */
 export interface ApiContext {
@@ -48,24 +49,51 @@ export async function startServices(options: {
   const database = new URL(options.adminDatabaseUrl).pathname.slice(1);
   const [pgrstPort, adminPort] = [await freePort(), await freePort()];
   const postgrest = await startPostgrest({
-    dbUri: withDatabase(options.adminDatabaseUrl, database, { user: 'authenticator', password: keys.authenticatorPassword }),
+    dbUri: withDatabase(options.adminDatabaseUrl, database, {
+      user: 'authenticator',
+      password: keys.authenticatorPassword,
+    }),
     port: pgrstPort,
     adminPort,
     jwtSecret: postgrestJwks(keys),
+    // User tokens (Supabase Auth's and partner sessions) all carry aud "authenticated".
+    jwtAud: 'authenticated',
     pool: options.postgrestPool,
     log: options.log,
   });
   const port = options.port || (await freePort());
   const hostname = options.hostname ?? '127.0.0.1';
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
-  const databaseUrl = withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword });
+  const databaseUrl = withDatabase(options.adminDatabaseUrl, database, {
+    user: 'postgres',
+    password: keys.postgresPassword,
+  });
   const api = await options.createApi({ databaseUrl, postgrestUrl: postgrest.url, publicUrl: url, keys });
   const anonJwt = await mintJwt(keys, { role: 'anon', expiresInSeconds: TEN_YEARS, issuer: 'coko-local' });
-  const serviceRoleJwt = await mintJwt(keys, { role: 'service_role', expiresInSeconds: TEN_YEARS, issuer: 'coko-local' });
+  const serviceRoleJwt = await mintJwt(keys, {
+    role: 'service_role',
+    expiresInSeconds: TEN_YEARS,
+    issuer: 'coko-local',
+  });
+  // A small pool for the gateway's partner publishable key checks (private.resolve_publishable_key).
+  const gatewayPool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 2,
+    idleTimeoutMillis: 10_000,
+    application_name: 'coko-gateway',
+  });
+  gatewayPool.on('error', () => {});
   const gateway = createGateway({
     postgrestUrl: postgrest.url,
     api,
-    keys: { publishableKey: keys.publishableKey, secretKey: keys.secretKey, anonJwt, serviceRoleJwt, publicJwks: publicJwks(keys) },
+    partnerKeys: createPartnerKeyResolver(gatewayPool),
+    keys: {
+      publishableKey: keys.publishableKey,
+      secretKey: keys.secretKey,
+      anonJwt,
+      serviceRoleJwt,
+      publicJwks: publicJwks(keys),
+    },
   });
   const server = await listen(gateway.fetch, port, hostname);
   return {
@@ -78,12 +106,17 @@ export async function startServices(options: {
     stop: async () => {
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
       await api.close?.();
+      await gatewayPool.end();
       await postgrest.stop();
     },
   };
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+): Promise<ServerType> {
   return new Promise((resolveListen, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolveListen(server));
     server.once('error', reject);

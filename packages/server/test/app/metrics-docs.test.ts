@@ -100,10 +100,14 @@ describe('documentation', () => {
     expect(doc.servers).toEqual([{ url: 'https://coko.example.com/functions/v1', description: 'This project' }]);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api',
+      '/api/.well-known/jwks.json',
       '/api/health',
       '/api/metrics',
       '/api/ready',
       '/api/reference',
+      '/api/v1/me',
+      '/api/v1/me/export',
+      '/api/v1/sessions',
     ]);
     expect(Object.keys(doc.paths['/api/health']?.get?.responses ?? {})).toEqual(['200', '500', '503']);
     expect(Object.keys(doc.components.schemas)).toEqual(

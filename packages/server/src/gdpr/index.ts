@@ -1,0 +1,10 @@
+import { accountExporter } from './account.ts';
+import { activityExporter } from './activity.ts';
+import { exportRegistry } from './registry.ts';
+
+export { accountExporter } from './account.ts';
+export { activityExporter } from './activity.ts';
+export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
+
+// Built-in sections. Other domains register theirs from their own modules (see registry.ts).
+exportRegistry.register(accountExporter).register(activityExporter);

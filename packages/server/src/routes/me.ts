@@ -1,0 +1,156 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { RoutesApp } from '../app/env.ts';
+import type { ExportRegistry } from '../gdpr/registry.ts';
+import { type Database, withTransaction } from '../identity/db.ts';
+import type { TokenService } from '../identity/tokens.ts';
+import { type RateLimitStore, rateLimit } from '../middleware/rate-limit.ts';
+import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
+import { ErrorSchema, errorResponses } from './schemas.ts';
+
+export interface MeRoutesOptions {
+  db: Database;
+  tokens: TokenService;
+  exporters: ExportRegistry;
+  /** Exports per user per hour (default 10: the seeds' "downloads 10/hour"). */
+  exportsPerHour?: number | undefined;
+  rateLimitStore?: RateLimitStore | undefined;
+}
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
+const ExportSchema = z
+  .object({
+    format: z.literal('coko-export/1'),
+    exportedAt: z.iso.datetime(),
+    userId: z.uuid(),
+    sources: z.record(z.string(), z.array(z.string())).openapi({ description: 'The tables each section comes from.' }),
+    data: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'One section per domain (account, reading, payments…).' }),
+  })
+  .openapi('UserExport');
+
+const MeSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    partnerId: z.uuid().nullable().openapi({ description: 'The partner whose backend minted the session, if any.' }),
+    sessionId: z.string().nullable(),
+    expiresAt: z.iso.datetime().openapi({ description: 'When the access token expires.' }),
+  })
+  .openapi('Me');
+
+const meRoute = (middleware: MiddlewareHandler<UserEnv>) =>
+  createRoute({
+    method: 'get',
+    path: '/v1/me',
+    tags: ['Account'],
+    summary: 'The signed-in user of this token (and whether it is still accepted)',
+    security: [{ userAccessToken: [] }],
+    middleware,
+    responses: {
+      200: { description: 'The user', content: { 'application/json': { schema: MeSchema } } },
+      401: error('Missing, invalid, expired or revoked access token; deleted account; suspended partner'),
+      ...errorResponses,
+    },
+  });
+
+const exportRoute = (middleware: [MiddlewareHandler<UserEnv>, MiddlewareHandler<UserEnv>]) =>
+  createRoute({
+    method: 'get',
+    path: '/v1/me/export',
+    tags: ['Account'],
+    summary: 'Export all your data (GDPR)',
+    description:
+      'Everything Coko holds about the signed-in user, one section per domain, as JSON (rights of access and portability). ' +
+      'Limited to 10 exports per hour.',
+    security: [{ userAccessToken: [] }],
+    middleware,
+    responses: {
+      200: { description: 'The export', content: { 'application/json': { schema: ExportSchema } } },
+      401: error('Missing, invalid, expired or revoked access token; deleted account; suspended partner'),
+      429: error('Too many exports'),
+      ...errorResponses,
+    },
+  });
+
+const deleteRoute = (middleware: MiddlewareHandler<UserEnv>) =>
+  createRoute({
+    method: 'delete',
+    path: '/v1/me',
+    tags: ['Account'],
+    summary: 'Delete your account (GDPR)',
+    description:
+      'Soft delete: the account and every session token stop working at once (API and /rest/v1); personal data is ' +
+      'anonymised after the 30-day retention period. Partners can no longer mint sessions for this user (410).',
+    security: [{ userAccessToken: [] }],
+    middleware,
+    responses: {
+      204: { description: 'Deleted' },
+      401: error('Missing, invalid, expired or revoked access token; deleted account; suspended partner'),
+      ...errorResponses,
+    },
+  });
+
+/** `GET /v1/me`, `GET /v1/me/export` and `DELETE /v1/me` for the signed-in user. */
+export function registerMeRoutes(app: RoutesApp, options: MeRoutesOptions): void {
+  const { db, tokens, exporters } = options;
+  app.openAPIRegistry.registerComponent('securitySchemes', 'userAccessToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A user access token: from POST /v1/sessions (partner users) or Supabase Auth.',
+  });
+  const auth = userAuth({ tokens, db });
+
+  app.openapi(meRoute(auth), (c) => {
+    const { claims, partnerId } = c.var.user;
+    c.header('Cache-Control', 'no-store');
+    return c.json(
+      {
+        id: claims.sub,
+        email: claims.email || null,
+        phone: claims.phone ? `+${claims.phone.replace(/^\+/, '')}` : null,
+        partnerId: partnerId ?? null,
+        sessionId: typeof claims.session_id === 'string' ? claims.session_id : null,
+        expiresAt: new Date(claims.exp * 1000).toISOString(),
+      },
+      200,
+    );
+  });
+
+  app.openapi(
+    exportRoute([
+      auth,
+      rateLimit<UserEnv>({
+        limit: options.exportsPerHour ?? 10,
+        windowMs: 3_600_000,
+        key: (c) => `export:${c.var.user.id}`,
+        store: options.rateLimitStore,
+        message: 'Too many exports; retry after the Retry-After delay',
+      }),
+    ]),
+    async (c) => {
+      const document = await exporters.exportUser(db, c.var.user.id);
+      c.header('Cache-Control', 'no-store');
+      return c.json(document as z.infer<typeof ExportSchema>, 200);
+    },
+  );
+
+  app.openapi(deleteRoute(auth), async (c) => {
+    const userId = c.var.user.id;
+    const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? '';
+    await withTransaction(db, async (tx) => {
+      // The audit entry (account.delete, written by the function) names the user, their IP and user agent.
+      await tx.query(
+        `select set_config('coko.actor_id', $1, true), set_config('coko.ip', $2, true), set_config('coko.user_agent', $3, true)`,
+        [userId, ip, (c.req.header('user-agent') ?? '').slice(0, 512)],
+      );
+      await tx.query('select private.soft_delete_account($1::uuid)', [userId]);
+    });
+    c.get('logger')?.info('account deleted', { userId });
+    return c.body(null, 204);
+  });
+}
