@@ -114,7 +114,7 @@ export async function prepareApi(options: PrepareApiOptions): Promise<PreparedAp
   const version = options.version ?? packageVersion();
   const sentry =
     !options.captureException && config.sentryDsn
-      ? initSentry({
+      ? await initSentry({
           environment: config.env,
           release: `coko-api@${version}`,
           ...options.sentry,

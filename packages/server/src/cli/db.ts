@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type PostgresServer,
   externalPostgres,
@@ -12,7 +12,8 @@ import {
   withClient,
 } from '../stack/index.js';
 
-export const stateDir = join(repoRoot, '.coko');
+/** Local state (keys, Postgres data, dev.json); `COKO_STATE_DIR` moves it (benches, parallel stacks). */
+export const stateDir = process.env.COKO_STATE_DIR ? resolve(process.env.COKO_STATE_DIR) : join(repoRoot, '.coko');
 
 /** The database commands act on: `DATABASE_URL`, or the local embedded one under `.coko/`. */
 export async function openDatabase(): Promise<{ url: string; server: PostgresServer }> {

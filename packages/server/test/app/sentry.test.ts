@@ -3,13 +3,14 @@ import { createApp } from '../../src/app/create-app.ts';
 import { initSentry } from '../../src/observability/sentry-node.ts';
 import { captureLogs, type Envelope, errorOf, eventsIn, fakeDb, fakeSentryTransport, testConfig } from './helpers.ts';
 
+const envelopes: Envelope[] = [];
+const sentry = await initSentry({
+  dsn: 'https://public@o0.ingest.sentry.io/1',
+  environment: 'test',
+  transport: fakeSentryTransport(envelopes),
+});
+
 describe('Sentry (Node)', () => {
-  const envelopes: Envelope[] = [];
-  const sentry = initSentry({
-    dsn: 'https://public@o0.ingest.sentry.io/1',
-    environment: 'test',
-    transport: fakeSentryTransport(envelopes),
-  });
   afterAll(() => sentry.close());
 
   it('a thrown error becomes one event tagged with the error id that the 500 response and the log line carry', async () => {
