@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliActor, type DemoPartner, ensureDemoPartner } from '../admin/index.ts';
 import { createApiFactory } from '../app/api-factory.js';
 import { startWorker } from '../jobs/worker.js';
 import { createLogger } from '../observability/logger.js';
@@ -37,16 +38,39 @@ export async function dev(args: string[]): Promise<undefined> {
     stopTimeoutMs: 10_000,
   });
   const demoUserToken = await mintUserToken(stack.keys, DEMO_USER, { expiresInSeconds: DEMO_TOKEN_SECONDS });
+  // The demo partner of the example apps (examples/partner-backend); keys kept in .coko/partner.json.
+  let partner: DemoPartner | undefined;
+  try {
+    partner = await ensureDemoPartner({
+      databaseUrl: stack.databaseUrl,
+      file: join(stateDir, 'partner.json'),
+      actor: cliActor(),
+    });
+  } catch (error) {
+    console.error(
+      `coko dev: could not set up the demo partner: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   const info = {
     url: stack.url,
     publishableKey: stack.keys.publishableKey,
     secretKey: stack.keys.secretKey,
     demoUserToken,
     databaseUrl: stack.databaseUrl,
+    ...(partner
+      ? { partner: { id: partner.id, publishableKey: partner.publishableKey, secretKey: partner.secretKey } }
+      : {}),
   };
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(join(stateDir, 'dev.json'), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
 
+  const partnerBanner = partner
+    ? `
+  Demo partner     ${partner.slug} (${partner.id})${partner.status === 'suspended' ? '  SUSPENDED: coko partners resume demo' : ''}
+    Publishable    ${partner.publishableKey}
+    Secret         ${partner.secretKey}
+                   (server-side only; examples/partner-backend uses it${partner.issued.length ? `; new ${partner.issued.join(' and ')} key` : ''})`
+    : '';
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const applied = stack.prepared.applied.length;
   console.log(`
@@ -59,7 +83,7 @@ export async function dev(args: string[]): Promise<undefined> {
   Secret key       ${info.secretKey}
   Database         ${info.databaseUrl}
   Demo user token  ${demoUserToken}
-                   (${DEMO_USER.email}, valid 24 h)
+                   (${DEMO_USER.email}, valid 24 h)${partnerBanner}
 
   Written to .coko/dev.json. Ctrl-C stops everything; data stays in .coko/ (--reset wipes it).
 `);

@@ -2,6 +2,9 @@
 import { parseArgs } from 'node:util';
 import { dev } from './dev.js';
 import { migrateCommand, seedCommand } from './db.js';
+import { keysCommand } from './keys.js';
+import { partnersCommand } from './partners.js';
+import { rolesCommand } from './roles.js';
 import { typesCommand } from './types.js';
 import { workerCommand } from './worker.js';
 
@@ -19,10 +22,22 @@ Commands:
   types          Regenerate packages/sdk/src/database.types.ts from a fresh database
                    --check        fail when the committed file is stale
   worker         Run the pg-boss job worker (--concurrency <n>, --stop-timeout <s>); SIGTERM stops it gracefully
+  partners       Partners (the apps that embed Coko); \`coko partners --help\` for details
+                   create --name <name> [--slug <s>] [--origin <https://…>]… [--country SN] [--language fr]
+                                  prints the id and both keys (shown once)
+                   list | show <id|slug> | update <id|slug> … | suspend <id|slug> | resume <id|slug>
+  keys           Partner API keys: create <partner> --kind secret|publishable | list <partner>
+                   | rotate <key id> [--overlap 24h] | revoke <key id>
+  roles          Application roles: grant|revoke <user id|email> <admin|moderator> | list
 
 Environment:
   DATABASE_URL   use an existing Postgres (superuser URL) instead of embedded Postgres
   COKO_PORT      gateway port for dev
+  COKO_ACTOR     your Coko user id or email, recorded as the actor of partners/keys/roles changes in
+                 audit_logs (the OS user is always recorded, as the entry's user agent)
+
+partners, keys and roles act on $DATABASE_URL, else the running \`coko dev\` database, else the local
+.coko database. Errors exit with code 1.
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number | undefined>> = {
@@ -31,6 +46,9 @@ const commands: Record<string, (args: string[]) => Promise<number | undefined>> 
   seed: seedCommand,
   types: typesCommand,
   worker: workerCommand,
+  partners: partnersCommand,
+  keys: keysCommand,
+  roles: rolesCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);
