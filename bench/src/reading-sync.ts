@@ -164,8 +164,9 @@ async function main(): Promise<void> {
       await client.query(`select set_config('request.jwt.claims', $1, true)`, [
         JSON.stringify({ sub: readerId, role: 'authenticated' }),
       ]);
+      const seedBatch = JSON.stringify(batch500(books, 600, existing));
       const seeded = await client.query<{ r: { checkpoint: number } }>('select public.sync_reading($1, 0) as r', [
-        JSON.stringify(batch500(books, 600, existing)),
+        seedBatch,
       ]);
       await client.query('commit');
       const checkpoint = seeded.rows[0]!.r.checkpoint;
@@ -220,7 +221,11 @@ async function main(): Promise<void> {
         checkpoint,
       ]);
       await scenario('sync_reading: same 500 again (retry, no write)', 'select public.sync_reading($1, $2)', () => [
-        JSON.stringify(batch500(books, 600, existing)),
+        seedBatch,
+        checkpoint,
+      ]);
+      await scenario('sync_reading: 500 older changes (all stale)', 'select public.sync_reading($1, $2)', () => [
+        JSON.stringify(batch500(books, 6000, existing)),
         checkpoint,
       ]);
       await scenario('sync_reading: pull only, nothing new', 'select public.sync_reading($1, $2)', () => [
