@@ -21,6 +21,7 @@ import { type ReadinessCheck, registerHealthRoutes } from '../routes/health.ts';
 import { registerJwksRoutes } from '../routes/jwks.ts';
 import { registerMeRoutes } from '../routes/me.ts';
 import { registerMetricsRoutes } from '../routes/metrics.ts';
+import { registerNotesRoutes } from '../routes/notes.ts';
 import { registerRootRoutes } from '../routes/root.ts';
 import { registerSessionRoutes } from '../routes/sessions.ts';
 import type { AppEnv } from './env.ts';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): CokoApp {
   registerJwksRoutes(app, { tokens });
   registerSessionRoutes(app, { db: deps.db, tokens, ratePerMinute: config.rateLimits.sessionsPerMinute });
   registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry });
+  registerNotesRoutes(app, { db: deps.db, tokens });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

@@ -105,6 +105,8 @@ describe('documentation', () => {
       '/api/metrics',
       '/api/ready',
       '/api/reference',
+      '/api/v1/books/{id}/notes.md',
+      '/api/v1/books/{id}/notes.pdf',
       '/api/v1/me',
       '/api/v1/me/export',
       '/api/v1/sessions',

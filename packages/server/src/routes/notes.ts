@@ -1,0 +1,165 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { RoutesApp } from '../app/env.ts';
+import { ApiError } from '../app/errors.ts';
+import type { Database } from '../identity/db.ts';
+import type { TokenService } from '../identity/tokens.ts';
+import { type RateLimitStore, rateLimit } from '../middleware/rate-limit.ts';
+import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
+import {
+  buildNotesDocument,
+  isValidTimeZone,
+  loadNotes,
+  NOTES_LANGUAGES,
+  type NotesDocument,
+  type NotesFontLoader,
+  NotesPdfUnavailableError,
+  notesLanguage,
+  renderNotesMarkdown,
+  renderNotesPdf,
+} from '../notes/index.ts';
+import { ErrorSchema, errorResponses } from './schemas.ts';
+
+export interface NotesRoutesOptions {
+  db: Database;
+  tokens: TokenService;
+  /** Fonts of the PDF (default: DejaVu Sans from the `dejavu-fonts-ttf` package). */
+  fonts?: NotesFontLoader | undefined;
+  /** Exports (Markdown and PDF together) per user per minute (default 30). */
+  exportsPerMinute?: number | undefined;
+  rateLimitStore?: RateLimitStore | undefined;
+  /** Clock of the export date (default now). */
+  now?: (() => Date) | undefined;
+}
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
+const ParamsSchema = z.object({
+  id: z.guid().openapi({
+    param: { name: 'id', in: 'path' },
+    description: 'The book id.',
+    example: '6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11',
+  }),
+});
+
+const QuerySchema = z.object({
+  lang: z
+    .enum(NOTES_LANGUAGES)
+    .optional()
+    .openapi({
+      param: { name: 'lang', in: 'query' },
+      description: "Language of the labels and dates (default: the reader's profile language, else French).",
+    }),
+  tz: z
+    .string()
+    .max(64)
+    .refine(isValidTimeZone, 'Unknown time zone')
+    .optional()
+    .openapi({
+      param: { name: 'tz', in: 'query' },
+      description: 'IANA time zone of the dates shown (default Africa/Dakar).',
+      example: 'Africa/Dakar',
+    }),
+});
+
+const description =
+  "The signed-in reader's highlights, notes and bookmarks in the book, in reading order, with the book's title, " +
+  "authors and publisher. Only the reader's own annotations (deleted ones excluded); the book must be visible to them " +
+  '(published, or any book for admins). Labels in French or English (`lang`, else the profile language).';
+
+type NotesMiddleware = [MiddlewareHandler<UserEnv>, MiddlewareHandler<UserEnv>];
+
+const notesRoute = (format: 'md' | 'pdf', middleware: NotesMiddleware) =>
+  createRoute({
+    method: 'get',
+    path: `/v1/books/{id}/notes.${format}`,
+    tags: ['Reading'],
+    summary: format === 'md' ? 'Export your notes on a book as Markdown' : 'Export your notes on a book as PDF',
+    description:
+      format === 'md'
+        ? description
+        : `${description} A4 pages with page numbers; the text uses an embedded Unicode font (DejaVu Sans), so ` +
+          'accents and letters such as ŋ, ɗ and ɓ print as typed.',
+    security: [{ userAccessToken: [] }],
+    middleware,
+    request: { params: ParamsSchema, query: QuerySchema },
+    responses: {
+      200: {
+        description: 'The export, as a download (`Content-Disposition: attachment`)',
+        content:
+          format === 'md'
+            ? { 'text/markdown': { schema: z.string() } }
+            : { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
+      },
+      400: error('The id is not a UUID, or lang / tz is invalid'),
+      401: error('Missing, invalid, expired or revoked access token; deleted account; suspended partner'),
+      404: error('No such book, or the reader may not see it'),
+      429: error('Too many exports'),
+      ...(format === 'pdf' ? { 501: error('PDF export is not available on this server (use notes.md)') } : {}),
+      ...errorResponses,
+    },
+  });
+
+const isDeno = () => typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
+
+/** `GET /v1/books/{id}/notes.md` and `GET /v1/books/{id}/notes.pdf`: the reader's annotations of a book. */
+export function registerNotesRoutes(app: RoutesApp, options: NotesRoutesOptions): void {
+  const { db, tokens } = options;
+  const now = options.now ?? (() => new Date());
+  const middleware: NotesMiddleware = [
+    userAuth({ tokens, db }),
+    rateLimit<UserEnv>({
+      limit: options.exportsPerMinute ?? 30,
+      windowMs: 60_000,
+      key: (c) => `notes:${c.var.user.id}`,
+      store: options.rateLimitStore,
+      message: 'Too many exports; retry after the Retry-After delay',
+    }),
+  ];
+
+  async function document(
+    c: Context<UserEnv>,
+    bookId: string,
+    query: { lang?: (typeof NOTES_LANGUAGES)[number] | undefined; tz?: string | undefined },
+  ): Promise<NotesDocument> {
+    const { user } = c.var;
+    const loaded = await loadNotes(db, { id: user.id, claims: { ...user.claims } }, bookId);
+    if (!loaded) throw new ApiError(404, 'NOT_FOUND', 'Book not found', { details: { bookId } });
+    return buildNotesDocument(loaded, {
+      language: query.lang ?? notesLanguage(loaded.profileLanguage),
+      timeZone: query.tz,
+      exportedAt: now(),
+    });
+  }
+
+  const headers = (contentType: string, filename: string) => ({
+    'Content-Type': contentType,
+    'Content-Disposition': `attachment; filename="${filename}"`,
+    'Cache-Control': 'private, no-store',
+  });
+
+  app.openapi(notesRoute('md', middleware), async (c) => {
+    const doc = await document(c, c.req.valid('param').id, c.req.valid('query'));
+    return c.body(renderNotesMarkdown(doc), 200, headers('text/markdown; charset=utf-8', `${doc.slug}-notes.md`));
+  });
+
+  app.openapi(notesRoute('pdf', middleware), async (c) => {
+    const doc = await document(c, c.req.valid('param').id, c.req.valid('query'));
+    let pdf: Uint8Array;
+    try {
+      pdf = await renderNotesPdf(doc, { fonts: options.fonts });
+    } catch (cause) {
+      // On Supabase Edge Functions the font file (or pdf-lib) may not be deployed: say so plainly. On Node it is
+      // a broken install, a real 500.
+      if (cause instanceof NotesPdfUnavailableError && isDeno()) {
+        c.get('logger')?.warn('notes pdf unavailable', { reason: cause.message });
+        throw new ApiError(501, 'NOT_IMPLEMENTED', 'PDF export is not available on this server; use notes.md', {
+          details: { alternative: c.req.path.replace(/\.pdf$/, '.md') },
+          cause,
+        });
+      }
+      throw cause;
+    }
+    return c.body(new Uint8Array(pdf), 200, headers('application/pdf', `${doc.slug}-notes.pdf`));
+  });
+}
