@@ -3,7 +3,14 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   // One entry per public entry point. `auth` (`@coko/sdk/auth`) is the only one importing
   // @supabase/supabase-js, so the core never pulls it in.
-  entry: { index: 'src/index.ts', auth: 'src/auth/index.ts' },
+  // `offline` (`@coko/sdk/offline`, the reading write queue) and `node` (`@coko/sdk/node`, its file
+  // storage, the only code importing node:*) stay out of the core entry.
+  entry: {
+    index: 'src/index.ts',
+    auth: 'src/auth/index.ts',
+    offline: 'src/offline/index.ts',
+    node: 'src/offline/node.ts',
+  },
   format: ['esm', 'cjs'],
   // Shared code (errors, validation) lives in one chunk for both formats, so an error thrown by
   // `@coko/sdk/auth` is an instance of the classes `@coko/sdk` exports, in CJS too.

@@ -10,3 +10,9 @@ export {
   cokoRetry,
 } from './catalog/options';
 export { cokoKeys } from './query-keys';
+export {
+  annotationsQueryOptions,
+  READING_STATS_STALE_TIME,
+  readingProgressQueryOptions,
+  readingStatsQueryOptions,
+} from './reading/options';

@@ -1,12 +1,15 @@
 'use client';
 
-import { type CokoClient, type CokoOptions, createCoko } from '@coko/sdk';
+import { type CokoClient, createCoko } from '@coko/sdk';
+
+/** Everything `createCoko` accepts (offline queue and device id included). */
+type CreateCokoOptions = Parameters<typeof createCoko>[0];
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useContext, useState } from 'react';
 import { CokoContext } from './context';
 
 /** Props of `<CokoProvider>`: either a ready `client`, or the `options` to create one. */
-export type CokoProviderProps = ({ client: CokoClient; options?: never } | { options: CokoOptions; client?: never }) & {
+export type CokoProviderProps = ({ client: CokoClient; options?: never } | { options: CreateCokoOptions; client?: never }) & {
   /**
    * QueryClient to use when the tree has no `<QueryClientProvider>` yet. Ignored when one
    * exists above (that one is always used).
@@ -40,7 +43,7 @@ export type CokoProviderProps = ({ client: CokoClient; options?: never } | { opt
  * ```
  */
 export function CokoProvider(props: CokoProviderProps) {
-  const [ownClient] = useState(() => (props.client ? null : createCoko(props.options as CokoOptions)));
+  const [ownClient] = useState(() => (props.client ? null : createCoko(props.options as CreateCokoOptions)));
   const client = props.client ?? (ownClient as CokoClient);
   const existing = useContext(QueryClientContext);
   const [fallbackQueryClient] = useState(() => (existing ? null : (props.queryClient ?? new QueryClient())));

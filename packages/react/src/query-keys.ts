@@ -1,4 +1,4 @@
-import type { ListAuthorsParams, ListBooksParams, SearchFilters } from '@coko/sdk';
+import type { ListAuthorsParams, ListBooksParams, SearchFilters, StatsRange } from '@coko/sdk';
 
 /**
  * Every TanStack Query key Coko's hooks use, from one factory, so apps can invalidate or prefetch
@@ -9,6 +9,7 @@ import type { ListAuthorsParams, ListBooksParams, SearchFilters } from '@coko/sd
  * ```ts
  * queryClient.invalidateQueries({ queryKey: cokoKeys.catalog.books() })
  * queryClient.getQueryData(cokoKeys.catalog.detail(id))
+ * queryClient.invalidateQueries({ queryKey: cokoKeys.reading.all() }) // the reader's progress, annotations, stats
  * ```
  */
 export const cokoKeys = {
@@ -25,5 +26,11 @@ export const cokoKeys = {
       [...cokoKeys.catalog.searches(), query.trim(), filters] as const,
     categories: () => [...cokoKeys.catalog.all(), 'categories'] as const,
     authors: (params: ListAuthorsParams = {}) => [...cokoKeys.catalog.all(), 'authors', params] as const,
+  },
+  reading: {
+    all: () => [...cokoKeys.all, 'reading'] as const,
+    progress: (bookId: string) => [...cokoKeys.reading.all(), 'progress', bookId] as const,
+    annotations: (bookId: string) => [...cokoKeys.reading.all(), 'annotations', bookId] as const,
+    stats: (range: StatsRange) => [...cokoKeys.reading.all(), 'stats', range] as const,
   },
 } as const;

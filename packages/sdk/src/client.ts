@@ -1,6 +1,7 @@
 import { type Catalog, createCatalog } from './catalog';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
+import { createReading, type Reading, type ReadingOptions } from './reading';
 
 /** The object returned by `createCoko()`: one namespace per domain, sharing one transport. */
 export interface CokoClient {
@@ -11,6 +12,8 @@ export interface CokoClient {
    * reader signs in or out (not needed with `@coko/sdk/auth`, whose `accessToken` tells the client).
    */
   invalidateAccessToken(): void;
+  /** The signed-in reader's progress, annotations, sessions and statistics, with offline sync. */
+  reading: Reading;
 }
 
 /**
@@ -27,6 +30,8 @@ export interface CokoClient {
  * @param options.headers - Extra headers for every request.
  * @param options.timeout - Per-attempt timeout in ms. Default `10000`.
  * @param options.retries - Retries of idempotent requests on network errors, 408, 429, 5xx. Default `2`.
+ * @param options.offline - A write queue for `reading` (`createOfflineQueue` from `@coko/sdk/offline`).
+ * @param options.deviceId - This device's id for reading writes. Default: generated.
  *
  * @example
  * ```ts
@@ -40,7 +45,7 @@ export interface CokoClient {
  * const { data: books } = await coko.catalog.list({ limit: 10 })
  * ```
  */
-export function createCoko(options: CokoOptions): CokoClient {
+export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
   if (!options || typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
     throw new ValidationError('url must be an http(s) URL', {
       details: { field: 'url', message: 'url must be an http(s) URL' },
@@ -52,5 +57,9 @@ export function createCoko(options: CokoOptions): CokoClient {
     });
   }
   const transport = createTransport(options);
-  return { catalog: createCatalog(transport), invalidateAccessToken: transport.session.reset };
+  return {
+    catalog: createCatalog(transport),
+    invalidateAccessToken: transport.session.reset,
+    reading: createReading(transport, options),
+  };
 }

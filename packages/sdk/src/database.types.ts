@@ -219,6 +219,7 @@ export type Database = {
           id: string
           is_featured: boolean
           is_free: boolean
+          is_published: boolean
           isbn: string | null
           language: string
           metadata: NonNullable<Json>
@@ -231,6 +232,7 @@ export type Database = {
           status: Database["public"]["Enums"]["book_status"]
           subtitle: string | null
           title: string
+          title_search: string
           updated_at: string
         }
         Insert: {
@@ -246,6 +248,7 @@ export type Database = {
           id?: string
           is_featured?: boolean
           is_free?: boolean
+          is_published?: never
           isbn?: string | null
           language?: string
           metadata?: NonNullable<Json>
@@ -258,6 +261,7 @@ export type Database = {
           status?: Database["public"]["Enums"]["book_status"]
           subtitle?: string | null
           title: string
+          title_search?: never
           updated_at?: string
         }
         Update: {
@@ -273,6 +277,7 @@ export type Database = {
           id?: string
           is_featured?: boolean
           is_free?: boolean
+          is_published?: never
           isbn?: string | null
           language?: string
           metadata?: NonNullable<Json>
@@ -285,6 +290,7 @@ export type Database = {
           status?: Database["public"]["Enums"]["book_status"]
           subtitle?: string | null
           title?: string
+          title_search?: never
           updated_at?: string
         }
         Relationships: [

@@ -19,3 +19,5 @@ export type { Page } from './core/pagination';
 export type { AccessToken, AccessTokenFunction, Session } from './core/session';
 export type { CokoOptions, RequestOptions, Transport } from './core/transport';
 export type { Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types';
+export type { Reading } from './reading';
+export type * from './reading/types';

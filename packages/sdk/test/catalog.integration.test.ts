@@ -29,6 +29,7 @@ describe.skipIf(!url)('catalog against the real stack', () => {
   const coko: CokoClient = createCoko({ url: url ?? 'http://unused', publishableKey });
 
   describe('list', () => {
+    // count=estimated is exact up to db-max-rows (1000), which the seed stays under.
     it('pages through published books with an exact total', async () => {
       const first = await coko.catalog.list({ limit: 5 });
       expect(first.page).toBe(1);

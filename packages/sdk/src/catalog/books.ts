@@ -18,14 +18,18 @@ type SearchArgs = Database['public']['Functions']['search_books']['Args'];
 
 /**
  * List columns only. Authors are embedded through the `book_authors` junction (rather than
- * `authors(id,name)`) so they can be ordered by `book_authors.position` (credit order).
+ * `authors(id,name)`) so the server can order them by `book_authors.position` (credit order:
+ * `book_authors.order=position.asc`); the position itself is not sent.
  */
 const LIST_SELECT =
-  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,book_authors(position,author:authors(id,name))';
+  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,book_authors(author:authors(id,name))';
 
-/** Detail columns: everything a reader may see (not `file_path` nor the internal `search_vector`). */
+/**
+ * Detail columns: everything a reader may see (not `file_path`, nor the internal `search_vector`,
+ * `facet_category_ids`, `is_published` and `title_search`). Authors in credit order, as in lists.
+ */
 const DETAIL_SELECT =
-  'id,title,subtitle,description,isbn,language,publication_date,page_count,file_size,format,cover_path,price,currency,is_free,is_featured,available_countries,metadata,published_at,created_at,updated_at,publisher:publishers(id,name,slug),book_authors(position,author:authors(id,name,slug,photo_path)),categories(id,parent_id,name,slug)';
+  'id,title,subtitle,description,isbn,language,publication_date,page_count,file_size,format,cover_path,price,currency,is_free,is_featured,available_countries,metadata,published_at,created_at,updated_at,publisher:publishers(id,name,slug),book_authors(author:authors(id,name,slug,photo_path)),categories(id,parent_id,name,slug)';
 
 type Order = [column: 'is_featured' | 'published_at' | 'title' | 'price' | 'id', ascending: boolean];
 
@@ -56,9 +60,12 @@ const ORDER: Record<BookSort, Order[]> = {
   ],
 };
 
-/** `book_authors(position, author)` rows → authors in credit order. */
-function flattenAuthors<A>(rows: { position: number; author: A }[]): A[] {
-  return [...rows].sort((a, b) => a.position - b.position).map((row) => row.author);
+/**
+ * `book_authors(author)` rows → authors, in the order the server sent them (every select that
+ * embeds them also sends `book_authors.order=position.asc`, i.e. credit order).
+ */
+function flattenAuthors<A>(rows: { author: A }[]): A[] {
+  return rows.map((row) => row.author);
 }
 
 /** Calls the `search_books` RPC (a POST marked read-only, so it is retried like a GET). */
@@ -112,7 +119,10 @@ export async function listBooks(
     return toPage(result.items, p.page, p.limit, result.total);
   }
 
-  let query = t.rest.from('books').select(LIST_SELECT, { count: 'exact' });
+  // count=estimated: PostgREST counts exactly up to db-max-rows (1000) and beyond that answers the
+  // planner's estimate, within ~1 % here (see books.is_published), instead of counting every
+  // visible book on every page (≈ 3 ms of a 4.3 ms page at 100k books, 10× that at 1M).
+  let query = t.rest.from('books').select(LIST_SELECT, { count: 'estimated' });
   if (p.language) query = query.eq('language', p.language);
   if (p.isFree != null) query = query.eq('is_free', p.isFree);
   if (p.featured != null) query = query.eq('is_featured', p.featured);

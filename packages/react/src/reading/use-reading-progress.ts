@@ -1,0 +1,162 @@
+'use client';
+
+import type { CokoError, Locator, ReadingProgress } from '@coko/sdk';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { cokoKeys } from '../query-keys';
+import type { CokoQueryOptions } from '../types';
+import { useCoko } from '../use-coko';
+import { readingProgressQueryOptions } from './options';
+
+/** Options of `useReadingProgress`: TanStack Query options plus the save debounce. */
+export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgress | null> {
+  /** Wait after the last `save()` before writing, in ms (page turns come in bursts). Default `2000`. */
+  debounceMs?: number;
+}
+
+interface Save {
+  bookId: string;
+  locator: Locator;
+  /** When the reader got there (the write's `deviceUpdatedAt`), not when it is sent. */
+  at: Date;
+}
+
+const isNewer = (at: string, than: { device_updated_at: string } | null | undefined) =>
+  !than || Date.parse(at) > Date.parse(than.device_updated_at);
+
+/** The progress row `save` leads to, for the cache until the server's arrives. */
+function optimistic(save: Save, old: ReadingProgress | null | undefined): ReadingProgress {
+  const at = save.at.toISOString();
+  const total = Math.min(Math.max(save.locator.locations.totalProgression, 0), 1);
+  return {
+    device_id: '',
+    finished_at: null,
+    ...old,
+    book_id: save.bookId,
+    locator: save.locator,
+    percentage: Math.round(total * 10_000) / 100,
+    device_updated_at: at,
+    updated_at: at,
+  };
+}
+
+/**
+ * The reader's position in a book, saved as they read. `save(locator)` shows the new position at
+ * once (optimistic: `locator` and the cached progress change immediately) and writes it after
+ * `debounceMs` without a new call, so a burst of page turns is one write; with the SDK's offline
+ * queue that write is stored on the device first and synced later. Pending saves are written
+ * right away when the book changes, the component unmounts or the page is hidden. Progress other
+ * devices save arrives with each sync.
+ *
+ * @example
+ * ```tsx
+ * const { locator, save, isPending } = useReadingProgress(bookId)
+ * if (isPending) return <Spinner />
+ * return <Reader initialLocator={locator} onLocationChange={save} />
+ * ```
+ */
+export function useReadingProgress(bookId: string | null | undefined, options: UseReadingProgressOptions = {}) {
+  const client = useCoko();
+  const queryClient = useQueryClient();
+  const { debounceMs = 2000, ...queryOptions } = options;
+  const query = useQuery({
+    ...readingProgressQueryOptions(client, bookId ?? ''),
+    ...queryOptions,
+    enabled: bookId ? (queryOptions.enabled ?? true) : false,
+  });
+
+  // The last save, as state: `locator` changes in the same render as `save()`.
+  const [last, setLast] = useState<Save | null>(null);
+
+  const mutation = useMutation<void, CokoError, Save>({
+    // Writes go to the SDK (and its offline queue) even while TanStack Query thinks it is offline.
+    networkMode: 'always',
+    mutationFn: (s) => client.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt: s.at }),
+    // A refetch during the debounce may have brought back an older position.
+    onSuccess: (_, s) => {
+      queryClient.setQueryData<ReadingProgress | null>(cokoKeys.reading.progress(s.bookId), (old) =>
+        isNewer(s.at.toISOString(), old) ? optimistic(s, old) : old,
+      );
+    },
+    // Not saved: show what the server has.
+    onError: (_, s) => {
+      setLast((current) => (current === s ? null : current));
+      return queryClient.invalidateQueries({ queryKey: cokoKeys.reading.progress(s.bookId) });
+    },
+  });
+  const { mutate } = mutation;
+
+  const pending = useRef<Save | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const flush = useCallback(() => {
+    clearTimeout(timer.current);
+    const next = pending.current;
+    pending.current = null;
+    if (next) mutate(next);
+  }, [mutate]);
+
+  const save = useCallback(
+    (locator: Locator) => {
+      if (!bookId) return;
+      const next: Save = { bookId, locator, at: new Date() };
+      pending.current = next;
+      setLast(next);
+      queryClient.setQueryData<ReadingProgress | null>(cokoKeys.reading.progress(bookId), (old) =>
+        optimistic(next, old),
+      );
+      clearTimeout(timer.current);
+      timer.current = setTimeout(flush, debounceMs);
+    },
+    [bookId, debounceMs, flush, queryClient],
+  );
+
+  // Write what is pending when the book changes, on unmount, and when the page is hidden (the
+  // tab may be closed next).
+  useEffect(() => {
+    if (!bookId) return;
+    const onHide = () => {
+      if (document.visibilityState === 'hidden') flush();
+    };
+    const doc = typeof document === 'undefined' ? undefined : document;
+    doc?.addEventListener('visibilitychange', onHide);
+    return () => {
+      doc?.removeEventListener('visibilitychange', onHide);
+      flush();
+    };
+  }, [bookId, flush]);
+
+  // Progress from other devices (pulled by each sync); a refused or outdated save: refetch.
+  useEffect(() => {
+    if (!bookId) return;
+    const queryKey = cokoKeys.reading.progress(bookId);
+    return client.reading.subscribe((event) => {
+      if (event.type === 'synced') {
+        const row = event.result.changes.progress.filter((r) => r.book_id === bookId).pop();
+        if (row) {
+          queryClient.setQueryData<ReadingProgress | null>(queryKey, (old) =>
+            isNewer(row.device_updated_at, old) ? row : old,
+          );
+        }
+      } else if (event.type !== 'status' && event.change.op === 'progress.save' && event.change.bookId === bookId) {
+        void queryClient.invalidateQueries({ queryKey });
+      }
+    });
+  }, [client, queryClient, bookId]);
+
+  const stored = query.data;
+  const mine = last?.bookId === bookId && last && isNewer(last.at.toISOString(), stored) ? last : null;
+  return {
+    ...query,
+    /** The current position: the latest of the last `save()` and the stored one (which another device may have moved), or `null`. */
+    locator: mine?.locator ?? stored?.locator ?? null,
+    /** Records the reader's position (shown at once, written after `debounceMs`). */
+    save,
+    /** Writes a pending `save()` now. */
+    flush,
+    /** A write is in flight. */
+    isSaving: mutation.isPending,
+    /** The last write's error (without the offline queue, e.g. a network failure), else `null`. */
+    saveError: mutation.error,
+  };
+}
