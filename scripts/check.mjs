@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Every check the test command runs, in order, failing fast: lint, build, types, package
-// checks, bundle size, and the whole vitest suite (unit, database, integration, end-to-end).
+// checks, bundle size, the whole vitest suite (unit, database, integration, end-to-end) and the
+// example app in headless Chromium.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +20,13 @@ const steps = [
   ]),
   ['types tests and scripts', bin('tsc'), ['--noEmit', '-p', 'tsconfig.test.json']],
   ...published.flatMap((dir) => [
-    [`publint ${dir}`, bin('publint'), ['--strict'], { cwd: join(root, dir) }],
+    [`publint ${dir}`, bin('publint'), ['--strict', '--pack', 'npm'], { cwd: join(root, dir) }],
     [`attw ${dir}`, bin('attw'), ['--pack', '.', '--profile', 'node16'], { cwd: join(root, dir) }],
   ]),
   ['bundle size', process.execPath, [join(root, 'scripts', 'size.mjs')]],
   ['tests (vitest)', bin('vitest'), ['run']],
+  // The reader-web example in headless Chromium (skipped when Chromium is missing; see test/e2e/run.mjs).
+  ['end-to-end (chromium)', process.execPath, [join(root, 'test', 'e2e', 'run.mjs')]],
 ];
 
 for (const [name, command, args, options = {}] of steps) {
