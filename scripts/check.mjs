@@ -13,7 +13,7 @@ const published = ['packages/sdk', 'packages/react'];
 const steps = [
   ['lint and format (biome)', bin('biome'), ['ci', '.']],
   ...published.map((dir) => [`build ${dir}`, bin('tsup'), [], { cwd: join(root, dir) }]),
-  ...['packages/sdk', 'packages/react', 'packages/server'].map((dir) => [
+  ...['packages/sdk', 'packages/react', 'packages/server', 'examples/reader-web', 'examples/partner-backend'].map((dir) => [
     `types ${dir}`,
     bin('tsc'),
     ['--noEmit', '-p', dir],

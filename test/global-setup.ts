@@ -24,7 +24,12 @@ export default async function setup(project: TestProject) {
   const dir = makeTempDir('coko-test-');
   const postgres = process.env.DATABASE_URL
     ? externalPostgres(process.env.DATABASE_URL)
-    : await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), password: keys.adminPassword, persistent: false });
+    : await startEmbeddedPostgres({
+        dataDir: join(dir, 'pg'),
+        port: await freePort(),
+        password: keys.adminPassword,
+        persistent: false,
+      });
   const adminUrl = withDatabase(postgres.adminUrl, 'postgres');
   await ensureDatabase(adminUrl, TEMPLATE).catch(async () => {});
   await prepareDatabase(withDatabase(adminUrl, TEMPLATE), keys, { seed: true });

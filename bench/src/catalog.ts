@@ -723,7 +723,9 @@ async function main() {
       const common = `search common "${settings.commonTerm}"`;
       const typo = `search typo "${settings.typoTerm}"`;
       serial.push(await scenario(origin, 'list (20, count=estimated)', 'anon', listSpecs('anon'), one));
-      serial.push(await scenario(origin, 'list (20, count=estimated)', 'authenticated', listSpecs('authenticated'), one));
+      serial.push(
+        await scenario(origin, 'list (20, count=estimated)', 'authenticated', listSpecs('authenticated'), one),
+      );
       serial.push(await scenario(origin, 'get by id (detail)', 'anon', getSpecs('anon'), one));
       serial.push(await scenario(origin, rare, 'anon', searchSpecs('anon', settings.rareTerm), one));
       serial.push(await scenario(origin, common, 'anon', searchSpecs('anon', settings.commonTerm), one));

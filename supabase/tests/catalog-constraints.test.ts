@@ -3,8 +3,8 @@
 // ISBN-13 values are accepted, and the same ISBN cannot be entered twice in another spelling.
 // Every SQL case runs in its own rolled-back transaction.
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
 import type { PoolClient } from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, clientAs, ensureTestUsers, ident, type Row, sqlError, sqlFor } from './helpers.js';
 
 const asAdmin = <T>(fn: (db: PoolClient) => Promise<T>) => sqlFor('admin', fn);

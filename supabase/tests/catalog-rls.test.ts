@@ -10,8 +10,8 @@
 // - anon has no write privilege at all (permission denied); signed-in non-admins are stopped by
 //   RLS (insert: "new row violates row-level security policy"; update/delete: no row affected).
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
 import type { PoolClient } from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminQuery,
   CLIENT_KINDS,

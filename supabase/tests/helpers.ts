@@ -6,10 +6,10 @@
 // collide between files. SQL fixtures run as the superuser; `sqlAs` runs a callback inside a
 // transaction as an API role with the request's JWT claims, then rolls it back.
 import { mintUserToken } from '@coko/server/stack';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import pg, { type DatabaseError, type PoolClient } from 'pg';
 import { afterAll } from 'vitest';
 import { testStack } from '../../test/stack.js';
-import { type SupabaseClient, createClient } from '@supabase/supabase-js';
-import pg, { type DatabaseError, type PoolClient } from 'pg';
 
 export type AppRole = 'admin' | 'moderator' | 'user';
 export type DbRole = 'anon' | 'authenticated' | 'service_role';

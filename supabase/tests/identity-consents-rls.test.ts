@@ -181,13 +181,11 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('consents as $kind', ({ ki
     });
 
     it('API insert for another user: 403 RLS violation', async () => {
-      const { error, status: code } = await (await clientAs(kind))
-        .from(TABLE)
-        .insert({
-          user_id: USERS.otherUser.id === own!.id ? USERS.user.id : USERS.otherUser.id,
-          kind: 'tracking',
-          granted: false,
-        });
+      const { error, status: code } = await (await clientAs(kind)).from(TABLE).insert({
+        user_id: USERS.otherUser.id === own!.id ? USERS.user.id : USERS.otherUser.id,
+        kind: 'tracking',
+        granted: false,
+      });
       expect(code).toBe(403);
       expect(error).toMatchObject({ code: '42501', message: rlsViolation(TABLE) });
     });

@@ -6,8 +6,9 @@
 // - anon has no privilege on the table at all;
 // - no one escalates: not by granting themselves admin, not by rewriting or stealing a grant, and
 //   not with role claims in their JWT (policies re-check the table on every statement).
-import { beforeAll, describe, expect, it } from 'vitest';
+
 import type { PoolClient } from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppRole,
   adminQuery,

@@ -4,12 +4,16 @@ import { type CokoClient, createCoko } from '@coko/sdk';
 
 /** Everything `createCoko` accepts (offline queue and device id included). */
 type CreateCokoOptions = Parameters<typeof createCoko>[0];
+
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useContext, useState } from 'react';
 import { CokoContext } from './context';
 
 /** Props of `<CokoProvider>`: either a ready `client`, or the `options` to create one. */
-export type CokoProviderProps = ({ client: CokoClient; options?: never } | { options: CreateCokoOptions; client?: never }) & {
+export type CokoProviderProps = (
+  | { client: CokoClient; options?: never }
+  | { options: CreateCokoOptions; client?: never }
+) & {
   /**
    * QueryClient to use when the tree has no `<QueryClientProvider>` yet. Ignored when one
    * exists above (that one is always used).

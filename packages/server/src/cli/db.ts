@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import {
-  type PostgresServer,
   externalPostgres,
   freePort,
   loadOrCreateProjectKeys,
+  type PostgresServer,
   prepareDatabase,
   repoRoot,
   runSqlFile,
@@ -20,7 +20,11 @@ export async function openDatabase(): Promise<{ url: string; server: PostgresSer
   const keys = await loadOrCreateProjectKeys(join(stateDir, 'keys.json'));
   const server = process.env.DATABASE_URL
     ? externalPostgres(process.env.DATABASE_URL)
-    : await startEmbeddedPostgres({ dataDir: join(stateDir, 'postgres'), port: await freePort(), password: keys.adminPassword });
+    : await startEmbeddedPostgres({
+        dataDir: join(stateDir, 'postgres'),
+        port: await freePort(),
+        password: keys.adminPassword,
+      });
   return { url: server.adminUrl, server };
 }
 

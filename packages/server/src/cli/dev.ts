@@ -18,7 +18,8 @@ export async function dev(args: string[]): Promise<undefined> {
     options: { reset: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } },
   });
   const port = Number(values.port ?? process.env.COKO_PORT ?? 54321);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${values.port ?? process.env.COKO_PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`Invalid port: ${values.port ?? process.env.COKO_PORT}`);
   const started = Date.now();
   const stack = await startStack({
     dir: stateDir,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { dev } from './dev.js';
 import { migrateCommand, seedCommand } from './db.js';
+import { dev } from './dev.js';
 import { keysCommand } from './keys.js';
 import { partnersCommand } from './partners.js';
 import { rolesCommand } from './roles.js';
@@ -52,7 +52,11 @@ const commands: Record<string, (args: string[]) => Promise<number | undefined>> 
 };
 
 const [name, ...rest] = process.argv.slice(2);
-const { values } = parseArgs({ args: name ? [] : process.argv.slice(2), options: { help: { type: 'boolean', short: 'h' } }, strict: false });
+const { values } = parseArgs({
+  args: name ? [] : process.argv.slice(2),
+  options: { help: { type: 'boolean', short: 'h' } },
+  strict: false,
+});
 const command = name ? commands[name] : undefined;
 if (!command || values.help || name === 'help') {
   console.log(HELP);

@@ -1,7 +1,15 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createProjectKeys, freePort, generateDatabaseTypes, makeTempDir, prepareDatabase, repoRoot, startEmbeddedPostgres } from '../stack/index.js';
+import {
+  createProjectKeys,
+  freePort,
+  generateDatabaseTypes,
+  makeTempDir,
+  prepareDatabase,
+  repoRoot,
+  startEmbeddedPostgres,
+} from '../stack/index.js';
 
 export const typesFile = join(repoRoot, 'packages', 'sdk', 'src', 'database.types.ts');
 
@@ -9,7 +17,12 @@ export const typesFile = join(repoRoot, 'packages', 'sdk', 'src', 'database.type
 export async function freshDatabaseTypes(): Promise<string> {
   const dir = makeTempDir('coko-types-');
   const keys = await createProjectKeys();
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), password: keys.adminPassword, persistent: false });
+  const server = await startEmbeddedPostgres({
+    dataDir: join(dir, 'pg'),
+    port: await freePort(),
+    password: keys.adminPassword,
+    persistent: false,
+  });
   try {
     await prepareDatabase(server.adminUrl, keys, { seed: false });
     return await generateDatabaseTypes(server.adminUrl);

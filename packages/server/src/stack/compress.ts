@@ -15,7 +15,11 @@ const COMPRESSIBLE = /^(application\/(json|vnd\.pgrst[^;]*|openapi\+json|geo\+js
  * brotli (CompressionStream lacks it), and brotli saves readers on metered data ~15% over gzip.
  */
 export function compressResponses(options: CompressOptions = {}): MiddlewareHandler {
-  const { threshold, brotliQuality } = { threshold: 1024, brotliQuality: 5, ...options } satisfies Required<CompressOptions>;
+  const { threshold, brotliQuality } = {
+    threshold: 1024,
+    brotliQuality: 5,
+    ...options,
+  } satisfies Required<CompressOptions>;
   return async (c, next) => {
     await next();
     const encoding = preferredEncoding(c.req.header('accept-encoding'));
@@ -31,7 +35,12 @@ export function compressResponses(options: CompressOptions = {}): MiddlewareHand
     }
     const compressed =
       encoding === 'br'
-        ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: brotliQuality, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+        ? brotliCompressSync(body, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: brotliQuality,
+              [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+            },
+          })
         : gzipSync(body, { level: 6 });
     headers.set('content-encoding', encoding);
     headers.delete('content-length');

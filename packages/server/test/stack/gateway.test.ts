@@ -39,8 +39,15 @@ describe('gateway: Supabase URL layout and API keys', () => {
 
   it('passes a user JWT through to PostgREST, signed with ES256 or HS256', async () => {
     for (const alg of ['ES256', 'HS256'] as const) {
-      const token = await mintUserToken(stack.keys, { id: '00000000-0000-4000-8000-000000000001' }, { expiresInSeconds: 60, alg });
-      const response = await rest('/books?select=id&limit=1', { apikey: stack.publishableKey, authorization: `Bearer ${token}` });
+      const token = await mintUserToken(
+        stack.keys,
+        { id: '00000000-0000-4000-8000-000000000001' },
+        { expiresInSeconds: 60, alg },
+      );
+      const response = await rest('/books?select=id&limit=1', {
+        apikey: stack.publishableKey,
+        authorization: `Bearer ${token}`,
+      });
       expect(response.status, alg).toBe(200);
     }
   });
@@ -54,7 +61,11 @@ describe('gateway: Supabase URL layout and API keys', () => {
 
   it('works unchanged with supabase-js createClient(url, publishableKey)', async () => {
     const supabase = createClient(stack.url, stack.publishableKey);
-    const { data, error, count } = await supabase.from('books').select('id, title', { count: 'exact' }).eq('status', 'published').limit(3);
+    const { data, error, count } = await supabase
+      .from('books')
+      .select('id, title', { count: 'exact' })
+      .eq('status', 'published')
+      .limit(3);
     expect(error).toBeNull();
     expect(data).toHaveLength(3);
     expect(count).toBeGreaterThanOrEqual(200);

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  MigrationError,
   bootstrapDatabase,
   dropDatabase,
   ensureDatabase,
+  MigrationError,
   migrate,
   readMigrations,
   withClient,
@@ -39,12 +39,16 @@ describe('migration runner', () => {
     const result = await withClient(url, (client) => migrate(client, readMigrations(migrationsDir(first))));
     expect(result.applied).toEqual(['20260101000000', '20260102000000']);
     await withClient(url, async (client) => {
-      const { rows } = await client.query('select version, name from supabase_migrations.schema_migrations order by version');
+      const { rows } = await client.query(
+        'select version, name from supabase_migrations.schema_migrations order by version',
+      );
       expect(rows).toEqual([
         { version: '20260101000000', name: 'first' },
         { version: '20260102000000', name: 'second' },
       ]);
-      const made = await client.query('select made_by, (select rolsuper from pg_roles where rolname = made_by) as superuser from public.one');
+      const made = await client.query(
+        'select made_by, (select rolsuper from pg_roles where rolname = made_by) as superuser from public.one',
+      );
       expect(made.rows).toEqual([{ made_by: 'postgres', superuser: false }]);
     });
   });
@@ -63,7 +67,8 @@ describe('migration runner', () => {
   it('rolls a failing migration back and reports file, line, column and the Postgres error', async () => {
     const failing = {
       ...first,
-      '20260103000000_third.sql': 'create table public.two (id int);\n\ninsert into public.two values (1);\nselect * from public.missing_table;\n',
+      '20260103000000_third.sql':
+        'create table public.two (id int);\n\ninsert into public.two values (1);\nselect * from public.missing_table;\n',
     };
     let error: unknown;
     await withClient(url, (client) => migrate(client, readMigrations(migrationsDir(failing)))).catch((e) => {
@@ -74,7 +79,9 @@ describe('migration runner', () => {
     expect(migrationError.file).toBe('20260103000000_third.sql');
     expect(migrationError.line).toBe(4);
     expect(migrationError.column).toBe(15);
-    expect(migrationError.message).toMatch(/20260103000000_third\.sql:4:15: relation "public\.missing_table" does not exist \[SQLSTATE 42P01\]/);
+    expect(migrationError.message).toMatch(
+      /20260103000000_third\.sql:4:15: relation "public\.missing_table" does not exist \[SQLSTATE 42P01\]/,
+    );
     await withClient(url, async (client) => {
       const table = await client.query(`select to_regclass('public.two') as t`);
       expect(table.rows[0].t).toBeNull();

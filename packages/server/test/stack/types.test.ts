@@ -9,5 +9,8 @@ import { typesFile } from '../../src/cli/types.js';
 it('the committed database types match a fresh generation from the migrations', async () => {
   const fresh = await generateDatabaseTypes(testStack().adminDatabaseUrl);
   const committed = readFileSync(typesFile, 'utf8');
-  expect(committed === fresh, 'packages/sdk/src/database.types.ts is stale: run `pnpm --filter @coko/server run coko types`').toBe(true);
+  expect(
+    committed === fresh,
+    'packages/sdk/src/database.types.ts is stale: run `pnpm --filter @coko/server run coko types`',
+  ).toBe(true);
 }, 60_000);

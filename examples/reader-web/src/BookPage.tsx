@@ -1,0 +1,68 @@
+import { useBook } from '@coko/react';
+import type { Book } from '@coko/sdk';
+import { Cover } from './Cover';
+import { formatAuthors, formatBookPrice, formatDate } from './format';
+import { catalogHref } from './use-hash-route';
+
+const languages = new Intl.DisplayNames(['fr'], { type: 'language' });
+
+export function BookPage({ id }: { id: string }) {
+  const { data: book, error, isPending, refetch } = useBook(id);
+  return (
+    <article className="detail">
+      <a href={catalogHref} className="back">
+        ← Retour au catalogue
+      </a>
+      {error ? (
+        error.code === 'NOT_FOUND' ? (
+          <p className="notice">Ce livre n’existe pas ou n’est plus disponible.</p>
+        ) : (
+          <div className="notice" role="alert">
+            <p>Impossible de charger ce livre : {error.message}</p>
+            <button type="button" onClick={() => refetch()}>
+              Réessayer
+            </button>
+          </div>
+        )
+      ) : isPending ? (
+        <p className="status">Chargement…</p>
+      ) : (
+        <BookDetail book={book} />
+      )}
+    </article>
+  );
+}
+
+function BookDetail({ book }: { book: Book }) {
+  const facts: [string, string | null][] = [
+    ['Éditeur', book.publisher?.name ?? null],
+    ['Parution', book.publication_date ? formatDate(book.publication_date) : null],
+    ['Pages', book.page_count ? String(book.page_count) : null],
+    ['Format', book.format?.toUpperCase() ?? null],
+    ['Langue', languages.of(book.language) ?? book.language],
+    ['ISBN', book.isbn],
+    ['Catégories', book.categories.map((category) => category.name).join(', ') || null],
+  ];
+  return (
+    <div className="detail-body">
+      <Cover id={book.id} title={book.title} large />
+      <div>
+        <h1>{book.title}</h1>
+        {book.subtitle && <p className="subtitle">{book.subtitle}</p>}
+        <p className="authors">{formatAuthors(book.authors)}</p>
+        <p className={book.is_free ? 'price free' : 'price'}>{formatBookPrice(book)}</p>
+        {book.description && <p className="description">{book.description}</p>}
+        <dl className="facts">
+          {facts.map(([label, value]) =>
+            value ? (
+              <div key={label}>
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+              </div>
+            ) : null,
+          )}
+        </dl>
+      </div>
+    </div>
+  );
+}

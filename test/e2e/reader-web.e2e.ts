@@ -1,0 +1,471 @@
+// End-to-end test of examples/reader-web: a throwaway stack (embedded Postgres, seed, PostgREST,
+// gateway), the example built by Vite against it, served from another origin (so the browser sends
+// real CORS preflights), and driven in headless Chromium through playwright-core. Run by
+// test/e2e/run.mjs, which finds Chromium (CHROMIUM_PATH) or skips.
+import { spawn } from 'node:child_process';
+import { createReadStream, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApiFactory } from '@coko/server/api-factory';
+import { freePort, loadOrCreateProjectKeys, makeTempDir, type Stack, startStack } from '@coko/server/stack';
+
+// playwright-core is a dev dependency of the example (the repository root does not depend on it).
+type Playwright = typeof import('../../examples/reader-web/node_modules/playwright-core');
+type Locator = import('../../examples/reader-web/node_modules/playwright-core').Locator;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const exampleDir = join(root, 'examples', 'reader-web');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const screenshotDir = process.env.E2E_SCREENSHOT_DIR || tmpdir();
+/** Everything (stack, build, browser, tests) must be over by then. */
+const OVERALL_TIMEOUT_MS = 240_000;
+const TEST_TIMEOUT_MS = 20_000;
+
+// Chromium on a closed network: no background connections (they are refused and logged), no QUIC.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const log = (line: string) => console.log(`  [${elapsed()}] ${line}`);
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: every resource registers how to release it; released in reverse order, once, on any exit.
+// ---------------------------------------------------------------------------------------------
+const cleanups: (() => unknown)[] = [];
+let cleaning: Promise<void> | undefined;
+/** Registers a release; once cleanup has begun (a signal during setup), releases at once. */
+function onCleanup(release: () => unknown): void {
+  if (cleaning)
+    void Promise.resolve()
+      .then(release)
+      .catch(() => {});
+  else cleanups.push(release);
+}
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const release of cleanups.reverse()) {
+      try {
+        await release();
+      } catch (error) {
+        console.error('cleanup:', error);
+      }
+    }
+  })();
+  return cleaning;
+}
+/** Releases everything, then exits (after 20 s at most: a stuck release must not hang CI). */
+let stopping = false;
+let stopCode: number | undefined;
+function stop(code: number): void {
+  stopping = true;
+  stopCode = code;
+  setTimeout(() => process.exit(code), 20_000).unref();
+  void cleanup().finally(() => process.exit(code));
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping…`);
+    stop(signal === 'SIGINT' ? 130 : 1);
+  });
+}
+const watchdog = setTimeout(() => {
+  console.error(`✖ end-to-end: still running after ${OVERALL_TIMEOUT_MS / 1000}s, giving up`);
+  console.log('0 passed, 1 failed');
+  stop(1);
+}, OVERALL_TIMEOUT_MS);
+watchdog.unref();
+
+// ---------------------------------------------------------------------------------------------
+// Setup: stack and Vite build in parallel, then a static server for dist/.
+// ---------------------------------------------------------------------------------------------
+
+/** Starts the stack on a port chosen now, with keys created now, so the build need not wait for it. */
+async function prepareStack(): Promise<{ url: string; publishableKey: string; start: Promise<Stack> }> {
+  const dir = makeTempDir('coko-e2e-');
+  onCleanup(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
+  // The directory is new, so `reset` is not needed; the stack loads these keys from keys.json.
+  const keys = await loadOrCreateProjectKeys(join(dir, 'keys.json'));
+  const port = await freePort();
+  const lines: string[] = [];
+  const start = startStack({
+    dir,
+    port,
+    persistent: false,
+    reset: false,
+    seed: true,
+    createApi: createApiFactory({ env: 'test' }),
+    log: (line) => {
+      lines.push(line);
+      if (lines.length > 100) lines.shift();
+    },
+  }).then(
+    (stack) => {
+      onCleanup(() => stack.stop());
+      return stack;
+    },
+    (error) => {
+      console.error(lines.slice(-30).join('\n'));
+      throw error;
+    },
+  );
+  return { url: `http://127.0.0.1:${port}`, publishableKey: keys.publishableKey, start };
+}
+
+/** `vite build` of the example against the stack, into a temporary folder (the example's dist/ is left alone). */
+function buildExample(env: { url: string; publishableKey: string }): Promise<string> {
+  const outDir = makeTempDir('coko-e2e-dist-');
+  onCleanup(() => rmSync(outDir, { recursive: true, force: true }));
+  const vite = join(exampleDir, 'node_modules', '.bin', 'vite');
+  return new Promise((resolve, reject) => {
+    const child = spawn(vite, ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: exampleDir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, VITE_COKO_URL: env.url, VITE_COKO_PUBLISHABLE_KEY: env.publishableKey },
+    });
+    const kill = () => child.exitCode === null && child.kill('SIGTERM');
+    onCleanup(kill);
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve(outDir) : reject(new Error(`vite build failed (${signal ?? `exit ${code}`})`)),
+    );
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/** A static server for dist/ on 127.0.0.1 (unknown paths get index.html, as an SPA host would). */
+async function serveStatic(dir: string): Promise<string> {
+  const server: Server = createServer((request, response) => {
+    let file = join(dir, normalize(new URL(request.url ?? '/', 'http://x').pathname));
+    if (!file.startsWith(dir + sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      file = join(dir, 'index.html');
+    }
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(response);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  onCleanup(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return `http://127.0.0.1:${port}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A tiny runner: tests run in order on one page; each failure is reported, the rest still runs.
+// ---------------------------------------------------------------------------------------------
+const results: { name: string; error?: unknown }[] = [];
+
+async function test(name: string, body: () => Promise<void>): Promise<void> {
+  const testStarted = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      body(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS / 1000}s`)), TEST_TIMEOUT_MS);
+      }),
+    ]);
+    results.push({ name });
+    console.log(`  ✔ ${name} (${Date.now() - testStarted} ms)`);
+  } catch (error) {
+    if (stopping) return; // the browser is going away under the test
+    results.push({ name, error });
+    console.log(`  ✖ ${name} (${Date.now() - testStarted} ms)`);
+    console.log(
+      `    ${String(error instanceof Error ? (error.stack ?? error.message) : error).replace(/\n/g, '\n    ')}`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** Polls `read` until `check` accepts its value (the last value is in the error otherwise). */
+async function waitFor<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  let value: T | undefined;
+  while (Date.now() < deadline) {
+    value = await read();
+    if (check(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what}: last value ${JSON.stringify(value)}`);
+}
+
+/** ISO 4217 minor units of the seed's currencies, written out here rather than taken from the app. */
+const MINOR_UNITS: Record<string, number> = { XOF: 0, EUR: 2, USD: 2 };
+/** What the page should show for a price in minor units: "1 500 F CFA", "4,99 €". */
+function formatMinorUnits(amount: number, currency: string): string {
+  const digits = MINOR_UNITS[currency];
+  if (digits === undefined) throw new Error(`no minor unit known for ${currency}`);
+  return whitespace(new Intl.NumberFormat('fr-SN', { style: 'currency', currency }).format(amount / 10 ** digits));
+}
+const whitespace = (text: string) => text.replace(/\s+/gu, ' ').trim();
+/** A locator's text, whitespace collapsed. */
+const textOf = async (locator: Locator) => whitespace((await locator.textContent()) ?? '');
+/** "240 livres" → 240 ("Aucun livre" → 0). */
+const countOf = (status: string) => Number(/^([\d\s]+) livres?/u.exec(status)?.[1]?.replace(/\s/gu, '') ?? 0);
+
+// ---------------------------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const require = createRequire(join(exampleDir, 'package.json'));
+  const { chromium } = require('playwright-core') as Playwright;
+
+  const prepared = await prepareStack();
+  log(`building the example and starting the stack at ${prepared.url}…`);
+  const [outDir, stack] = await Promise.all([
+    buildExample(prepared).then((dir) => {
+      log('example built');
+      return dir;
+    }),
+    prepared.start.then((s) => {
+      log('stack ready');
+      return s;
+    }),
+  ]);
+  const appUrl = await serveStatic(outDir);
+  log(`example served at ${appUrl}; launching ${chromiumPath}`);
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    // Our signal handlers close the browser with everything else (Playwright's would exit at once).
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  onCleanup(() => browser.close());
+  const context = await browser.newContext({ locale: 'fr-SN', viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+
+  // What the browser reports: console errors, uncaught exceptions, failed requests (aborted
+  // fetches are fine: TanStack Query cancels the previous search while typing).
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? '';
+    if (!reason.includes('ERR_ABORTED')) problems.push(`request failed: ${request.url()} ${reason}`);
+  });
+
+  // Requests to the stack as Chromium's network stack sees them, preflights included (DevTools protocol).
+  const network = new Map<string, { url: string; method: string; type?: string; status?: number; acao?: string }>();
+  const cdp = await context.newCDPSession(page);
+  cdp.on('Network.requestWillBeSent', ({ requestId, request, type }) => {
+    if (request.url.startsWith(stack.url)) network.set(requestId, { url: request.url, method: request.method, type });
+  });
+  cdp.on('Network.responseReceived', ({ requestId, response }) => {
+    const entry = network.get(requestId);
+    if (!entry) return;
+    entry.status = response.status;
+    const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    entry.acao = headers['access-control-allow-origin'];
+  });
+  await cdp.send('Network.enable');
+
+  /** The stack's REST API from Node (no Origin: not the browser's view). */
+  const rest = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${stack.url}/rest/v1/${path}`, { headers: { apikey: stack.keys.publishableKey } });
+    assert(response.ok, `GET /rest/v1/${path}: ${response.status}`);
+    return (await response.json()) as T;
+  };
+
+  const books = page.locator('ul[aria-label="Livres"] > li');
+  const status = page.locator('section p.status');
+  const search = page.getByRole('searchbox');
+  const searchRequests = () =>
+    [...network.values()].filter((r) => r.method === 'POST' && r.url.includes('/rpc/search_books')).length;
+  const open = async () => {
+    await page.goto(appUrl);
+    await books.first().waitFor();
+  };
+
+  await test('the catalog lists 20 books with their authors and XOF prices', async () => {
+    await open();
+    await waitFor(
+      'books listed',
+      () => books.count(),
+      (n) => n === 20,
+    );
+    const total = countOf(await textOf(status));
+    assert(total > 20, `expected more than 20 books in the catalog, the status says ${total}`);
+    const prices = (await page.locator('.book .price').allTextContents()).map(whitespace);
+    const xof = prices.filter((price) => /^\d{1,3}( \d{3})* F CFA$/u.test(price));
+    assert(xof.length > 0, `no XOF price among ${JSON.stringify(prices)}`);
+    // Each card's price against the database: integers in the currency's minor unit (ISO 4217).
+    const ids = (await books.locator('h2 a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).map(
+      (href) => decodeURIComponent(String(href).replace('#/livres/', '')),
+    );
+    const rows = await rest<{ id: string; price: number; currency: string; is_free: boolean }[]>(
+      `books?select=id,price,currency,is_free&id=in.(${ids.join(',')})`,
+    );
+    const expected = ids.map((id) => {
+      const row = rows.find((r) => r.id === id);
+      return row?.is_free ? 'Gratuit' : row ? formatMinorUnits(row.price, row.currency) : `missing ${id}`;
+    });
+    assert(
+      JSON.stringify(prices) === JSON.stringify(expected),
+      `prices shown ${JSON.stringify(prices)}, expected ${JSON.stringify(expected)}`,
+    );
+    const authors = await page.locator('.book .authors').allTextContents();
+    assert(authors.length === 20 && authors.every((a) => a.trim().length > 0), 'every book shows its authors');
+    assert(await page.getByRole('button', { name: 'Suivant →' }).isEnabled(), 'there is a next page');
+    await page.screenshot({ path: join(screenshotDir, 'coko-e2e-reader-web-catalog.png') });
+  });
+
+  await test('the pager shows the next page', async () => {
+    await open();
+    const first = await textOf(books.first().locator('h2'));
+    await page.getByRole('button', { name: 'Suivant →' }).click();
+    await page.getByText(/^Page 2 sur \d+$/).waitFor();
+    await waitFor(
+      'page 2 listed',
+      () => textOf(books.first().locator('h2')),
+      (title) => title !== first,
+    );
+  });
+
+  await test('typing "ecole" shows "Une École au Sénégal" (debounced: not one request per key)', async () => {
+    await open();
+    const before = searchRequests();
+    await search.pressSequentially('ecole', { delay: 40 });
+    await books.getByRole('link', { name: 'Une École au Sénégal' }).waitFor();
+    await page.getByText('pour « ecole »').waitFor();
+    // One request (two if the machine stalls between keystrokes), not one per keystroke.
+    const sent = searchRequests() - before;
+    assert(sent >= 1 && sent <= 2, `the debounced search sent ${sent} requests for 5 keystrokes`);
+  });
+
+  await test('choosing a category narrows the results', async () => {
+    await open();
+    const all = countOf(await textOf(status));
+    await page.getByLabel('Catégorie').selectOption('manuels-scolaires');
+    const narrowed = await waitFor(
+      'book count after choosing a category',
+      async () => countOf(await textOf(status)),
+      (n) => n !== all,
+    );
+    assert(narrowed > 0 && narrowed < all, `expected between 1 and ${all - 1} books, got ${narrowed}`);
+    // Search and category together: the book is a school book, and no poem.
+    await search.fill('ecole');
+    await books.getByRole('link', { name: 'Une École au Sénégal' }).waitFor();
+    await page.getByLabel('Catégorie').selectOption('poesie');
+    await waitFor(
+      'École au Sénégal filtered out',
+      () => books.getByRole('link', { name: 'Une École au Sénégal' }).count(),
+      (n) => n === 0,
+    );
+  });
+
+  await test('opening a book shows its detail, and going back restores the search', async () => {
+    await open();
+    await search.fill('ecole');
+    await books.getByRole('link', { name: 'Une École au Sénégal' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Une École au Sénégal' }).waitFor();
+    const detail = await textOf(page.locator('article.detail'));
+    assert(
+      detail.includes('Chronique d’une année scolaire') || detail.includes("Chronique d'une année scolaire"),
+      detail,
+    );
+    assert(detail.includes('Manuels scolaires'), `no category in ${detail}`);
+    assert(detail.includes('Éditeur'), `no publisher in ${detail}`);
+    // The price the page shows is the database's, divided by the currency's minor unit.
+    const id = decodeURIComponent(new URL(page.url()).hash.replace('#/livres/', ''));
+    const [row] = await rest<{ price: number; currency: string }[]>(`books?select=price,currency&id=eq.${id}`);
+    assert(row?.currency === 'XOF', `expected an XOF book, got ${JSON.stringify(row)}`);
+    const expected = formatMinorUnits(row.price, row.currency);
+    const shown = await textOf(page.locator('article.detail .price'));
+    assert(shown === expected, `price shown "${shown}", expected "${expected}"`);
+    await page.screenshot({ path: join(screenshotDir, 'coko-e2e-reader-web-book.png') });
+    await page.getByRole('link', { name: '← Retour au catalogue' }).click();
+    await books.getByRole('link', { name: 'Une École au Sénégal' }).waitFor();
+    assert((await search.inputValue()) === 'ecole', 'the search is kept');
+  });
+
+  await test('an unknown book shows a "not found" message', async () => {
+    await page.goto(`${appUrl}/#/livres/00000000-0000-4000-8000-00000000dead`);
+    await page.getByText('Ce livre n’existe pas ou n’est plus disponible.').waitFor();
+    // PostgREST answers 406 for `.single()` without a row: Chromium logs it, the app handles it.
+    const expected = problems.findIndex((line) => /status of 406/.test(line));
+    if (expected >= 0) problems.splice(expected, 1);
+  });
+
+  await test('the app calls the stack cross-origin, with CORS preflights answered', async () => {
+    assert(new URL(appUrl).origin !== new URL(stack.url).origin, 'the page and the stack share an origin');
+    const requests = [...network.values()];
+    const preflights = requests.filter((r) => r.type === 'Preflight' || r.method === 'OPTIONS');
+    const calls = requests.filter((r) => r.method !== 'OPTIONS' && r.type !== 'Preflight');
+    assert(calls.length > 0, 'no request reached the stack');
+    assert(preflights.length > 0, `no preflight among ${requests.length} requests to the stack`);
+    for (const preflight of preflights) {
+      assert(
+        preflight.status !== undefined && preflight.status >= 200 && preflight.status < 300,
+        `preflight ${preflight.url} answered ${preflight.status}`,
+      );
+    }
+    const answered = calls.filter((r) => r.status !== undefined);
+    const withoutCors = answered.filter((r) => r.acao !== '*' && r.acao !== new URL(appUrl).origin);
+    assert(withoutCors.length === 0, `responses without Access-Control-Allow-Origin: ${JSON.stringify(withoutCors)}`);
+    log(`${calls.length} requests to the stack, ${preflights.length} preflights`);
+  });
+
+  await test('the browser console shows no errors', async () => {
+    assert(problems.length === 0, problems.join('\n'));
+  });
+
+  log(`screenshots: ${join(screenshotDir, 'coko-e2e-reader-web-catalog.png')}, …-book.png`);
+}
+
+try {
+  await main();
+} catch (error) {
+  // After a signal, setup steps fail because their processes got it too: nothing to report.
+  if (!stopping) {
+    console.error('✖ end-to-end setup failed:', error);
+    results.push({ name: 'setup', error });
+  }
+} finally {
+  await cleanup();
+}
+clearTimeout(watchdog);
+const failures = results.filter((r) => r.error).length;
+console.log(`\nend-to-end (reader-web): ${elapsed()}`);
+console.log(`${results.length - failures} passed, ${failures} failed`);
+process.exit(stopCode ?? (failures > 0 ? 1 : 0));
