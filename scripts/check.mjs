@@ -13,11 +13,9 @@ const published = ['packages/sdk', 'packages/react'];
 const steps = [
   ['lint and format (biome)', bin('biome'), ['ci', '.']],
   ...published.map((dir) => [`build ${dir}`, bin('tsup'), [], { cwd: join(root, dir) }]),
-  ...['packages/sdk', 'packages/react', 'packages/server', 'examples/reader-web', 'examples/partner-backend'].map((dir) => [
-    `types ${dir}`,
-    bin('tsc'),
-    ['--noEmit', '-p', dir],
-  ]),
+  ...['packages/sdk', 'packages/react', 'packages/server', 'examples/reader-web', 'examples/partner-backend'].map(
+    (dir) => [`types ${dir}`, bin('tsc'), ['--noEmit', '-p', dir]],
+  ),
   ['types tests and scripts', bin('tsc'), ['--noEmit', '-p', 'tsconfig.test.json']],
   ...published.flatMap((dir) => [
     [`publint ${dir}`, bin('publint'), ['--strict', '--pack', 'npm'], { cwd: join(root, dir) }],
