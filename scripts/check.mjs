@@ -3,12 +3,17 @@
 // checks, bundle size, the whole vitest suite (unit, database, integration, end-to-end) and the
 // example app in headless Chromium.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const published = ['packages/sdk', 'packages/react'];
+const resultsDir = join(root, '.vitest');
+mkdirSync(resultsDir, { recursive: true });
+const vitestResults = join(resultsDir, 'results.json');
+const e2eResults = join(resultsDir, 'e2e.json');
 
 const steps = [
   ['lint and format (biome)', bin('biome'), ['ci', '.']],
@@ -22,9 +27,18 @@ const steps = [
     [`attw ${dir}`, bin('attw'), ['--pack', '.', '--profile', 'node16'], { cwd: join(root, dir) }],
   ]),
   ['bundle size', process.execPath, [join(root, 'scripts', 'size.mjs')]],
-  ['tests (vitest)', bin('vitest'), ['run']],
+  [
+    'tests (vitest)',
+    bin('vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestResults}`],
+  ],
   // The reader-web example in headless Chromium (skipped when Chromium is missing; see test/e2e/run.mjs).
-  ['end-to-end (chromium)', process.execPath, [join(root, 'test', 'e2e', 'run.mjs')]],
+  [
+    'end-to-end (chromium)',
+    process.execPath,
+    [join(root, 'test', 'e2e', 'run.mjs')],
+    { env: { ...process.env, COKO_E2E_RESULTS: e2eResults } },
+  ],
 ];
 
 for (const [name, command, args, options = {}] of steps) {
@@ -38,3 +52,11 @@ for (const [name, command, args, options = {}] of steps) {
   }
   console.log(`✔ ${name} (${seconds}s)`);
 }
+
+// One closing line over every test that ran (vitest and the end-to-end run).
+const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {});
+const unit = read(vitestResults);
+const e2e = read(e2eResults);
+const passed = (unit.numPassedTests ?? 0) + (e2e.passed ?? 0);
+const failed = (unit.numFailedTests ?? 0) + (e2e.failed ?? 0);
+console.log(`\n${passed} passed, ${failed} failed`);

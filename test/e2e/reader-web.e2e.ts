@@ -468,4 +468,8 @@ clearTimeout(watchdog);
 const failures = results.filter((r) => r.error).length;
 console.log(`\nend-to-end (reader-web): ${elapsed()}`);
 console.log(`${results.length - failures} passed, ${failures} failed`);
+if (process.env.COKO_E2E_RESULTS) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(process.env.COKO_E2E_RESULTS, JSON.stringify({ passed: results.length - failures, failed: failures }));
+}
 process.exit(stopCode ?? (failures > 0 ? 1 : 0));
