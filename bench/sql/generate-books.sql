@@ -9,11 +9,11 @@
 -- transaction, which needs ownership):
 --   psql "$DATABASE_URL" -c "set coko.bench_books = 100000" -f bench/sql/generate-books.sql
 -- or `set coko.bench_books = …` earlier in the same session. Loads 100k books in about 30 s on an
--- idle two-core machine: search documents and category sets are computed in bulk inside the
--- INSERT (the triggers that would otherwise compute them again are off for this transaction),
--- then the GIN pending lists are flushed and the tables analyzed. The generated columns
--- (books.is_published, books.title_search) are computed by Postgres in the same INSERT, triggers
--- or not. Every generated book is published; to measure with drafts present (e.g. the accuracy
+-- idle two-core machine: search documents, list authors and category sets are computed in bulk
+-- inside the INSERT (the triggers that would otherwise compute them again are off for this
+-- transaction), then the GIN pending lists are flushed and the tables analyzed. The generated
+-- columns (books.is_published, books.title_search) are computed by Postgres in the same INSERT,
+-- triggers or not. Every generated book is published; to measure with drafts present (e.g. the accuracy
 -- of count=estimated), turn some into drafts afterwards and re-analyze:
 --   update public.books set status = 'draft'
 --   where metadata ? 'bench' and abs(hashtext(id::text)) % 36 = 0;   -- ~2.8 %
@@ -271,10 +271,11 @@ $$;
 begin;
 
 -- The triggers would compute each search document twice (on insert, again when the author links
--- arrive) and rewrite every book once more for its category set; compute both in bulk instead.
+-- arrive) and rewrite every book once more for its list authors and category set; compute them in
+-- bulk instead.
 -- ALTER TABLE is transactional: the triggers are back on at commit, and also if anything fails.
 alter table public.books disable trigger maintain_search_and_publication;
-alter table public.book_authors disable trigger refresh_search_after_insert;
+alter table public.book_authors disable trigger refresh_authors_after_insert;
 alter table public.book_categories disable trigger refresh_facets_after_insert;
 
 -- Each category with its ancestors, for books.facet_category_ids.
@@ -322,7 +323,7 @@ cross join lateral generate_series(1, p.total) as g (n);
 insert into public.books (
   id, title, subtitle, description, isbn, language, publication_date, page_count, file_size, format,
   price, currency, is_free, is_featured, status, available_countries, publisher_id, metadata,
-  search_vector, facet_category_ids, published_at, created_at, updated_at
+  search_vector, list_authors, facet_category_ids, published_at, created_at, updated_at
 )
 select s.id, t.title, t.subtitle, t.description,
   pg_temp.with_isbn13_check('9791' || lpad(s.n::text, 8, '0')),
@@ -347,6 +348,10 @@ select s.id, t.title, t.subtitle, t.description,
     (select string_agg(a.name, ' ' order by x.ord) from unnest(s.author_ids) with ordinality as x (id, ord)
       join public.authors a on a.id = x.id),
     t.description, case when s.english then 'en' else 'fr' end),
+  -- As private.book_list_authors() computes it (positions follow author_ids' order).
+  coalesce((select jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name) order by x.ord)
+    from unnest(s.author_ids) with ordinality as x (id, ord)
+    join public.authors a on a.id = x.id), '[]'::jsonb),
   array(
     select distinct p.id
     from unnest(s.category_ids) as c (id)
@@ -371,7 +376,7 @@ from bench_spec s
 cross join lateral unnest(s.category_ids) as c (category_id);
 
 alter table public.books enable trigger maintain_search_and_publication;
-alter table public.book_authors enable trigger refresh_search_after_insert;
+alter table public.book_authors enable trigger refresh_authors_after_insert;
 alter table public.book_categories enable trigger refresh_facets_after_insert;
 
 commit;

@@ -54,7 +54,7 @@ const DEMO_READER = { id: '00000000-0000-4000-8000-000000000001', email: 'demo@c
 
 /** The SDK's selects (packages/sdk/src/catalog/books.ts), verbatim. */
 const LIST_SELECT =
-  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,book_authors(author:authors(id,name))';
+  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,list_authors';
 const DETAIL_SELECT =
   'id,title,subtitle,description,isbn,language,publication_date,page_count,file_size,format,cover_path,price,currency,is_free,is_featured,available_countries,metadata,published_at,created_at,updated_at,publisher:publishers(id,name,slug),book_authors(position,author:authors(id,name,slug,photo_path)),categories(id,parent_id,name,slug)';
 /** The SDK's default list order (`relevance` without a query): the partial index books_published_featured_idx. */
@@ -601,7 +601,6 @@ async function main() {
       `/rest/v1/books?${qs({
         select,
         order: LIST_ORDER,
-        ...(select === LIST_SELECT ? { 'book_authors.order': 'position.asc' } : {}),
         ...extra,
         offset: (page - 1) * settings.pageSize,
         limit: settings.pageSize,

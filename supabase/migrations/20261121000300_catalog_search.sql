@@ -364,12 +364,8 @@ begin
       'is_featured', b.is_featured,
       'format', b.format,
       'publication_date', b.publication_date,
-      'authors', coalesce((
-        select jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name) order by ba.position, a.name)
-        from public.book_authors ba
-        join public.authors a on a.id = ba.author_id
-        where ba.book_id = b.id
-      ), '[]'::jsonb)
+      -- Denormalised by triggers (credit order), as catalog lists read it: no join per book.
+      'authors', b.list_authors
     ) order by array_position(page_ids, b.id)), '[]'::jsonb)
   into items
   from public.books b

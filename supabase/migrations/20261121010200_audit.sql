@@ -241,7 +241,7 @@ create trigger audit after insert or update or delete on private.partners
 create trigger audit after insert or update or delete on private.partner_keys
   for each row execute function private.audit_row_change('partner_key', 'id', 'key_hash', 'last_used_at');
 create trigger audit after insert or update or delete on public.books
-  for each row execute function private.audit_row_change('book', 'id', 'search_vector', 'title_search', 'is_published');
+  for each row execute function private.audit_row_change('book', 'id', 'search_vector', 'title_search', 'is_published', 'list_authors', 'facet_category_ids');
 
 -- =============================================================================================
 -- Row level security

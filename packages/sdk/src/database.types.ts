@@ -222,6 +222,7 @@ export type Database = {
           is_published: boolean
           isbn: string | null
           language: string
+          list_authors: NonNullable<Json>
           metadata: NonNullable<Json>
           page_count: number | null
           price: number
@@ -251,6 +252,7 @@ export type Database = {
           is_published?: never
           isbn?: string | null
           language?: string
+          list_authors?: NonNullable<Json>
           metadata?: NonNullable<Json>
           page_count?: number | null
           price?: number
@@ -280,6 +282,7 @@ export type Database = {
           is_published?: never
           isbn?: string | null
           language?: string
+          list_authors?: NonNullable<Json>
           metadata?: NonNullable<Json>
           page_count?: number | null
           price?: number

@@ -5,8 +5,11 @@ import { json, listBook, postgrestError, testClient, UUID } from './helpers';
 const rows = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({
     ...listBook(`00000000-0000-4000-8000-${String(from + i).padStart(12, '0')}`),
-    // As the server sends them: in credit order (book_authors.order=position.asc), no position.
-    book_authors: [{ author: { id: 'a1', name: 'First' } }, { author: { id: 'a2', name: 'Second' } }],
+    // As the server stores them (books.list_authors, kept by triggers): in credit order.
+    list_authors: [
+      { id: 'a1', name: 'First' },
+      { id: 'a2', name: 'Second' },
+    ],
   }));
 
 const rpcResult = { total: 0, items: [], facets: { categories: [], languages: [], price: [] } };
@@ -89,25 +92,26 @@ describe('catalog.list', () => {
     expect(call?.url.pathname).toBe('/rest/v1/books');
     const q = call?.url.searchParams;
     expect(q?.get('select')).toBe(
-      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,book_authors(author:authors(id,name))',
+      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,list_authors',
     );
     expect(q?.get('language')).toBe('eq.fr');
     expect(q?.get('is_free')).toBe('eq.false');
     expect(q?.get('is_featured')).toBe('eq.true');
     expect(q?.get('order')).toBe('price.asc,published_at.desc,id.asc');
-    expect(q?.get('book_authors.order')).toBe('position.asc');
+    // No embedded resource: nothing to order per book.
+    expect(q?.has('book_authors.order')).toBe(false);
     expect(q?.get('offset')).toBe('20');
     expect(q?.get('limit')).toBe('10');
     // Exact up to db-max-rows, the planner's estimate beyond (no full count on every page).
     expect(call?.headers.get('prefer')).toContain('count=estimated');
     expect(result).toMatchObject({ page: 3, limit: 10, total: 42, totalPages: 5 });
     expect(result.data).toHaveLength(2);
-    // Authors flattened, in the server's (credit) order.
+    // Authors as `authors`, in the server's (credit) order.
     expect(result.data[0]?.authors).toEqual([
       { id: 'a1', name: 'First' },
       { id: 'a2', name: 'Second' },
     ]);
-    expect(result.data[0]).not.toHaveProperty('book_authors');
+    expect(result.data[0]).not.toHaveProperty('list_authors');
   });
 
   it('defaults to page 1, 20 per page, featured then newest', async () => {
@@ -186,7 +190,7 @@ describe('catalog.get', () => {
     expect(call?.url.pathname).toBe('/rest/v1/books');
     expect(call?.url.searchParams.get('id')).toBe(`eq.${UUID}`);
     expect(call?.url.searchParams.get('select')).not.toContain('file_path');
-    for (const internal of ['search_vector', 'facet_category_ids', 'is_published', 'title_search']) {
+    for (const internal of ['search_vector', 'facet_category_ids', 'list_authors', 'is_published', 'title_search']) {
       expect(call?.url.searchParams.get('select')).not.toContain(internal);
     }
     expect(call?.url.searchParams.get('book_authors.order')).toBe('position.asc');

@@ -5,6 +5,7 @@ import { validate } from '../core/validate';
 import type { Database } from '../database.types';
 import { idSchema, listBooksSchema, searchFiltersSchema, searchQuerySchema } from './schemas';
 import type {
+  AuthorSummary,
   Book,
   BookSort,
   ListBook,
@@ -17,16 +18,19 @@ import type {
 type SearchArgs = Database['public']['Functions']['search_books']['Args'];
 
 /**
- * List columns only. Authors are embedded through the `book_authors` junction (rather than
- * `authors(id,name)`) so the server can order them by `book_authors.position` (credit order:
- * `book_authors.order=position.asc`); the position itself is not sent.
+ * List columns only. Authors come from `list_authors`, `[{ id, name }]` in credit order, kept by
+ * triggers from `book_authors` and `authors.name`: embedding `book_authors(author:authors(id,name))`
+ * made PostgREST join for every row up to OFFSET + LIMIT (page 50 of a list ~25× the cost of page 1).
  */
 const LIST_SELECT =
-  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,book_authors(author:authors(id,name))';
+  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,list_authors';
 
 /**
  * Detail columns: everything a reader may see (not `file_path`, nor the internal `search_vector`,
- * `facet_category_ids`, `is_published` and `title_search`). Authors in credit order, as in lists.
+ * `facet_category_ids`, `is_published` and `title_search`). Authors (with more fields than the
+ * lists' `list_authors`) are embedded through the `book_authors` junction (rather than `authors(…)`)
+ * so the server can order them by `book_authors.position` (credit order:
+ * `book_authors.order=position.asc`); the position itself is not sent. One row: the embed is cheap.
  */
 const DETAIL_SELECT =
   'id,title,subtitle,description,isbn,language,publication_date,page_count,file_size,format,cover_path,price,currency,is_free,is_featured,available_countries,metadata,published_at,created_at,updated_at,publisher:publishers(id,name,slug),book_authors(author:authors(id,name,slug,photo_path)),categories(id,parent_id,name,slug)';
@@ -61,8 +65,8 @@ const ORDER: Record<BookSort, Order[]> = {
 };
 
 /**
- * `book_authors(author)` rows → authors, in the order the server sent them (every select that
- * embeds them also sends `book_authors.order=position.asc`, i.e. credit order).
+ * `book_authors(author)` rows → authors, in the order the server sent them (the detail select
+ * also sends `book_authors.order=position.asc`, i.e. credit order).
  */
 function flattenAuthors<A>(rows: { author: A }[]): A[] {
   return rows.map((row) => row.author);
@@ -129,16 +133,15 @@ export async function listBooks(
   // No NULLS modifier: published books always have published_at, and the default null order
   // is what the partial indexes (published_at desc, id) … were built with.
   for (const [column, ascending] of ORDER[p.sort ?? 'relevance']) query = query.order(column, { ascending });
-  query = query
-    .order('position', { referencedTable: 'book_authors', ascending: true })
-    .range(...toRange(p.page, p.limit));
+  query = query.range(...toRange(p.page, p.limit));
   if (options?.signal) query = query.abortSignal(options.signal);
 
   try {
     const { data, count } = await query.throwOnError();
-    const books: ListBook[] = data.map(({ book_authors, ...book }) => ({
+    const books: ListBook[] = data.map(({ list_authors, ...book }) => ({
       ...book,
-      authors: flattenAuthors(book_authors),
+      // jsonb (typed Json): the triggers always store an array of { id, name }.
+      authors: (list_authors ?? []) as unknown as AuthorSummary[],
     }));
     return toPage(books, p.page, p.limit, count ?? books.length);
   } catch (error) {
