@@ -1,39 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { denoArgs as common, deno, denoEnv, guardRootPackageJson, repoRoot } from '../deno.ts';
 import { closedPort, TEST_DATABASE_URL } from './helpers.ts';
 
-// Runs supabase/functions/api/index.ts under the real Deno binary (npm `deno`), offline: with
-// --node-modules-dir=manual Deno resolves the deno.json `npm:` imports from the workspace's node_modules
-// (packages/server/node_modules, found from the importing files), so nothing is downloaded.
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
+// Runs supabase/functions/api/index.ts under the real Deno binary (see ../deno.ts), offline.
 const entry = 'supabase/functions/api/index.ts';
-const common = ['--node-modules-dir=manual', '--no-lock', '--config', 'supabase/functions/api/deno.json'];
-const denoEnv = {
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  DENO_NO_UPDATE_CHECK: '1',
-  DENO_NO_PROMPT: '1',
-  NO_COLOR: '1',
-};
 
-// Deno rewrites the root package.json ("workspaces" migrated from pnpm-workspace.yaml) when npm resolution fails;
-// make sure a failing run can never leave that behind.
-const rootPackageJson = `${repoRoot}package.json`;
-let packageJsonBefore: string;
-beforeAll(() => {
-  packageJsonBefore = readFileSync(rootPackageJson, 'utf8');
-});
-afterAll(() => {
-  if (readFileSync(rootPackageJson, 'utf8') !== packageJsonBefore) {
-    writeFileSync(rootPackageJson, packageJsonBefore);
-    throw new Error(
-      'Deno modified the root package.json (restored): npm resolution failed under --node-modules-dir=manual',
-    );
-  }
-});
+guardRootPackageJson();
 
 describe('Supabase Edge Function entry under Deno', () => {
   it('type-checks (deno check) with the same sources as the Node app', () => {

@@ -2,41 +2,17 @@
 // workspace's node_modules like the Edge Function smoke test: pdf-lib, fontkit and the DejaVu TTF files
 // load and the text reads back.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { mintUserToken } from '@coko/server/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNotesMarkdown } from '../../src/notes/index.ts';
 import { closedPort } from '../app/helpers.ts';
+import { denoArgs as args, deno, denoEnv as env, guardRootPackageJson, repoRoot } from '../deno.ts';
 import { sampleDocument } from './fixtures/sample.ts';
 import { DEMO_READER, insertAnnotation, locator, newBook, pdfPages, stack } from './helpers.ts';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
 const script = 'packages/server/test/notes/fixtures/deno-render.ts';
-const args = ['--node-modules-dir=manual', '--no-lock', '--config', 'supabase/functions/api/deno.json'];
-const env = {
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  DENO_NO_UPDATE_CHECK: '1',
-  DENO_NO_PROMPT: '1',
-  NO_COLOR: '1',
-};
 
-// Deno rewrites the root package.json when npm resolution fails: never leave that behind.
-const rootPackageJson = `${repoRoot}package.json`;
-let packageJsonBefore: string;
-beforeAll(() => {
-  packageJsonBefore = readFileSync(rootPackageJson, 'utf8');
-});
-afterAll(() => {
-  if (readFileSync(rootPackageJson, 'utf8') !== packageJsonBefore) {
-    writeFileSync(rootPackageJson, packageJsonBefore);
-    throw new Error(
-      'Deno modified the root package.json (restored): npm resolution failed under --node-modules-dir=manual',
-    );
-  }
-});
+guardRootPackageJson();
 
 function run(...extra: string[]) {
   return spawnSync(deno, ['run', ...args, '--allow-read', script, ...extra], {
