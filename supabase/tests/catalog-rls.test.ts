@@ -17,12 +17,14 @@ import {
   CLIENT_KINDS,
   type ClientKind,
   clientAs,
+  countRows,
   ensureTestUsers,
   ident,
   permissionDenied,
   type Row,
   rlsTable,
   rlsViolation,
+  sql,
   sqlError,
   sqlFor,
 } from './helpers.js';
@@ -198,49 +200,6 @@ const SPECS: TableSpec[] = [
 // =============================================================================================
 // Statements
 // =============================================================================================
-function where(key: Row, offset = 0): { text: string; params: unknown[] } {
-  const columns = Object.keys(key);
-  return {
-    text: columns.map((column, i) => `${ident(column)} = $${offset + i + 1}`).join(' and '),
-    params: Object.values(key),
-  };
-}
-
-const sql = {
-  select: (db: PoolClient, table: string, key: Row) => {
-    const w = where(key);
-    return db.query(`select * from public.${ident(table)} where ${w.text}`, w.params);
-  },
-  insert: (db: PoolClient, table: string, row: Row) => {
-    const columns = Object.keys(row);
-    const values = columns.map((_, i) => `$${i + 1}`).join(', ');
-    return db.query(
-      `insert into public.${ident(table)} (${columns.map(ident).join(', ')}) values (${values})`,
-      Object.values(row),
-    );
-  },
-  update: (db: PoolClient, table: string, key: Row, patch: Row) => {
-    const set = Object.keys(patch)
-      .map((column, i) => `${ident(column)} = $${i + 1}`)
-      .join(', ');
-    const w = where(key, Object.keys(patch).length);
-    return db.query(`update public.${ident(table)} set ${set} where ${w.text}`, [...Object.values(patch), ...w.params]);
-  },
-  delete: (db: PoolClient, table: string, key: Row) => {
-    const w = where(key);
-    return db.query(`delete from public.${ident(table)} where ${w.text}`, w.params);
-  },
-};
-
-/** Superuser check: how many rows match `key` (and `patch`, when given). */
-async function countRows(table: string, key: Row, patch: Row = {}): Promise<number> {
-  const w = where({ ...key, ...patch });
-  const [row] = await adminQuery<{ n: number }>(
-    `select count(*)::int as n from public.${ident(table)} where ${w.text}`,
-    w.params,
-  );
-  return row!.n;
-}
 
 // =============================================================================================
 // Expectations

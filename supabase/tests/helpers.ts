@@ -258,3 +258,53 @@ export const permissionDenied = (table: string) => `permission denied for table 
 
 /** Postgres' message when an INSERT (or UPDATE's new row) fails a WITH CHECK policy. */
 export const rlsViolation = (table: string) => `new row violates row-level security policy for table "${table}"`;
+
+// =============================================================================================
+// Row statements for the RLS matrices (run inside sqlFor/sqlAs as the role under test)
+// =============================================================================================
+function where(key: Row, offset = 0): { text: string; params: unknown[] } {
+  const columns = Object.keys(key);
+  return {
+    text: columns.map((column, i) => `${ident(column)} = $${offset + i + 1}`).join(' and '),
+    params: Object.values(key),
+  };
+}
+
+/** select / insert / update / delete of one row of `public.<table>`, keyed by column values. */
+export const sql = {
+  select: (db: PoolClient, table: string, key: Row) => {
+    const w = where(key);
+    return db.query(`select * from public.${ident(table)} where ${w.text}`, w.params);
+  },
+  /** `returning *` also makes the SELECT policy apply to the new row, as PostgREST's inserts do. */
+  insert: (db: PoolClient, table: string, row: Row, options: { returning?: boolean } = {}) => {
+    const columns = Object.keys(row);
+    const values = columns.map((_, i) => `$${i + 1}`).join(', ');
+    const returning = options.returning ? ' returning *' : '';
+    return db.query(
+      `insert into public.${ident(table)} (${columns.map(ident).join(', ')}) values (${values})${returning}`,
+      Object.values(row),
+    );
+  },
+  update: (db: PoolClient, table: string, key: Row, patch: Row) => {
+    const set = Object.keys(patch)
+      .map((column, i) => `${ident(column)} = $${i + 1}`)
+      .join(', ');
+    const w = where(key, Object.keys(patch).length);
+    return db.query(`update public.${ident(table)} set ${set} where ${w.text}`, [...Object.values(patch), ...w.params]);
+  },
+  delete: (db: PoolClient, table: string, key: Row) => {
+    const w = where(key);
+    return db.query(`delete from public.${ident(table)} where ${w.text}`, w.params);
+  },
+};
+
+/** Superuser check: how many rows match `key` (and `patch`, when given). */
+export async function countRows(table: string, key: Row, patch: Row = {}): Promise<number> {
+  const w = where({ ...key, ...patch });
+  const [row] = await adminQuery<{ n: number }>(
+    `select count(*)::int as n from public.${ident(table)} where ${w.text}`,
+    w.params,
+  );
+  return row!.n;
+}

@@ -18,6 +18,7 @@ import {
   CLIENT_KINDS,
   type ClientKind,
   clientAs,
+  countRows,
   ensureTestUsers,
   ident,
   permissionDenied,
@@ -25,6 +26,7 @@ import {
   rest,
   rlsTable,
   rlsViolation,
+  sql,
   sqlError,
   sqlFor,
   tokenFor,
@@ -160,49 +162,6 @@ const SPECS: TableSpec[] = [
 // =============================================================================================
 // Statements
 // =============================================================================================
-function where(key: Row, offset = 0): { text: string; params: unknown[] } {
-  const columns = Object.keys(key);
-  return {
-    text: columns.map((column, i) => `${ident(column)} = $${offset + i + 1}`).join(' and '),
-    params: Object.values(key),
-  };
-}
-
-const sql = {
-  select: (db: PoolClient, table: string, key: Row) => {
-    const w = where(key);
-    return db.query(`select * from public.${ident(table)} where ${w.text}`, w.params);
-  },
-  insert: (db: PoolClient, table: string, row: Row) => {
-    const columns = Object.keys(row);
-    const values = columns.map((_, i) => `$${i + 1}`).join(', ');
-    return db.query(
-      `insert into public.${ident(table)} (${columns.map(ident).join(', ')}) values (${values}) returning *`,
-      Object.values(row),
-    );
-  },
-  update: (db: PoolClient, table: string, key: Row, patch: Row) => {
-    const set = Object.keys(patch)
-      .map((column, i) => `${ident(column)} = $${i + 1}`)
-      .join(', ');
-    const w = where(key, Object.keys(patch).length);
-    return db.query(`update public.${ident(table)} set ${set} where ${w.text}`, [...Object.values(patch), ...w.params]);
-  },
-  delete: (db: PoolClient, table: string, key: Row) => {
-    const w = where(key);
-    return db.query(`delete from public.${ident(table)} where ${w.text}`, w.params);
-  },
-};
-
-/** Superuser check: how many rows match `key` (and `patch`, when given). */
-async function countRows(table: string, key: Row, patch: Row = {}): Promise<number> {
-  const w = where({ ...key, ...patch });
-  const [row] = await adminQuery<{ n: number }>(
-    `select count(*)::int as n from public.${ident(table)} where ${w.text}`,
-    w.params,
-  );
-  return row!.n;
-}
 
 // =============================================================================================
 // Expectations
@@ -275,12 +234,12 @@ describe.each(SPECS)('$table', (spec) => {
     it(`SQL insert: ${insertVerdict}`, async () => {
       const row = await rowFor(spec, kind);
       if (kind === 'anon') {
-        const error = await sqlError(sqlFor(kind, (db) => sql.insert(db, table, row)));
+        const error = await sqlError(sqlFor(kind, (db) => sql.insert(db, table, row, { returning: true })));
         expect(error.code).toBe('42501');
         expect(error.message).toBe(permissionDenied(table));
         return;
       }
-      const inserted = await sqlFor(kind, (db) => sql.insert(db, table, row));
+      const inserted = await sqlFor(kind, (db) => sql.insert(db, table, row, { returning: true }));
       expect(inserted.rowCount).toBe(1);
       expect(inserted.rows[0]).toMatchObject({ user_id: ownerOfInsert(kind) });
       expect(Number(inserted.rows[0].change_seq)).toBeGreaterThan(0);
@@ -306,7 +265,7 @@ describe.each(SPECS)('$table', (spec) => {
     if (kind !== 'service') {
       it('SQL insert naming another user_id: permission denied (42501)', async () => {
         const row = { ...(await spec.newRow()), user_id: kind === 'user' ? USERS.otherUser.id : OWNER };
-        const error = await sqlError(sqlFor(kind, (db) => sql.insert(db, table, row)));
+        const error = await sqlError(sqlFor(kind, (db) => sql.insert(db, table, row, { returning: true })));
         expect(error.code).toBe('42501');
         expect(error.message).toBe(permissionDenied(table));
       });
