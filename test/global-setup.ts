@@ -32,8 +32,9 @@ export default async function setup(project: TestProject) {
       });
   const adminUrl = withDatabase(postgres.adminUrl, 'postgres');
   await ensureDatabase(adminUrl, TEMPLATE).catch(async () => {});
-  await prepareDatabase(withDatabase(adminUrl, TEMPLATE), keys, { seed: true });
-  project.provide('cokoCluster', { adminUrl, template: TEMPLATE, keys });
+  const external = !postgres.embedded;
+  await prepareDatabase(withDatabase(adminUrl, TEMPLATE), keys, { seed: true, setPostgresPassword: !external });
+  project.provide('cokoCluster', { adminUrl, template: TEMPLATE, keys, external });
   return async () => {
     if (postgres.embedded) await postgres.stop();
     rmSync(dir, { recursive: true, force: true });

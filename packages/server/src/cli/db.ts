@@ -32,7 +32,7 @@ export async function migrateCommand(): Promise<number> {
   const { url, server } = await openDatabase();
   try {
     const keys = await loadOrCreateProjectKeys(join(stateDir, 'keys.json'));
-    const result = await prepareDatabase(url, keys, { seed: false });
+    const result = await prepareDatabase(url, keys, { seed: false, setPostgresPassword: server.embedded });
     console.log(result.applied.length ? `Applied ${result.applied.join(', ')}` : 'Database is up to date.');
     return 0;
   } finally {

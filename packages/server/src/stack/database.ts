@@ -59,11 +59,19 @@ export interface PrepareResult {
 export async function prepareDatabase(
   databaseUrl: string,
   keys: ProjectKeys,
-  options: { seed: boolean | 'if-fresh'; migrations?: string },
+  options: {
+    seed: boolean | 'if-fresh';
+    migrations?: string;
+    /**
+     * Give the `postgres` role the project's generated password (default true). Only for clusters the
+     * stack owns: on someone else's Postgres that would change an existing role's password.
+     */
+    setPostgresPassword?: boolean;
+  },
 ): Promise<PrepareResult> {
   return withClient(databaseUrl, async (client) => {
     const bootstrap = await bootstrapDatabase(client, keys);
-    if (bootstrap === 'bootstrapped') {
+    if (bootstrap === 'bootstrapped' && options.setPostgresPassword !== false) {
       await client.query(`alter role postgres with password ${client.escapeLiteral(keys.postgresPassword)}`);
     }
     const fresh = !(await hasAppliedMigrations(client));

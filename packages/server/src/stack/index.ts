@@ -59,13 +59,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const database = options.databaseUrl ? new URL(options.databaseUrl).pathname.slice(1) || 'postgres' : 'postgres';
     const adminDatabaseUrl = withDatabase(postgres.adminUrl, database);
-    const prepared = await prepareDatabase(adminDatabaseUrl, keys, { seed: options.seed ?? 'if-fresh' });
+    const external = Boolean(options.databaseUrl);
+    // On an existing Postgres, roles' passwords stay the operator's: the API connects with DATABASE_URL.
+    const prepared = await prepareDatabase(adminDatabaseUrl, keys, {
+      seed: options.seed ?? 'if-fresh',
+      setPostgresPassword: !external,
+    });
     const services = await startServices({
       adminDatabaseUrl,
       keys,
       port: options.port,
       hostname: options.hostname,
       createApi: options.createApi,
+      apiDatabaseUrl: external ? adminDatabaseUrl : undefined,
       log: options.log,
     });
     return {

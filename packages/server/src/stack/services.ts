@@ -42,6 +42,8 @@ export async function startServices(options: {
   port?: number;
   hostname?: string;
   createApi: ApiFactory;
+  /** URL the API connects with; default: the `postgres` role with the project's password. */
+  apiDatabaseUrl?: string;
   postgrestPool?: number;
   log?: (line: string) => void;
 }): Promise<Services> {
@@ -64,10 +66,9 @@ export async function startServices(options: {
   const port = options.port || (await freePort());
   const hostname = options.hostname ?? '127.0.0.1';
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
-  const databaseUrl = withDatabase(options.adminDatabaseUrl, database, {
-    user: 'postgres',
-    password: keys.postgresPassword,
-  });
+  const databaseUrl =
+    options.apiDatabaseUrl ??
+    withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword });
   const api = await options.createApi({ databaseUrl, postgrestUrl: postgrest.url, publicUrl: url, keys });
   const anonJwt = await mintJwt(keys, { role: 'anon', expiresInSeconds: TEN_YEARS, issuer: 'coko-local' });
   const serviceRoleJwt = await mintJwt(keys, {

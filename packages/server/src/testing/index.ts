@@ -12,6 +12,8 @@ export interface TestCluster {
   /** A migrated and seeded database that each test file clones. */
   template: string;
   keys: ProjectKeys;
+  /** An existing Postgres (DATABASE_URL): the API connects with the admin URL, roles keep their passwords. */
+  external?: boolean;
 }
 
 export interface TestStack {
@@ -39,7 +41,13 @@ export async function startTestStack(cluster: TestCluster, createApi: ApiFactory
   await ensureDatabase(cluster.adminUrl, name, cluster.template);
   const adminDatabaseUrl = withDatabase(cluster.adminUrl, name);
   try {
-    const services = await startServices({ adminDatabaseUrl, keys: cluster.keys, createApi, postgrestPool: 4 });
+    const services = await startServices({
+      adminDatabaseUrl,
+      keys: cluster.keys,
+      createApi,
+      postgrestPool: 4,
+      apiDatabaseUrl: cluster.external ? adminDatabaseUrl : undefined,
+    });
     return {
       ...services,
       publishableKey: cluster.keys.publishableKey,
