@@ -104,11 +104,15 @@ export async function startServices(options: {
     databaseUrl,
     anonJwt,
     serviceRoleJwt,
+    // PostgREST is a separate binary that outlives us if we skip it: it is stopped whatever failed before.
     stop: async () => {
-      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-      await api.close?.();
-      await gatewayPool.end();
-      await postgrest.stop();
+      try {
+        await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        await api.close?.();
+        await gatewayPool.end();
+      } finally {
+        await postgrest.stop();
+      }
     },
   };
 }

@@ -17,8 +17,13 @@ let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
-  await stop();
-  process.exit(0);
+  try {
+    await stop();
+    process.exit(0);
+  } catch (error) {
+    console.error('test stack: stop failed', error);
+    process.exit(1);
+  }
 };
 process.on('SIGTERM', () => void shutdown());
 process.on('SIGINT', () => void shutdown());
