@@ -60,3 +60,5 @@ const e2e = read(e2eResults);
 const passed = (unit.numPassedTests ?? 0) + (e2e.passed ?? 0);
 const failed = (unit.numFailedTests ?? 0) + (e2e.failed ?? 0);
 console.log(`\n${passed} passed, ${failed} failed`);
+// Belt and braces: a reporter's count of failures fails the run even if a runner's exit code did not.
+if (failed > 0 || unit.success === false) process.exit(1);
