@@ -10,7 +10,6 @@
 // - anon has no write privilege at all (permission denied); signed-in non-admins are stopped by
 //   RLS (insert: "new row violates row-level security policy"; update/delete: no row affected).
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminQuery,
@@ -19,7 +18,6 @@ import {
   clientAs,
   countRows,
   ensureTestUsers,
-  ident,
   permissionDenied,
   type Row,
   rlsTable,

@@ -11,7 +11,6 @@
 //   nor change_seq / percentage / created_at (maintained by triggers).
 // - a reader may only start rows on a book they can see (drafts: RLS violation for non-admins).
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminQuery,
@@ -20,7 +19,6 @@ import {
   clientAs,
   countRows,
   ensureTestUsers,
-  ident,
   permissionDenied,
   type Row,
   rest,

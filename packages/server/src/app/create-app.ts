@@ -114,7 +114,7 @@ export function createApp(deps: AppDeps): CokoApp {
     now,
     fetch: deps.fetch,
   });
-  registerMetricsRoutes(app, { metrics });
+  registerMetricsRoutes(app, { metrics, token: config.metricsToken, production: config.env === 'production' });
   const tokens = deps.tokens ?? tokenServiceFromConfig(config);
   registerJwksRoutes(app, { tokens });
   registerSessionRoutes(app, { db: deps.db, tokens, ratePerMinute: config.rateLimits.sessionsPerMinute });

@@ -32,6 +32,8 @@ export interface Config {
   };
   /** `SENTRY_DSN`: errors go to Sentry when set (Node entry). */
   sentryDsn: string | undefined;
+  /** `METRICS_TOKEN`: `/metrics` requires `Authorization: Bearer <token>`; without it, production closes it. */
+  metricsToken: string | undefined;
   /** `LOG_LEVEL`: debug | info | warn | error | silent (default info). */
   logLevel: LogLevel;
   /** `CORS_ORIGINS`: allowed browser origins; `['*']` by default outside production. */
@@ -125,6 +127,7 @@ export function loadConfig(source: EnvSource): Config {
     },
     rateLimits: { sessionsPerMinute: v.SESSIONS_RATE_LIMIT },
     sentryDsn: v.SENTRY_DSN,
+    metricsToken: v.METRICS_TOKEN,
     logLevel: v.LOG_LEVEL,
     corsOrigins: v.CORS_ORIGINS,
     bodyLimitBytes: v.BODY_LIMIT_BYTES,

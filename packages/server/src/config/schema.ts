@@ -176,6 +176,7 @@ export function envSchema(env: RuntimeEnv) {
     COKO_SESSION_TTL_SECONDS: integer(900, 60, 24 * 3600),
     SESSIONS_RATE_LIMIT: integer(600, 1, 1_000_000),
     SENTRY_DSN: httpUrl(false),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z
       .string()
       .optional()

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RoutesApp } from '../app/env.ts';
+import { ApiError } from '../app/errors.ts';
+import { timingSafeEqual } from '../identity/api-keys.ts';
 import { type MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from '../observability/metrics.ts';
 
 const metricsRoute = createRoute({
@@ -9,12 +11,36 @@ const metricsRoute = createRoute({
   summary: 'Prometheus metrics (text exposition format 0.0.4)',
   responses: {
     200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } },
+    401: { description: 'Missing or wrong metrics token' },
+    403: { description: 'Closed: production without METRICS_TOKEN' },
   },
 });
 
-/** `GET /metrics`: request counts, errors, a duration histogram by route and status, uptime. */
-export function registerMetricsRoutes(app: RoutesApp, options: { metrics: MetricsRegistry }): void {
-  app.openapi(metricsRoute, (c) =>
-    c.text(options.metrics.render(), 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' }),
-  );
+const encoder = new TextEncoder();
+
+/**
+ * `GET /metrics`: request counts, errors, a duration histogram by route and status, uptime. With a
+ * `token`, scrapers must send it as a bearer token; without one it is open outside production and
+ * closed in production (metrics reveal traffic and routes).
+ */
+export function registerMetricsRoutes(
+  app: RoutesApp,
+  options: { metrics: MetricsRegistry; token?: string | undefined; production?: boolean },
+): void {
+  app.openapi(metricsRoute, (c) => {
+    if (options.token) {
+      const presented = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '';
+      if (!timingSafeEqual(encoder.encode(presented), encoder.encode(options.token))) {
+        throw new ApiError(401, 'UNAUTHORIZED', 'A valid metrics token is required.', {
+          headers: { 'WWW-Authenticate': 'Bearer' },
+        });
+      }
+    } else if (options.production) {
+      throw new ApiError(403, 'FORBIDDEN', 'Metrics are closed in production until METRICS_TOKEN is set.');
+    }
+    return c.text(options.metrics.render(), 200, {
+      'Content-Type': PROMETHEUS_CONTENT_TYPE,
+      'Cache-Control': 'no-store',
+    });
+  });
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { denoArgs as common, deno, denoEnv, guardRootPackageJson, repoRoot } from '../deno.ts';
 import { closedPort, TEST_DATABASE_URL } from './helpers.ts';
 

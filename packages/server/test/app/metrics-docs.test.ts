@@ -148,3 +148,40 @@ describe('documentation', () => {
     expect(hosted.links.health).toBe('https://coko.example.com/functions/v1/api/health');
   });
 });
+
+describe('GET /api/metrics access', () => {
+  const token = 'scrape-token-0123456789';
+
+  it('with METRICS_TOKEN set, requires it as a bearer token', async () => {
+    const app = build({ METRICS_TOKEN: token });
+    const missing = await app.request('/api/metrics');
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await missing.json()).error.code).toBe('UNAUTHORIZED');
+    const wrong = await app.request('/api/metrics', { headers: { authorization: 'Bearer scrape-token-0123456788' } });
+    expect(wrong.status).toBe(401);
+    const right = await app.request('/api/metrics', { headers: { authorization: `Bearer ${token}` } });
+    expect(right.status).toBe(200);
+    expect(await right.text()).toContain('coko_http_requests_total');
+  });
+
+  it('is closed in production without METRICS_TOKEN', async () => {
+    const production = {
+      COKO_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db.example.com:5432/coko',
+      COKO_JWT_SECRET: 'x'.repeat(40),
+      COKO_PUBLIC_URL: 'https://coko.example.com',
+    };
+    const closed = await build(production).request('/api/metrics');
+    expect(closed.status).toBe(403);
+    expect((await closed.json()).error.code).toBe('FORBIDDEN');
+    const open = await build({ ...production, METRICS_TOKEN: token }).request('/api/metrics', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(open.status).toBe(200);
+  });
+
+  it('rejects a short METRICS_TOKEN at startup, naming it', () => {
+    expect(() => testConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
+  });
+});

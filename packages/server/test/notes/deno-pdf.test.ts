@@ -3,7 +3,7 @@
 // load and the text reads back.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mintUserToken } from '@coko/server/stack';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderNotesMarkdown } from '../../src/notes/index.ts';
 import { closedPort } from '../app/helpers.ts';
 import { denoArgs as args, deno, denoEnv as env, guardRootPackageJson, repoRoot } from '../deno.ts';
