@@ -9,17 +9,9 @@ import { queryPool } from './helpers.ts';
 
 const stack = testStack();
 let db: pg.Pool;
-// The two account/audit functions belong to the identity migrations (another workstream). Until
-// they are in supabase/migrations, their handler tests are skipped — only when the function is
-// missing from the migrated database, never for any other reason.
-let missing: { anonymize: boolean; partitions: boolean };
 
-beforeAll(async () => {
+beforeAll(() => {
   db = queryPool(stack.databaseUrl);
-  const { rows } = await db.query<{ anonymize: boolean; partitions: boolean }>(`
-    select to_regprocedure('private.anonymize_due_accounts(timestamptz, integer)') is null as anonymize,
-           to_regprocedure('private.create_audit_partitions(integer)') is null as partitions`);
-  missing = rows[0] as typeof missing;
 });
 afterAll(() => db.end());
 
@@ -33,17 +25,37 @@ const job = <T>(name: string, data: T) =>
   ({ id: randomUUID(), name, data, retryCount: 0, retryLimit: 0 }) as unknown as Job<T>;
 
 describe('accounts.anonymize-due', () => {
-  it('calls private.anonymize_due_accounts() and reports the count; a second run finds nothing', async (test) => {
-    if (missing.anonymize) test.skip(); // see the comment on `missing`
-    const first = (await anonymizeDueAccounts(job('accounts.anonymize-due', {}), context())) as { anonymized: number };
-    expect(first.anonymized).toBeGreaterThanOrEqual(0);
-    expect(await anonymizeDueAccounts(job('accounts.anonymize-due', {}), context())).toEqual({ anonymized: 0 });
+  it('anonymises accounts past their retention, and a second run finds nothing', async () => {
+    const id = randomUUID();
+    const admin = queryPool(stack.adminDatabaseUrl);
+    try {
+      await admin.query(
+        `insert into auth.users (id, aud, role, email, created_at, updated_at)
+         values ($1, 'authenticated', 'authenticated', $2, now(), now())`,
+        [id, `leaving-${id}@example.com`],
+      );
+      // Deleted 31 days ago: past the 30-day retention.
+      await admin.query('select private.soft_delete_account($1)', [id]);
+      await admin.query(
+        `update private.account_states set deleted_at = now() - interval '31 days',
+                anonymize_after = now() - interval '1 day' where user_id = $1`,
+        [id],
+      );
+      const first = (await anonymizeDueAccounts(job('accounts.anonymize-due', {}), context())) as {
+        anonymized: number;
+      };
+      expect(first.anonymized).toBeGreaterThanOrEqual(1);
+      const { rows } = await admin.query<{ email: string | null }>('select email from auth.users where id = $1', [id]);
+      expect(rows[0]?.email ?? null).not.toBe(`leaving-${id}@example.com`);
+      expect(await anonymizeDueAccounts(job('accounts.anonymize-due', {}), context())).toEqual({ anonymized: 0 });
+    } finally {
+      await admin.end();
+    }
   });
 });
 
 describe('audit.create-partitions', () => {
-  it('calls private.create_audit_partitions(months_ahead) and is idempotent', async (test) => {
-    if (missing.partitions) test.skip(); // see the comment on `missing`
+  it('calls private.create_audit_partitions(months_ahead) and is idempotent', async () => {
     const first = (await createAuditPartitions(job('audit.create-partitions', { monthsAhead: 4 }), context())) as {
       created: number;
     };
@@ -58,8 +70,7 @@ describe('audit.create-partitions', () => {
     expect(rows[0]?.n).toBeGreaterThanOrEqual(5); // this month and the next four
   });
 
-  it('falls back to three months for missing or invalid data', async (test) => {
-    if (missing.partitions) test.skip(); // see the comment on `missing`
+  it('falls back to three months for missing or invalid data', async () => {
     expect(
       await createAuditPartitions(job('audit.create-partitions', { monthsAhead: 'lots' }), context()),
     ).toMatchObject({ monthsAhead: 3 });
