@@ -1,7 +1,5 @@
 // `coko partners …`, plus what `coko keys` and `coko roles` share: which database to act on, who
 // acts (for the audit log), and plain-text tables.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
@@ -18,73 +16,21 @@ import {
   updatePartner,
 } from '../admin/index.ts';
 import { describeDatabaseUrl } from '../db/pool.ts';
-import { externalPostgres, type PostgresServer } from '../stack/index.js';
-import { openDatabase, stateDir } from './db.js';
+import { type CommandDatabase, resolveDatabase } from './db.js';
 
 // =============================================================================================
 // Shared by partners, keys and roles
 // =============================================================================================
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+/** The database admin commands act on (see `resolveDatabase`), errors as admin errors. */
+async function adminDatabase(): Promise<CommandDatabase> {
   try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-function postmasterRunning(dataDir: string): boolean {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return false;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
+    return await resolveDatabase({
+      requireLocal: 'No local database yet: run `coko dev` (or `coko migrate`) first, or set DATABASE_URL',
+    });
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    throw new AdminError('invalid_input', error instanceof Error ? error.message : String(error));
   }
-}
-
-/**
- * The database admin commands act on: `DATABASE_URL`; else the running `coko dev` stack
- * (`.coko/dev.json`); else the local embedded database under `.coko/` (started for the command).
- */
-async function adminDatabase(): Promise<{ url: string; server: PostgresServer; source: string }> {
-  if (process.env.DATABASE_URL) {
-    return {
-      url: process.env.DATABASE_URL,
-      server: externalPostgres(process.env.DATABASE_URL),
-      source: 'DATABASE_URL',
-    };
-  }
-  const devFile = join(stateDir, 'dev.json');
-  if (existsSync(devFile)) {
-    const { databaseUrl } = JSON.parse(readFileSync(devFile, 'utf8')) as { databaseUrl?: string };
-    if (databaseUrl && (await reachable(databaseUrl))) {
-      return { url: databaseUrl, server: externalPostgres(databaseUrl), source: 'coko dev (.coko/dev.json)' };
-    }
-  }
-  const dataDir = join(stateDir, 'postgres');
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    throw new AdminError(
-      'invalid_input',
-      'No local database yet: run `coko dev` (or `coko migrate`) first, or set DATABASE_URL',
-    );
-  }
-  if (postmasterRunning(dataDir)) {
-    // Starting the embedded server now would stop the running one (coko dev's).
-    throw new AdminError(
-      'invalid_input',
-      'The local database is in use but .coko/dev.json does not reach it: set DATABASE_URL',
-    );
-  }
-  const { url, server } = await openDatabase();
-  return { url, server, source: 'local .coko database' };
 }
 
 /**

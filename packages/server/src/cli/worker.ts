@@ -1,58 +1,29 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { describeDatabaseUrl } from '../db/pool.ts';
 import { type CokoWorker, startWorker } from '../jobs/worker.ts';
 import { createLogger, type LogLevel } from '../observability/logger.ts';
-import { externalPostgres, loadOrCreateProjectKeys, type PostgresServer, withDatabase } from '../stack/index.js';
-import { openDatabase, stateDir } from './db.js';
+import { loadOrCreateProjectKeys, withDatabase } from '../stack/index.js';
+import { type CommandDatabase, reachable, resolveDatabase, stateDir } from './db.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 /**
- * The database the worker uses, as the `postgres` role (never the superuser):
- * `DATABASE_URL`, else the running `coko dev` stack (`.coko/dev.json`), else the local embedded
- * database under `.coko/` (started here, stopped on exit).
+ * The database the worker uses, as the `postgres` role (never the superuser): see `resolveDatabase`;
+ * the local database is reached as `postgres` with the project's password.
  */
-async function workerDatabase(): Promise<{ url: string; server: PostgresServer; source: string }> {
-  if (process.env.DATABASE_URL) {
-    return {
-      url: process.env.DATABASE_URL,
-      server: externalPostgres(process.env.DATABASE_URL),
-      source: 'DATABASE_URL',
-    };
-  }
-  const devFile = join(stateDir, 'dev.json');
-  if (existsSync(devFile)) {
-    const { databaseUrl } = JSON.parse(readFileSync(devFile, 'utf8')) as { databaseUrl?: string };
-    // Starting the embedded server while `coko dev` runs would stop dev's postmaster: reuse it instead.
-    if (databaseUrl && (await reachable(databaseUrl))) {
-      return { url: databaseUrl, server: externalPostgres(databaseUrl), source: 'coko dev (.coko/dev.json)' };
-    }
-  }
-  const { url, server } = await openDatabase();
+async function workerDatabase(): Promise<CommandDatabase> {
+  const database = await resolveDatabase();
+  if (database.source !== 'local .coko database') return database;
   const keys = await loadOrCreateProjectKeys(join(stateDir, 'keys.json'));
-  const asPostgres = withDatabase(url, 'postgres', { user: 'postgres', password: keys.postgresPassword });
+  const asPostgres = withDatabase(database.url, 'postgres', { user: 'postgres', password: keys.postgresPassword });
   if (!(await reachable(asPostgres))) {
-    await server.stop();
+    await database.server.stop();
     throw new Error(
       'The local database is not set up (no `postgres` role yet): run `coko migrate` or `coko dev` first.',
     );
   }
-  return { url: asPostgres, server, source: 'local .coko database' };
-}
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  return { ...database, url: asPostgres };
 }
 
 export async function workerCommand(args: string[]): Promise<undefined> {
