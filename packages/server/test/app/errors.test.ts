@@ -195,6 +195,9 @@ describe('database errors caused by the input', () => {
     nulJson: ['select $1::jsonb', ['"a\\u0000b"']],
     badUuid: ['select $1::uuid', ['nope']],
     outOfRange: ['select $1::int', ['99999999999']],
+    badTimestamp: ['select $1::timestamptz', ['hier soir']],
+    badDate: ['select $1::date', ['2026-13-45']],
+    divisionByZero: ['select 1 / $1::int', [0]],
     unique: ['insert into public.role_permissions (role, permission) values ($1, $2)', ['admin', 'users:*']],
     missingTable: ['select * from public.no_such_table', []],
   };
@@ -212,7 +215,7 @@ describe('database errors caused by the input', () => {
     return { app, pool, logs };
   }
 
-  it('class 22 (NUL in text or jsonb, a bad uuid, out of range) → 400 VALIDATION_ERROR; 23505 → 409 CONFLICT; others stay 500', async () => {
+  it('class 22 (NUL in text or jsonb, a bad uuid, out of range, bad dates, division by zero) → 400 VALIDATION_ERROR; 23505 → 409 CONFLICT; others stay 500', async () => {
     const { app, pool, logs } = await appOnDatabase();
     try {
       for (const [name, sqlstate] of [
@@ -220,6 +223,9 @@ describe('database errors caused by the input', () => {
         ['nulJson', '22P05'],
         ['badUuid', '22P02'],
         ['outOfRange', '22003'],
+        ['badTimestamp', '22007'],
+        ['badDate', '22008'],
+        ['divisionByZero', '22012'],
       ] as const) {
         const res = await app.request(`/api/db/${name}`);
         expect(res.status, name).toBe(400);
