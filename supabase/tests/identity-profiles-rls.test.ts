@@ -396,13 +396,20 @@ describe('get_public_profiles limits', () => {
     expect((await client.rpc('get_public_profiles', { ids: null })).data).toEqual([]);
   });
 
-  it('is a security definer function with a pinned search_path, executable by the API roles only', async () => {
-    const [row] = await adminQuery<Record<string, unknown>>(
-      `select p.prosecdef as definer, p.proconfig as config,
+  it('is a security invoker RPC over a security definer body in private, both with a pinned search_path', async () => {
+    const rows = await adminQuery<Record<string, unknown>>(
+      `select p.oid::regprocedure::text as fn, p.prosecdef as definer, p.proconfig as config,
               has_function_privilege('anon', p.oid, 'execute') as anon,
-              has_function_privilege('authenticated', p.oid, 'execute') as authenticated
-       from pg_proc p where p.oid = 'public.get_public_profiles(uuid[])'::regprocedure`,
+              has_function_privilege('authenticated', p.oid, 'execute') as authenticated,
+              has_function_privilege('public', p.oid, 'execute') as public
+       from pg_proc p
+       where p.oid in ('public.get_public_profiles(uuid[])'::regprocedure, 'private.get_public_profiles(uuid[])'::regprocedure)
+       order by 1`,
     );
-    expect(row).toEqual({ definer: true, config: ['search_path=""'], anon: true, authenticated: true });
+    const common = { config: ['search_path=""'], anon: true, authenticated: true, public: false };
+    expect(rows).toEqual([
+      { fn: 'get_public_profiles(uuid[])', definer: false, ...common },
+      { fn: 'private.get_public_profiles(uuid[])', definer: true, ...common },
+    ]);
   });
 });

@@ -5,6 +5,8 @@ import type { Queryable } from '../db/pool.ts';
 import { type ExportRegistry, exportRegistry } from '../gdpr/index.ts';
 import { tokenServiceFromConfig } from '../identity/index.ts';
 import type { TokenService } from '../identity/tokens.ts';
+import { QUEUES } from '../jobs/queues.ts';
+import { jobQueueCheck } from '../jobs/readiness.ts';
 import { accessLog } from '../middleware/access-log.ts';
 import { bodyLimit } from '../middleware/body-limit.ts';
 import { cors } from '../middleware/cors.ts';
@@ -113,7 +115,16 @@ export function createApp(deps: AppDeps): CokoApp {
     metrics,
     postgrestUrl: deps.postgrestUrl ?? config.postgrestUrl,
     expectedMigrations: deps.expectedMigrations,
-    readinessChecks: deps.readinessChecks,
+    readinessChecks: {
+      // Production requires pg-boss's schema and every declared queue; a dev or test database without
+      // a worker ever started reports the check as skipped.
+      queue: jobQueueCheck(deps.db, {
+        queues: QUEUES.map((queue) => queue.name),
+        required: config.env === 'production',
+        now,
+      }),
+      ...deps.readinessChecks,
+    },
     now,
     fetch: deps.fetch,
     metricsToken: config.metricsToken,

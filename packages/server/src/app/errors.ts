@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import { codeForPostgrestError, codeForStatus, ERROR_STATUS, type ErrorBody, type ErrorCode } from '../errors/codes.ts';
 import type { CaptureException } from '../observability/index.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -180,6 +181,14 @@ export function createErrorHandler(options: ErrorHandlerOptions): ErrorHandler<A
     }
     if (isZodError(error)) {
       return errorResponse(c, 400, 'VALIDATION_ERROR', 'The request is invalid', { details: validationDetails(error) });
+    }
+    // The database is down or going away (socket errors, pool connect timeout, SQLSTATE 08xxx,
+    // 57P01-57P03, 53300): a retryable 503, not a bug.
+    if (isDatabaseUnavailable(error)) {
+      report(error, 503);
+      return errorResponse(c, 503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
+        headers: { 'Retry-After': '5' },
+      });
     }
     const refused = databaseInputError(error);
     if (refused) {

@@ -153,6 +153,11 @@ describe('GET /api/ready', () => {
         database: { status: 'ok', latencyMs: expect.any(Number) },
         migrations: { status: 'ok', latencyMs: expect.any(Number), applied: 2, latest: '20250102000000' },
         postgrest: { status: 'ok', latencyMs: expect.any(Number) },
+        queue: {
+          status: 'skipped',
+          latencyMs: expect.any(Number),
+          reason: 'the job queue schema (pgboss) does not exist: start `coko worker` once',
+        },
       },
     });
   });
