@@ -122,9 +122,14 @@ describe('notes.pdf off the event loop', () => {
       note: 'Courte note',
       createdAt: '2026-03-01T09:30:00Z',
     });
-    const recovered = await exportPdf(app({ pdfTimeoutMs: 120_000 }), small);
-    expect(recovered.status).toBe(200);
-    expect((await pdfPages(await recovered.arrayBuffer())).join('\n')).toContain('Courte note');
+    const renderer = createPdfWorkerRenderer({ timeoutMs: 120_000 });
+    try {
+      const recovered = await exportPdf(app({ pdfRenderer: renderer }), small);
+      expect(recovered.status).toBe(200);
+      expect((await pdfPages(await recovered.arrayBuffer())).join('\n')).toContain('Courte note');
+    } finally {
+      await renderer.close();
+    }
   }, 180_000);
 
   it('the renderer: a render past its deadline rejects, others on their own renderer still succeed', async () => {
