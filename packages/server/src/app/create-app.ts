@@ -15,6 +15,7 @@ import { collectMetrics } from '../middleware/metrics.ts';
 import { requestId } from '../middleware/request-id.ts';
 import { securityHeaders } from '../middleware/security-headers.ts';
 import { timeout } from '../middleware/timeout.ts';
+import type { NotesFontLoader } from '../notes/index.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
@@ -61,6 +62,8 @@ export interface AppDeps {
   tokens?: TokenService | undefined;
   /** GDPR exporters behind `GET /v1/me/export` (default: the shared registry, see gdpr/registry.ts). */
   exporters?: ExportRegistry | undefined;
+  /** Fonts of `notes.pdf` (default: read from the `dejavu-fonts-ttf` package; the edge bundle embeds them). */
+  notesFonts?: NotesFontLoader | undefined;
 }
 
 /** The API app: an `OpenAPIHono` whose routes live under `/api`. */
@@ -69,7 +72,7 @@ export type CokoApp = OpenAPIHono<AppEnv, BlankSchema, typeof API_BASE_PATH>;
 /**
  * Builds the runtime-agnostic Coko API (Web-standard Request/Response only): middleware, the one error format,
  * system routes (`/api/health`, `/api/ready`, `/api/metrics`, `/api/openapi.json`, `/api/reference`, `/api`).
- * Node (`node.ts`) and Deno (`supabase/functions/api/index.ts`) entries only wire it up.
+ * Node (`node.ts`) and Deno (`edge/main.ts`, bundled into `supabase/functions/api/`) entries only wire it up.
  *
  * @example
  * ```ts
@@ -130,7 +133,7 @@ export function createApp(deps: AppDeps): CokoApp {
   registerJwksRoutes(app, { tokens });
   registerSessionRoutes(app, { db: deps.db, tokens, ratePerMinute: config.rateLimits.sessionsPerMinute });
   registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry });
-  registerNotesRoutes(app, { db: deps.db, tokens });
+  registerNotesRoutes(app, { db: deps.db, tokens, fonts: deps.notesFonts });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }
