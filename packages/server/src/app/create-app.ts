@@ -15,6 +15,7 @@ import { collectMetrics } from '../middleware/metrics.ts';
 import { requestId } from '../middleware/request-id.ts';
 import { securityHeaders } from '../middleware/security-headers.ts';
 import { timeout } from '../middleware/timeout.ts';
+import type { NotesFontLoader } from '../notes/index.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
@@ -71,7 +72,7 @@ export type CokoApp = OpenAPIHono<AppEnv, BlankSchema, typeof API_BASE_PATH>;
 /**
  * Builds the runtime-agnostic Coko API (Web-standard Request/Response only): middleware, the one error format,
  * system routes (`/api/health`, `/api/ready`, `/api/metrics`, `/api/openapi.json`, `/api/reference`, `/api`).
- * Node (`node.ts`) and Deno (`supabase/functions/api/index.ts`) entries only wire it up.
+ * Node (`node.ts`) and Deno (`edge/main.ts`, bundled into `supabase/functions/api/`) entries only wire it up.
  *
  * @example
  * ```ts

@@ -2,7 +2,9 @@
 import { parseArgs } from 'node:util';
 import { migrateCommand, seedCommand } from './db.js';
 import { dev } from './dev.js';
+import { buildFunctionCommand } from './function.ts';
 import { keysCommand } from './keys.js';
+import { openapiCommand } from './openapi.ts';
 import { partnersCommand } from './partners.js';
 import { rolesCommand } from './roles.js';
 import { typesCommand } from './types.js';
@@ -19,6 +21,9 @@ Commands:
                    --host <addr>  bind address (default 127.0.0.1)
   migrate        Apply pending migrations (to $DATABASE_URL, or the local .coko database)
   seed           Run supabase/seed.sql
+  build:function Bundle the API, its dependencies and fonts into supabase/functions/api/dist/
+                   (run before \`supabase functions deploy api\`; --no-minify for readable traces)
+  openapi        Write docs/openapi.json from the app (--check: fail when it is stale)
   types          Regenerate packages/sdk/src/database.types.ts from a fresh database
                    --check        fail when the committed file is stale
   worker         Run the pg-boss job worker (--concurrency <n>, --stop-timeout <s>); SIGTERM stops it gracefully
@@ -45,6 +50,8 @@ const commands: Record<string, (args: string[]) => Promise<number | undefined>> 
   migrate: migrateCommand,
   seed: seedCommand,
   types: typesCommand,
+  'build:function': buildFunctionCommand,
+  openapi: openapiCommand,
   worker: workerCommand,
   partners: partnersCommand,
   keys: keysCommand,
