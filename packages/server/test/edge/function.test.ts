@@ -31,6 +31,7 @@ async function serve(dir: string) {
       env: {
         ...denoEnv,
         COKO_ENV: 'test',
+        METRICS_TOKEN,
         DATABASE_URL: stack.databaseUrl,
         COKO_JWT_SECRET: stack.keys.jwtSecret,
         PORT: String(port),
@@ -58,6 +59,10 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
+// /health shows its checks only to the operator (METRICS_TOKEN).
+const METRICS_TOKEN = 'edge-health-scrape-token-0123456789';
+const operator = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
+
 describe('the Edge Function directory', () => {
   it('imports nothing outside itself but Node built-ins', () => {
     const [, build] = current;
@@ -78,7 +83,8 @@ describe('the Edge Function directory', () => {
     });
     const { deno, base } = await serve(current[0]);
     try {
-      const health = await waitForDeno(deno, `${base}/health`);
+      await waitForDeno(deno, `${base}/health`);
+      const health = await fetch(`${base}/health`, operator);
       expect(health.status, deno.output()).toBe(200);
       expect(((await health.json()) as { checks: { database: { status: string } } }).checks.database.status).toBe('ok');
       expect(health.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
