@@ -5,8 +5,10 @@ import type { Queryable } from '../db/pool.ts';
 import { type ExportRegistry, exportRegistry } from '../gdpr/index.ts';
 import { tokenServiceFromConfig } from '../identity/index.ts';
 import type { TokenService } from '../identity/tokens.ts';
+import { type AppLimits, limitsFromConfig } from '../limits/from-config.ts';
 import { accessLog } from '../middleware/access-log.ts';
 import { bodyLimit } from '../middleware/body-limit.ts';
+import { clientRateLimit } from '../middleware/client-rate-limit.ts';
 import { cors } from '../middleware/cors.ts';
 import { methodNotAllowed } from '../middleware/method-not-allowed.ts';
 import { collectMetrics } from '../middleware/metrics.ts';
@@ -59,6 +61,11 @@ export interface AppDeps {
   tokens?: TokenService | undefined;
   /** GDPR exporters behind `GET /v1/me/export` (default: the shared registry, see gdpr/registry.ts). */
   exporters?: ExportRegistry | undefined;
+  /**
+   * Rate limits (default: `config.rateLimits` counted in `db`, shared with every other process; see
+   * limits/from-config.ts). Pass the gateway's to share leases; `false` for none.
+   */
+  limits?: AppLimits | false | undefined;
 }
 
 /** The API app: an `OpenAPIHono` whose routes live under `/api`. */
@@ -100,6 +107,12 @@ export function createApp(deps: AppDeps): CokoApp {
     bodyLimit({ maxBytes: config.bodyLimitBytes }),
   );
 
+  const tokens = deps.tokens ?? tokenServiceFromConfig(config);
+  const limits =
+    deps.limits === false ? undefined : (deps.limits ?? limitsFromConfig(config, { db: deps.db, tokens, logger }));
+  // The general budget (per user, else per IP) of the API's own routes; system routes (health, docs) are free.
+  if (limits) root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits }));
+
   app.onError(createErrorHandler({ logger, captureException: deps.captureException }));
   app.notFound(notFoundHandler);
 
@@ -115,11 +128,10 @@ export function createApp(deps: AppDeps): CokoApp {
     fetch: deps.fetch,
   });
   registerMetricsRoutes(app, { metrics, token: config.metricsToken, production: config.env === 'production' });
-  const tokens = deps.tokens ?? tokenServiceFromConfig(config);
   registerJwksRoutes(app, { tokens });
-  registerSessionRoutes(app, { db: deps.db, tokens, ratePerMinute: config.rateLimits.sessionsPerMinute });
-  registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry });
-  registerNotesRoutes(app, { db: deps.db, tokens });
+  registerSessionRoutes(app, { db: deps.db, tokens, limits });
+  registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry, limits });
+  registerNotesRoutes(app, { db: deps.db, tokens, limits });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

@@ -4,7 +4,8 @@ import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
 import type { Database } from '../identity/db.ts';
 import type { TokenService } from '../identity/tokens.ts';
-import { type RateLimitStore, rateLimit } from '../middleware/rate-limit.ts';
+import type { RouteLimits } from '../limits/route-limits.ts';
+import { downloadLimits } from '../middleware/download-limits.ts';
 import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
 import {
   buildNotesDocument,
@@ -25,9 +26,8 @@ export interface NotesRoutesOptions {
   tokens: TokenService;
   /** Fonts of the PDF (default: DejaVu Sans from the `dejavu-fonts-ttf` package). */
   fonts?: NotesFontLoader | undefined;
-  /** Exports (Markdown and PDF together) per user per minute (default 30). */
-  exportsPerMinute?: number | undefined;
-  rateLimitStore?: RateLimitStore | undefined;
+  /** Each export counts as a download (10/hour, 3 at once); none when limits are off. */
+  limits?: RouteLimits | undefined;
   /** Clock of the export date (default now). */
   now?: (() => Date) | undefined;
 }
@@ -106,16 +106,7 @@ const isDeno = () => typeof (globalThis as { Deno?: unknown }).Deno !== 'undefin
 export function registerNotesRoutes(app: RoutesApp, options: NotesRoutesOptions): void {
   const { db, tokens } = options;
   const now = options.now ?? (() => new Date());
-  const middleware: NotesMiddleware = [
-    userAuth({ tokens, db }),
-    rateLimit<UserEnv>({
-      limit: options.exportsPerMinute ?? 30,
-      windowMs: 60_000,
-      key: (c) => `notes:${c.var.user.id}`,
-      store: options.rateLimitStore,
-      message: 'Too many exports; retry after the Retry-After delay',
-    }),
-  ];
+  const middleware: NotesMiddleware = [userAuth({ tokens, db }), downloadLimits(options.limits)];
 
   async function document(
     c: Context<UserEnv>,
