@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ErrorCode } from '../errors/codes.ts';
+import { rateLimitHeaders } from '../middleware/rate-limit.ts';
 import { clientIpOf, generalHit, type TokenSubject, userTokenOf } from './client.ts';
 import type { RateLimitPolicies } from './policies.ts';
 import type { RateLimitDecision, RateLimitStore } from './store.ts';
@@ -62,7 +63,7 @@ export function gatewayRateLimit(options: GatewayRateLimitOptions): MiddlewareHa
     if (!decision.allowed) return limited(request, decision, at, hit.windowMs);
     await next();
     if (!c.res.headers.has('X-RateLimit-Limit')) {
-      for (const [name, value] of Object.entries(headersOf(decision))) c.res.headers.set(name, value);
+      for (const [name, value] of Object.entries(rateLimitHeaders(decision))) c.res.headers.set(name, value);
     }
   };
 }
@@ -77,11 +78,19 @@ function socketIp(c: Context): string {
   return clientIpOf(c.req.raw.headers);
 }
 
-function headersOf(decision: RateLimitDecision): Record<string, string> {
-  return {
-    'X-RateLimit-Limit': String(decision.limit),
-    'X-RateLimit-Remaining': String(Math.max(0, decision.remaining)),
-    'X-RateLimit-Reset': String(Math.ceil(decision.resetAt / 1000)),
+/** Response headers of the limits, for CORS `exposeHeaders`. */
+export const RATE_LIMIT_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'];
+
+/**
+ * `partnerOf` from the gateway's publishable key resolver: a valid `pk_` key's partner (answers up to 5 s
+ * old), else undefined (the gateway refuses the request itself after counting it).
+ */
+export function partnerOfKey(resolver: {
+  resolve(key: string, origin: string | null, maxAgeMs: number): Promise<{ partnerId: string } | object>;
+}): (apikey: string, origin: string | null) => Promise<string | undefined> {
+  return async (apikey, origin) => {
+    const answer = await resolver.resolve(apikey, origin, 5_000);
+    return 'partnerId' in answer ? answer.partnerId : undefined;
   };
 }
 
@@ -100,7 +109,7 @@ function limited(request: Request, decision: RateLimitDecision, now: number, win
     },
     {
       status: 429,
-      headers: { ...headersOf(decision), 'Retry-After': String(retryAfter), 'x-request-id': id },
+      headers: { ...rateLimitHeaders(decision), 'Retry-After': String(retryAfter), 'x-request-id': id },
     },
   );
 }

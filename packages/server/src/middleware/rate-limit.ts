@@ -116,16 +116,24 @@ export function concurrencyLimit<E extends Env = Env>(options: ConcurrencyLimitO
     const bucket = key(c);
     if (bucket === undefined) return next();
     const at = now();
-    const decision = await store.acquire(
-      {
-        bucket: `${policy.name}:${bucket}`,
-        policy: policy.name,
-        limit: policy.limit,
-        ttlMs: policy.ttlMs,
-        partnerId: options.partnerId?.(c),
-      },
-      at,
-    );
+    // Fails closed: a download needs the database anyway, and unbounded heavy work is what this limit prevents.
+    const decision = await store
+      .acquire(
+        {
+          bucket: `${policy.name}:${bucket}`,
+          policy: policy.name,
+          limit: policy.limit,
+          ttlMs: policy.ttlMs,
+          partnerId: options.partnerId?.(c),
+        },
+        at,
+      )
+      .catch((cause: unknown) => {
+        throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'Downloads are unavailable for a moment; retry shortly', {
+          cause,
+          headers: { 'Retry-After': '5' },
+        });
+      });
     if (!decision.slot) {
       const untilFree = decision.nextFreeAt === undefined ? 1 : Math.ceil((decision.nextFreeAt - at) / 1000);
       const retryAfter = Math.min(5, Math.max(1, untilFree));
