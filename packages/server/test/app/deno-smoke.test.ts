@@ -36,6 +36,7 @@ describe('Supabase Edge Function entry under Deno', () => {
             PORT: String(port),
             HOST: '127.0.0.1',
             LOG_LEVEL: 'warn',
+            RATE_LIMITS: 'anonymous=2/1h',
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
@@ -66,6 +67,16 @@ describe('Supabase Edge Function entry under Deno', () => {
         const missing = await fetch(`http://127.0.0.1:${port}/api/nope`);
         expect(missing.status).toBe(404);
         expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+
+        // The edge function counts in Postgres too: 2 anonymous requests an hour for this address.
+        const ip = `192.0.2.${port % 250}-${Date.now()}`;
+        const me = () => fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { 'x-real-ip': ip } });
+        const counted = [await me(), await me()];
+        const over = await me();
+        expect([...counted, over].map((r) => r.status)).toEqual([401, 401, 429]);
+        expect([...counted, over].map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['1', '0', '0']);
+        expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(3500);
+        expect(((await over.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
       } finally {
         child.kill('SIGTERM');
         const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 5_000))]);
