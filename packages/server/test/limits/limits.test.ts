@@ -230,7 +230,9 @@ describe('downloads: 10 per hour and 3 at once per reader', () => {
     expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     // The first export to start ends; which request that is depends on arrival order, so race them.
     held.waiting.shift()?.();
-    const ended = await Promise.race(running.map((done, index) => done.then((res) => ({ index, res }))));
+    const ended = await Promise.race(
+      running.map((done, index) => Promise.resolve(done).then((res) => ({ index, res }))),
+    );
     expect(ended.res.status).toBe(200);
     const again = download(b.app);
     await held.started(3);
