@@ -234,7 +234,7 @@ revoke all on function
   private.acquire_rate_limit_slot(text, text, uuid, integer, integer, timestamptz),
   private.release_rate_limit_slot(uuid),
   private.prune_rate_limits(timestamptz)
-from public;
+from public, anon, authenticated;
 -- The constraint helper runs as whoever writes partners (the server); the rest is the server's.
 grant execute on function
   private.is_rate_limit_overrides(jsonb),

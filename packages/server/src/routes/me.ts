@@ -71,7 +71,8 @@ const exportRoute = (middleware: [MiddlewareHandler<UserEnv>, MiddlewareHandler<
     responses: {
       200: { description: 'The export', content: { 'application/json': { schema: ExportSchema } } },
       401: error('Missing, invalid, expired or revoked access token; deleted account; suspended partner'),
-      429: error('Too many exports'),
+      429: error('Too many downloads: 10 per hour or 3 at once per reader (RATE_LIMITED, Retry-After)'),
+      503: error('Download limits unavailable for a moment (SERVICE_UNAVAILABLE, Retry-After)'),
       ...errorResponses,
     },
   });
