@@ -2,6 +2,7 @@
 // would be) and the gateway draw from one budget; partners' overrides apply; downloads are limited per hour
 // and at once; the store fails safe. Every app here has its own fake clock: nothing depends on timing.
 
+import { type ServerType, serve } from '@hono/node-server';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/create-app.ts';
@@ -100,10 +101,9 @@ describe('one budget shared by every process', () => {
     expect((await get(b.app)).headers.get('x-ratelimit-remaining')).toBe('3');
   });
 
-  it('the gateway counts /rest/v1 in the same bucket as the API', async () => {
+  it('the gateway (over a real socket) counts /rest/v1 in the same bucket as the API', async () => {
     const clock = { now: START };
     const api = apiInstance('anonymous=3/1h', { clock });
-    const ip = unique();
     const gateway = createGateway({
       postgrestUrl: stack.postgrestUrl,
       api: api.app,
@@ -115,32 +115,39 @@ describe('one budget shared by every process', () => {
         publicJwks: publicJwks(stack.keys),
       },
       // Another process's store on its own pool: the gateway shares the budget through the database.
-      rateLimit: gatewayRateLimit({
-        ...api.limits,
-        store: new PostgresRateLimitStore(ownPool()),
-        clientIp: () => ip,
-      }),
+      rateLimit: gatewayRateLimit({ ...api.limits, store: new PostgresRateLimitStore(ownPool()) }),
     });
-    const rest = () =>
-      gateway.request('http://coko.test/rest/v1/books?select=id&limit=1', {
-        headers: { apikey: stack.publishableKey },
+    const server = await new Promise<ServerType>((resolveListen) => {
+      const listening = serve({ fetch: gateway.fetch, port: 0, hostname: '127.0.0.1' }, () => resolveListen(listening));
+    });
+    try {
+      const address = server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      // The client's own X-Real-IP and X-Forwarded-For are ignored: the socket's address is the bucket.
+      const forged = (n: number) => ({ 'x-real-ip': `198.51.100.${n}`, 'x-forwarded-for': `198.51.100.${n}` });
+      const rest = (n: number) =>
+        fetch(`${base}/rest/v1/books?select=id&limit=1`, { headers: { apikey: stack.publishableKey, ...forged(n) } });
+      const first = await rest(1);
+      expect(first.status).toBe(200);
+      expect(rateHeaders(first)).toMatchObject({ limit: '3', remaining: '2' });
+      const viaApi = await fetch(`${base}/functions/v1/api/v1/me`, { headers: forged(2) });
+      expect(viaApi.status).toBe(401);
+      expect(viaApi.headers.get('x-ratelimit-remaining')).toBe('1');
+      expect((await rest(3)).headers.get('x-ratelimit-remaining')).toBe('0');
+      const over = await rest(4);
+      expect(over.status).toBe(429);
+      expect(over.headers.get('retry-after')).toBe('3600');
+      expect(((await over.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+      expect((await fetch(`${base}/functions/v1/api/v1/me`, { headers: forged(5) })).status).toBe(429);
+      // Browsers can read the limit headers (CORS).
+      const cors = await fetch(`${base}/rest/v1/books?select=id&limit=1`, {
+        headers: { apikey: stack.publishableKey, origin: 'https://reader.example' },
       });
-    const first = await rest();
-    expect(first.status).toBe(200);
-    expect(rateHeaders(first)).toMatchObject({ limit: '3', remaining: '2' });
-    // Through the gateway to the API: the gateway passes the socket's address, overwriting the client's.
-    const viaApi = await gateway.request('http://coko.test/functions/v1/api/v1/me', {
-      headers: { 'x-real-ip': 'forged' },
-    });
-    expect(viaApi.status).toBe(401);
-    expect(viaApi.headers.get('x-ratelimit-remaining')).toBe('1');
-    expect((await rest()).headers.get('x-ratelimit-remaining')).toBe('0');
-    const over = await rest();
-    expect(over.status).toBe(429);
-    expect(over.headers.get('retry-after')).toBe('3600');
-    expect(((await over.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
-    const overApi = await gateway.request('http://coko.test/functions/v1/api/v1/me');
-    expect(overApi.status).toBe(429);
+      expect(cors.status).toBe(429);
+      expect(cors.headers.get('access-control-expose-headers')).toContain('x-ratelimit-remaining');
+    } finally {
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    }
   });
 
   it('leases keep the hot path cheap: 200 requests of a 1000/h user cost at most 10 round trips', async () => {
