@@ -186,6 +186,19 @@ describe('per-partner overrides (private.partners.rate_limits)', () => {
     expect(res.headers.get('x-ratelimit-limit')).toBe('5');
   });
 
+  it("a partner's downloads override applies to its users (app_metadata.partner_id)", async () => {
+    const clock = { now: START };
+    const { app } = apiInstance('', { clock, exporters: new ExportRegistry() });
+    const partner = await newPartner();
+    await db.query(`update private.partners set rate_limits = '{"downloads": 1}' where id = $1`, [partner.id]);
+    const token = await readerToken(app, partner.secretKey);
+    const download = () => app.request('/api/v1/me/export', { headers: { authorization: `Bearer ${token}` } });
+    const first = await download();
+    expect(first.status).toBe(200);
+    expect(rateHeaders(first)).toMatchObject({ limit: '1', remaining: '0' });
+    expect((await download()).status).toBe(429);
+  });
+
   it('the column only takes known policies with whole limits', async () => {
     const partner = await newPartner();
     for (const bad of ['[]', '{"sessions": -1}', '{"sessions": 1.5}', '{"sessions": "9"}', '{"everything": 9}']) {
