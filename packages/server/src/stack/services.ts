@@ -1,10 +1,13 @@
 import { type ServerType, serve } from '@hono/node-server';
 import pg from 'pg';
+import { createGateway } from '../gateway/app.ts';
+import { refuseConnect } from '../gateway/connect.ts';
+import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
+import { postgrestUpstream } from '../gateway/upstream.ts';
 import { withDatabase } from './database.js';
-import { createGateway, createPartnerKeyResolver } from './gateway.js';
 import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.js';
 import { freePort } from './ports.js';
-import { startPostgrest } from './postgrest.js';
+import { startSupervisedPostgrest } from './supervise.js';
 
 /** What the API factory receives to build the Hono app for one database. */
 export interface ApiContext {
@@ -29,6 +32,8 @@ export interface Services {
   databaseUrl: string;
   anonJwt: string;
   serviceRoleJwt: string;
+  /** The supervised PostgREST (restarted when it dies). */
+  postgrest: { readonly pid: number | undefined; readonly restarts: number };
   stop(): Promise<void>;
 }
 
@@ -45,12 +50,19 @@ export async function startServices(options: {
   /** URL the API connects with; default: the `postgres` role with the project's password. */
   apiDatabaseUrl?: string;
   postgrestPool?: number;
+  /** Waits before PostgREST restart attempt `attempt` after it died (default: backoff from 100 ms to 5 s). */
+  postgrestRestartDelay?: (attempt: number) => Promise<void>;
+  /** Largest `/rest/v1` request body at the gateway (default 1 MiB). */
+  bodyLimitBytes?: number;
   log?: (line: string) => void;
 }): Promise<Services> {
   const { keys } = options;
   const database = new URL(options.adminDatabaseUrl).pathname.slice(1);
   const [pgrstPort, adminPort] = [await freePort(), await freePort()];
-  const postgrest = await startPostgrest({
+  const port = options.port || (await freePort());
+  const hostname = options.hostname ?? '127.0.0.1';
+  const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
+  const postgrest = await startSupervisedPostgrest({
     dbUri: withDatabase(options.adminDatabaseUrl, database, {
       user: 'authenticator',
       password: keys.authenticatorPassword,
@@ -61,11 +73,10 @@ export async function startServices(options: {
     // User tokens (Supabase Auth's and partner sessions) all carry aud "authenticated".
     jwtAud: 'authenticated',
     pool: options.postgrestPool,
+    publicUrl: `${url}/rest/v1`,
+    waitBeforeRestart: options.postgrestRestartDelay,
     log: options.log,
   });
-  const port = options.port || (await freePort());
-  const hostname = options.hostname ?? '127.0.0.1';
-  const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
   const databaseUrl =
     options.apiDatabaseUrl ??
     withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword });
@@ -85,16 +96,12 @@ export async function startServices(options: {
   });
   gatewayPool.on('error', () => {});
   const gateway = createGateway({
-    postgrestUrl: postgrest.url,
-    api,
+    rest: postgrestUpstream({ url: postgrest.url, anonJwt, serviceRoleJwt }),
+    keys: { publishableKey: keys.publishableKey, secretKey: keys.secretKey },
     partnerKeys: createPartnerKeyResolver(gatewayPool),
-    keys: {
-      publishableKey: keys.publishableKey,
-      secretKey: keys.secretKey,
-      anonJwt,
-      serviceRoleJwt,
-      publicJwks: publicJwks(keys),
-    },
+    functions: api,
+    publicJwks: publicJwks(keys),
+    bodyLimitBytes: options.bodyLimitBytes,
   });
   const server = await listen(gateway.fetch, port, hostname);
   return {
@@ -104,6 +111,7 @@ export async function startServices(options: {
     databaseUrl,
     anonJwt,
     serviceRoleJwt,
+    postgrest,
     // PostgREST is a separate binary that outlives us if we skip it: it is stopped whatever failed before.
     stop: async () => {
       try {
@@ -124,6 +132,7 @@ function listen(
 ): Promise<ServerType> {
   return new Promise((resolveListen, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolveListen(server));
+    refuseConnect(server);
     server.once('error', reject);
   });
 }
