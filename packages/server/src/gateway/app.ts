@@ -1,11 +1,10 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import type { ErrorBody } from '../errors/codes.ts';
 import { type CheckApiKeyOptions, checkApiKey, type ProjectApiKeys } from './api-keys.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, limitBody } from './body-limit.ts';
 import { type ClientIdentifier, clientIp } from './client-ip.ts';
 import { compressResponses } from './compress.ts';
-import { gatewayError } from './errors.ts';
+import { errorResponse, gatewayError } from './errors.ts';
 import { withoutHopByHop } from './hop-by-hop.ts';
 import { ALLOWED_METHODS, allowedMethods } from './methods.ts';
 import type { PartnerKeyResolver } from './partner-keys.ts';
@@ -177,11 +176,12 @@ export function forwardTo(baseUrl: string): FetchHandler {
         const headers = withoutHopByHop(response.headers, ['content-encoding']);
         return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
       } catch {
-        const id = request.headers.get('x-request-id') ?? crypto.randomUUID();
-        const body: ErrorBody = {
-          error: { code: 'SERVICE_UNAVAILABLE', message: 'The upstream is unavailable; retry shortly.', id },
-        };
-        return Response.json(body, { status: 503, headers: { 'retry-after': '1', 'x-request-id': id } });
+        return errorResponse(
+          request.headers.get('x-request-id') ?? crypto.randomUUID(),
+          'SERVICE_UNAVAILABLE',
+          'The upstream is unavailable; retry shortly.',
+          { headers: { 'retry-after': '1' } },
+        );
       }
     },
   };

@@ -17,7 +17,16 @@ export function gatewayError(
   message: string,
   init: { details?: Record<string, unknown>; headers?: Record<string, string> } = {},
 ): Response {
-  const id = requestIdOf(c);
+  return errorResponse(requestIdOf(c), code, message, init);
+}
+
+/** {@link gatewayError} outside a Hono context (forwarders), for request `id`. */
+export function errorResponse(
+  id: string,
+  code: ErrorCode,
+  message: string,
+  init: { details?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): Response {
   const body: ErrorBody = { error: { code, message, ...(init.details ? { details: init.details } : {}), id } };
   return Response.json(body, {
     status: ERROR_STATUS[code],

@@ -7,7 +7,7 @@ export { type ClientIdentifier, clientIp } from './client-ip.ts';
 export { type CompressOptions, compressResponses } from './compress.ts';
 export { type GatewayConfig, loadGatewayConfig } from './config.ts';
 export { refuseConnect } from './connect.ts';
-export { gatewayError, requestIdOf } from './errors.ts';
+export { errorResponse, gatewayError, requestIdOf } from './errors.ts';
 export { createFailureThrottle, type FailureThrottle, type FailureThrottleOptions } from './failure-throttle.ts';
 export { withoutHopByHop } from './hop-by-hop.ts';
 export { ALLOWED_METHODS, allowedMethods } from './methods.ts';
