@@ -37,7 +37,8 @@ Environment:
   DATABASE_URL   use an existing Postgres (superuser URL) instead of embedded Postgres
   COKO_PORT      gateway port for dev
   SUPABASE_URL, SUPABASE_PUBLISHABLE_KEY, SUPABASE_SECRET_KEY, DATABASE_URL, PORT, HOST,
-  GATEWAY_BODY_LIMIT_BYTES, GATEWAY_TRUSTED_PROXIES, GATEWAY_DB_POOL_MAX, GATEWAY_FAILED_KEY_BURST
+  GATEWAY_BODY_LIMIT_BYTES, GATEWAY_UPSTREAM_TIMEOUT_MS, GATEWAY_TRUSTED_PROXIES, GATEWAY_DB_POOL_MAX,
+  GATEWAY_FAILED_KEY_BURST
                  coko gateway's settings (docs/DEPLOY.md)
   COKO_ACTOR     your Coko user id or email, recorded as the actor of partners/keys/roles changes in
                  audit_logs (the OS user is always recorded, as the entry's user agent)

@@ -35,6 +35,8 @@ export interface GatewayOptions {
   publicJwks?: unknown;
   /** Largest `/rest/v1` request body (default 1 MiB); larger ones get 413. */
   bodyLimitBytes?: number | undefined;
+  /** Longest wait for `/rest/v1`'s upstream to start answering (default 60 s); then 504 `TIMEOUT`. */
+  upstreamTimeoutMs?: number | undefined;
   /** How clients are told apart for throttling failed key checks (default: the socket's address). */
   client?: ClientIdentifier | undefined;
   /**
@@ -126,7 +128,7 @@ export function createGateway(options: GatewayOptions): Hono {
   app.use('/rest/v1/*', checkApiKey(keyCheck));
   if (options.limiter) app.use('/rest/v1/*', options.limiter);
   app.use('/rest/v1/*', restrictSchemaRoot());
-  app.all('/rest/v1/*', (c) => forwardRest(c, options.rest, c.get('access')));
+  app.all('/rest/v1/*', (c) => forwardRest(c, options.rest, c.get('access'), options.upstreamTimeoutMs));
 
   app.all('/functions/v1/*', (c) =>
     options.functions.fetch(rebase(c.req.raw, '/functions/v1', new URL(c.req.url).origin, c.get('requestId'))),

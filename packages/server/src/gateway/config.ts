@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body-limit.ts';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from './proxy.ts';
 
 /** What `coko gateway` needs, validated from the environment by {@link loadGatewayConfig}. */
 export interface GatewayConfig {
@@ -17,6 +18,8 @@ export interface GatewayConfig {
   host: string;
   /** `GATEWAY_BODY_LIMIT_BYTES`: largest `/rest/v1` request body (default 1 MiB). */
   bodyLimitBytes: number;
+  /** `GATEWAY_UPSTREAM_TIMEOUT_MS`: longest wait for Supabase to start answering a `/rest/v1` request (default 60 s). */
+  upstreamTimeoutMs: number;
   /** `GATEWAY_TRUSTED_PROXIES`: load balancers in front appending to `X-Forwarded-For` (default 0). */
   trustedProxies: number;
   /** `GATEWAY_DB_POOL_MAX`: connections for partner key checks (default 2). */
@@ -60,6 +63,7 @@ const schema = z.object({
   PORT: integer(8000, 0, 65535),
   HOST: z.string().default('0.0.0.0'),
   GATEWAY_BODY_LIMIT_BYTES: integer(DEFAULT_BODY_LIMIT_BYTES, 1, 1024 * 1024 * 1024),
+  GATEWAY_UPSTREAM_TIMEOUT_MS: integer(DEFAULT_UPSTREAM_TIMEOUT_MS, 100, 600_000),
   GATEWAY_TRUSTED_PROXIES: integer(0, 0, 10),
   GATEWAY_DB_POOL_MAX: integer(2, 1, 100),
   GATEWAY_FAILED_KEY_BURST: integer(20, 1, 100_000),
@@ -93,6 +97,7 @@ export function loadGatewayConfig(source: Readonly<Record<string, string | undef
     port: v.PORT,
     host: v.HOST,
     bodyLimitBytes: v.GATEWAY_BODY_LIMIT_BYTES,
+    upstreamTimeoutMs: v.GATEWAY_UPSTREAM_TIMEOUT_MS,
     trustedProxies: v.GATEWAY_TRUSTED_PROXIES,
     dbPoolMax: v.GATEWAY_DB_POOL_MAX,
     failedKeyBurst: v.GATEWAY_FAILED_KEY_BURST,

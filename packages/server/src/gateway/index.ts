@@ -18,7 +18,7 @@ export {
   type PartnerKeyResolver,
   type PartnerKeyResolverOptions,
 } from './partner-keys.ts';
-export { forward, forwardRest } from './proxy.ts';
+export { DEFAULT_UPSTREAM_TIMEOUT_MS, forward, forwardRest } from './proxy.ts';
 export { requestId, SANE_REQUEST_ID } from './request-id.ts';
 export { restrictSchemaRoot } from './schema-root.ts';
 export { type RunningGateway, startGateway } from './server.ts';

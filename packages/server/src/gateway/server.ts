@@ -46,6 +46,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     functions: forwardTo(`${config.supabaseUrl}/functions/v1`),
     auth: forwardTo(config.supabaseUrl),
     bodyLimitBytes: config.bodyLimitBytes,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
     client: clientIp(config.trustedProxies),
   });
   const server = await new Promise<ServerType>((resolveListen, reject) => {

@@ -1,7 +1,10 @@
 // PostgREST killed under the gateway (a crash, the OOM killer): the gateway answers 503 in the error
 // format meanwhile, and the stack `coko dev` runs (startServices) restarts PostgREST on its own. The
-// test holds the restart until it has seen the 503, so nothing depends on timing.
+// test holds the restart until it has seen the 503, so nothing depends on timing. A PostgREST that
+// accepts connections and never answers (hung, SIGSTOPped) gets 504 once the gateway's deadline passes.
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, postgrestUpstream } from '../../src/gateway/index.ts';
 import { type Services, startServices } from '../../src/stack/services.ts';
 import { errorOf, stack } from '../identity/helpers.ts';
 
@@ -71,5 +74,32 @@ describe('PostgREST killed under the gateway', () => {
     expect(up.status).toBe(200);
     expect(await up.json()).toHaveLength(1);
     expect(log.join('\n')).toMatch(/PostgREST exited \(SIGKILL\); restarting[\s\S]*PostgREST restarted/);
+  });
+});
+
+describe('PostgREST hung under the gateway', () => {
+  it('answers 504 TIMEOUT in the error format once the upstream deadline passes', async () => {
+    const sockets: Socket[] = [];
+    const hung = createServer((socket) => {
+      sockets.push(socket);
+    });
+    const port = await new Promise<number>((resolveListen) =>
+      hung.listen(0, '127.0.0.1', () => resolveListen((hung.address() as { port: number }).port)),
+    );
+    try {
+      const gateway = createGateway({
+        rest: postgrestUpstream({ url: `http://127.0.0.1:${port}`, anonJwt: 'anon', serviceRoleJwt: 'service' }),
+        keys: { publishableKey: stack.publishableKey, secretKey: stack.secretKey },
+        functions: { fetch: () => new Response(null, { status: 204 }) },
+        upstreamTimeoutMs: 200,
+      });
+      const response = await gateway.request('/rest/v1/books', { headers: { apikey: stack.publishableKey } });
+      expect(response.status).toBe(504);
+      expect((await errorOf(response)).code).toBe('TIMEOUT');
+      expect(sockets.length).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolveClose) => hung.close(() => resolveClose()));
+    }
   });
 });
