@@ -20,7 +20,10 @@ export interface SupervisedPostgrest {
 }
 
 const backoff = (attempt: number) =>
-  new Promise<void>((resolveWait) => setTimeout(resolveWait, Math.min(100 * 2 ** (attempt - 1), 5_000)));
+  new Promise<void>((resolveWait) => {
+    // Unref'd: a pending restart must not keep a stopping process alive.
+    setTimeout(resolveWait, Math.min(100 * 2 ** (attempt - 1), 5_000)).unref();
+  });
 
 /**
  * PostgREST for `coko dev` and the test stacks, restarted when it dies (a crash, `kill -9`) on the same
@@ -35,6 +38,10 @@ export async function startSupervisedPostgrest(options: SupervisedPostgrestOptio
   let restarts = 0;
   let stopping = false;
   let restarting: Promise<void> | undefined;
+  let stopped!: () => void;
+  const stopRequested = new Promise<void>((resolveStop) => {
+    stopped = resolveStop;
+  });
 
   const watch = (server: PostgrestServer) => {
     server.process.once('exit', (code, signal) => {
@@ -51,7 +58,8 @@ export async function startSupervisedPostgrest(options: SupervisedPostgrestOptio
     if (Date.now() - startedAt > 30_000) attempt = 0;
     while (!stopping) {
       attempt++;
-      await waitBeforeRestart(attempt);
+      // stop() need not sit out the backoff.
+      await Promise.race([waitBeforeRestart(attempt), stopRequested]);
       if (stopping) return;
       try {
         const server = await startPostgrest(options);
@@ -82,6 +90,7 @@ export async function startSupervisedPostgrest(options: SupervisedPostgrestOptio
     },
     async stop() {
       stopping = true;
+      stopped();
       await restarting;
       await current?.stop();
     },
