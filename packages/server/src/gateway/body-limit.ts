@@ -15,8 +15,9 @@ export function limitBody(maxBytes: number = DEFAULT_BODY_LIMIT_BYTES): Middlewa
     onError: (c) =>
       gatewayError(c, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`, {
         details: { limit: maxBytes },
-        // The client may still be sending: tell it the connection will not read the rest.
-        headers: { connection: 'close' },
+        // No `Connection: close`: closing with unread bytes resets the connection, and the client may
+        // lose the 413 before reading it. @hono/node-server discards what is still coming (at most
+        // 64 MB, 500 ms) and then closes.
       }),
   });
 }
