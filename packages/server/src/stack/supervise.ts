@@ -43,6 +43,13 @@ export async function startSupervisedPostgrest(options: SupervisedPostgrestOptio
     stopped = resolveStop;
   });
 
+  // PostgREST is a separate binary: whatever way this process exits (process.exit, a crash), the
+  // PostgREST it supervises goes with it rather than holding its ports and database connections.
+  const killOnExit = () => {
+    current?.process.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
   const watch = (server: PostgrestServer) => {
     server.process.once('exit', (code, signal) => {
       if (stopping || current !== server) return;
@@ -93,6 +100,7 @@ export async function startSupervisedPostgrest(options: SupervisedPostgrestOptio
       stopped();
       await restarting;
       await current?.stop();
+      process.off('exit', killOnExit);
     },
   };
 }
