@@ -1,11 +1,18 @@
 // How tests run the real Deno binary (npm `deno`) offline: with --node-modules-dir=manual Deno
 // resolves the deno.json `npm:` imports from the workspace's node_modules, so nothing is downloaded.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const deno = fileURLToPath(new URL('../node_modules/.bin/deno', import.meta.url));
+// The executable itself, not `.bin/deno`: that shim runs the binary as a child of a node process
+// (spawnSync), so killing what a test spawned left Deno running after the run.
+const executable = fileURLToPath(
+  new URL(`../node_modules/deno/${process.platform === 'win32' ? 'deno.exe' : 'deno'}`, import.meta.url),
+);
+export const deno = existsSync(executable)
+  ? executable
+  : fileURLToPath(new URL('../node_modules/.bin/deno', import.meta.url));
 export const denoArgs = ['--node-modules-dir=manual', '--no-lock', '--config', 'supabase/functions/api/deno.json'];
 export const denoEnv = {
   PATH: process.env.PATH,

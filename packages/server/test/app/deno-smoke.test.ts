@@ -36,6 +36,7 @@ describe('Supabase Edge Function entry under Deno', () => {
             PORT: String(port),
             HOST: '127.0.0.1',
             LOG_LEVEL: 'warn',
+            METRICS_TOKEN: 'deno-smoke-metrics-token-0123456789',
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
@@ -53,7 +54,9 @@ describe('Supabase Edge Function entry under Deno', () => {
         let res: Response | undefined;
         while (!res && Date.now() < deadline) {
           if (child.exitCode !== null) throw new Error(`deno exited with ${child.exitCode}:\n${output}`);
-          res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
+          res = await fetch(`http://127.0.0.1:${port}/api/health`, {
+            headers: { authorization: 'Bearer deno-smoke-metrics-token-0123456789' },
+          }).catch(() => undefined);
           if (!res) await new Promise((r) => setTimeout(r, 200));
         }
         if (!res) throw new Error(`no answer from deno within 45 s:\n${output}`);
