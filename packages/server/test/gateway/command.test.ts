@@ -1,13 +1,12 @@
 // `coko gateway` as an operator runs it: a child process configured by the environment, refusing bad
 // settings by name, serving until SIGTERM, then exiting 0.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stack } from '../identity/helpers.ts';
 
-const cli = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+// The bin, as docs/DEPLOY.md runs it: one process (tsx's CLI would add a parent relaying signals).
+const bin = fileURLToPath(new URL('../../bin/coko.mjs', import.meta.url));
 const children: ChildProcess[] = [];
 
 afterEach(() => {
@@ -16,7 +15,7 @@ afterEach(() => {
 });
 
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [tsx, cli, 'gateway'], {
+  const child = spawn(process.execPath, [bin, 'gateway'], {
     // Only what the command is given: no DATABASE_URL or keys leaking in from the test run.
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
