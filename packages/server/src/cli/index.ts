@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { migrateCommand, seedCommand } from './db.js';
 import { dev } from './dev.js';
 import { buildFunctionCommand } from './function.ts';
+import { gatewayCommand } from './gateway.ts';
 import { keysCommand } from './keys.js';
 import { openapiCommand } from './openapi.ts';
 import { partnersCommand } from './partners.js';
@@ -19,6 +20,8 @@ Commands:
                    --reset        wipe .coko/ (database, keys) first
                    --port <n>     gateway port (default: $COKO_PORT or 54321)
                    --host <addr>  bind address (default 127.0.0.1)
+  gateway        Run the production gateway in front of a Supabase project (partners' pk_ keys,
+                 origins, body limit, hardening); settings from the environment, see docs/DEPLOY.md
   migrate        Apply pending migrations (to $DATABASE_URL, or the local .coko database)
   seed           Run supabase/seed.sql
   build:function Bundle the API, its dependencies and fonts into supabase/functions/api/dist/
@@ -38,6 +41,10 @@ Commands:
 Environment:
   DATABASE_URL   use an existing Postgres (superuser URL) instead of embedded Postgres
   COKO_PORT      gateway port for dev
+  SUPABASE_URL, SUPABASE_PUBLISHABLE_KEY, SUPABASE_SECRET_KEY, DATABASE_URL, PORT, HOST,
+  GATEWAY_BODY_LIMIT_BYTES, GATEWAY_UPSTREAM_TIMEOUT_MS, GATEWAY_TRUSTED_PROXIES, GATEWAY_DB_POOL_MAX,
+  GATEWAY_FAILED_KEY_BURST
+                 coko gateway's settings (docs/DEPLOY.md)
   COKO_ACTOR     your Coko user id or email, recorded as the actor of partners/keys/roles changes in
                  audit_logs (the OS user is always recorded, as the entry's user agent)
 
@@ -47,6 +54,7 @@ partners, keys and roles act on $DATABASE_URL, else the running \`coko dev\` dat
 
 const commands: Record<string, (args: string[]) => Promise<number | undefined>> = {
   dev,
+  gateway: gatewayCommand,
   migrate: migrateCommand,
   seed: seedCommand,
   types: typesCommand,

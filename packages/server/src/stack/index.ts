@@ -5,9 +5,9 @@ import { loadOrCreateProjectKeys, type ProjectKeys } from './keys.js';
 import { externalPostgres, type PostgresServer, startEmbeddedPostgres } from './postgres.js';
 import { type ApiFactory, type Services, startServices } from './services.js';
 
+export { createGateway } from '../gateway/app.ts';
 export * from './bootstrap.js';
 export * from './database.js';
-export { createGateway } from './gateway.js';
 export * from './keys.js';
 export * from './migrate.js';
 export { makeTempDir, migrationsDir, repoRoot, seedFile } from './paths.js';
