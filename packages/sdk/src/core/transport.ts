@@ -122,7 +122,9 @@ export function createSend(
       try {
         response = await sendWithSession(session, (token) => {
           const headers = new Headers(options.headers);
-          new Headers(init.headers).forEach((value, name) => headers.set(name, value));
+          new Headers(init.headers).forEach((value, name) => {
+            headers.set(name, value);
+          });
           for (const [name, value] of Object.entries(call.headers ?? {})) headers.set(name, value);
           authorize(headers, token);
           // Resolved at call time: SSR-safe, and test doubles installed later are honoured.
