@@ -1,14 +1,11 @@
+export type { Account } from './account';
+export type * from './account/types';
 export { buildCategoryTree, type Catalog } from './catalog';
 export { BOOK_SORTS, MAX_SEARCH_LENGTH } from './catalog/schemas';
 export type * from './catalog/types';
 export { type CokoClient, createCoko } from './client';
-export {
-  type ClientErrorCode,
-  ERROR_STATUS,
-  type ErrorBody,
-  type ErrorCode,
-  isErrorCode,
-} from './core/error-codes';
+// Types only: the code table itself stays in the chunk loaded on the first error response.
+export type { ClientErrorCode, ErrorBody, ErrorCode } from './core/error-codes';
 export {
   AuthenticationError,
   CokoError,

@@ -3,7 +3,6 @@ import {
   AuthenticationError,
   CokoError,
   ConflictError,
-  ERROR_STATUS,
   isCokoError,
   NetworkError,
   NotFoundError,
@@ -12,6 +11,7 @@ import {
   ServerError,
   ValidationError,
 } from '../src';
+import { ERROR_STATUS } from '../src/core/error-codes';
 import { networkError } from '../src/core/errors';
 import { errorFromResponse } from '../src/core/map-error';
 

@@ -39,6 +39,9 @@ export type CategoryNode = Category & { children: CategoryNode[] };
 /** An author as listed by `catalog.authors()`. */
 export type Author = Pick<Tables<'authors'>, 'id' | 'name' | 'slug' | 'photo_path'>;
 
+/** A publisher as listed by `catalog.publishers()`. */
+export type Publisher = Pick<Tables<'publishers'>, 'id' | 'name' | 'slug' | 'description' | 'website'>;
+
 /** The full book returned by `catalog.get()`. */
 export type Book = Pick<
   Tables<'books'>,
