@@ -4,6 +4,18 @@ import { createSession } from '../core/session';
 import { type ApiRequestOptions, apiCall, createSend, type HttpOptions } from '../core/transport';
 import { validate } from '../core/validate';
 
+// The error classes, so a backend needs only this entry.
+export {
+  AuthenticationError,
+  CokoError,
+  type CokoErrorCode,
+  isCokoError,
+  NetworkError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+} from '../core/errors';
+
 /** Options of `createCokoServer()`. */
 export interface CokoServerOptions extends HttpOptions {
   /** Base URL of the Coko project (the API is reached at `${url}/functions/v1/api`). */
