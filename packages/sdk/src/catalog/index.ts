@@ -11,6 +11,7 @@ import type {
   ListAuthorsParams,
   ListBook,
   ListBooksParams,
+  ListPublishersParams,
   Publisher,
   SearchFilters,
   SearchResult,
@@ -97,7 +98,7 @@ export interface Catalog {
    * const { data: publishers } = await coko.catalog.publishers({ search: 'Nouvelles' })
    * ```
    */
-  publishers(params?: ListAuthorsParams, options?: RequestOptions): Promise<Page<Publisher>>;
+  publishers(params?: ListPublishersParams, options?: RequestOptions): Promise<Page<Publisher>>;
 }
 
 /** Builds the catalog namespace on the shared transport. */

@@ -115,6 +115,9 @@ export interface ListAuthorsParams {
   search?: string | null;
 }
 
+/** Parameters of `catalog.publishers()`: a page, and a case-insensitive part of the name. */
+export type ListPublishersParams = ListAuthorsParams;
+
 /** Facet counts over all matches of a search (not just the current page). */
 export interface SearchFacets {
   categories: Array<Pick<Tables<'categories'>, 'id' | 'slug' | 'name'> & { count: number }>;
