@@ -12,6 +12,8 @@ export default defineConfig({
     node: 'src/offline/node.ts',
     // `@coko/sdk/server`: partner backends (secret key); never in a browser bundle.
     server: 'src/server/index.ts',
+    // `@coko/sdk/progress`: debounced, optimistic progress saves for reader UIs (`@coko/react` uses it).
+    progress: 'src/reading/progress-saver.ts',
   },
   format: ['esm', 'cjs'],
   // Shared code (errors, validation) lives in one chunk for both formats, so an error thrown by

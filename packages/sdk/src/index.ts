@@ -26,11 +26,4 @@ export type { AccessToken, AccessTokenFunction, Session } from './core/session';
 export type { ApiRequestOptions, CokoOptions, HttpOptions, RequestOptions, Transport } from './core/transport';
 export type { Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types';
 export type { Reading } from './reading';
-export {
-  createProgressSaver,
-  isNewerProgress,
-  optimisticProgress,
-  type ProgressSave,
-  type ProgressSaver,
-} from './reading/progress-saver';
 export type * from './reading/types';

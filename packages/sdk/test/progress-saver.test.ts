@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createProgressSaver, isNewerProgress, type Locator, optimisticProgress, type ProgressSave } from '../src';
+import type { Locator } from '../src';
+import {
+  createProgressSaver,
+  isNewerProgress,
+  optimisticProgress,
+  type ProgressSave,
+} from '../src/reading/progress-saver';
 
 const at = (total: number): Locator => ({
   href: 'c.xhtml',

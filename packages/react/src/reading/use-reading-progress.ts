@@ -1,14 +1,12 @@
 'use client';
 
+import type { CokoError, Locator, ReadingProgress } from '@coko/sdk';
 import {
-  type CokoError,
   createProgressSaver,
   isNewerProgress as isNewer,
-  type Locator,
   optimisticProgress as optimistic,
-  type ReadingProgress,
   type ProgressSave as Save,
-} from '@coko/sdk';
+} from '@coko/sdk/progress';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { cokoKeys } from '../query-keys';
