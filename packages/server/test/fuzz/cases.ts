@@ -21,7 +21,7 @@ export interface FuzzCase {
   /** Path and query, relative to the stack's origin. */
   path: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array | undefined;
+  body?: string | undefined;
   /** Sent over a raw socket instead of fetch (for what fetch refuses). */
   raw?: RawRequest | undefined;
   /** Besides the general rules, the status this case must get (e.g. 413 for an oversized body). */

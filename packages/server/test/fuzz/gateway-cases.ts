@@ -172,6 +172,22 @@ export function gatewayCases(options: GatewayCaseOptions): FuzzCase[] {
       });
     }
   }
+  // The gateway's own refusals (no apikey) echo x-request-id: odd ids must not come back as they are.
+  for (const [label, value] of [
+    ...ODD_HEADER_VALUES,
+    ['script', '<script>alert(1)</script>'],
+    ['space inside', 'a b'],
+  ]) {
+    cases.push({
+      layer: 'gateway',
+      role: 'credentials',
+      name: `no apikey, x-request-id ${label}`,
+      method: 'GET',
+      path: books,
+      headers: {},
+      raw: { method: 'GET', path: books, headers: [['X-Request-Id', value as string]] },
+    });
+  }
   cases.push({
     layer: 'gateway',
     role: 'credentials',

@@ -36,6 +36,7 @@ export const BAD_STRINGS: [string, string][] = [
   ['percent-encoded NUL', '%00'],
   ['path traversal', '../../../../etc/passwd'],
   ['HTML', '<script>alert(1)</script>'],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell-style payload, sent literally
   ['template', '${jndi:ldap://x}{{7*7}}'],
   ['number-like', '-1'],
   ['float-like', '1e999'],
