@@ -25,6 +25,7 @@ import {
 import { type Outcome, postgrestErrorOf, problemOf } from './check.ts';
 import { gatewayCases } from './gateway-cases.ts';
 import { rawRequest } from './raw-http.ts';
+import { type ExposedTable, TABLE_QUERY, tableCases } from './table-cases.ts';
 
 /** Requests in flight at once (the stack runs in another process; 2 cores shared). */
 const CONCURRENCY = 8;
@@ -253,6 +254,25 @@ describe('bad input, systematically (issue 8 §5)', () => {
     );
     expect(cases.length).toBeGreaterThanOrEqual(1000);
     await check('RPCs', cases);
+  }, 240_000);
+
+  it('every table and view of the exposed schema, as anon, reader and partner (pk_), answers 2xx or a 4xx', async () => {
+    const { rows } = await admin.query<ExposedTable>(TABLE_QUERY, [await exposedSchemas()]);
+    expect(rows.map((table) => table.name)).toEqual(expect.arrayContaining(['books', 'profiles', 'annotations']));
+    console.log(`[fuzz] ${rows.length} tables and views: ${rows.map((table) => table.name).join(', ')}`);
+    const cases = rows.flatMap((table, index) =>
+      tableCases(table, {
+        roles: {
+          anon: () => ({ apikey: stack.publishableKey }),
+          reader: () => ({ apikey: readerPartner.publishableKey, authorization: nextReader() }),
+          partner: () => ({ apikey: partner.publishableKey }),
+        },
+        fullRole: 'reader',
+        index,
+      }),
+    );
+    expect(cases.length).toBeGreaterThanOrEqual(500);
+    await check('tables', cases);
   }, 240_000);
 
   it('the gateway answers odd methods, headers, keys and bodies with a 4xx in the error format', async () => {

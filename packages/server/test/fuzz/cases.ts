@@ -344,12 +344,15 @@ function sampleForType(type: string): unknown {
   return 'x';
 }
 
+/** Above this many arguments, the full role sends each bad value to every other argument only. */
+const MANY_ARGUMENTS = 4;
+
 export interface RpcCaseOptions {
   /** Request headers per role: apikey and Authorization. */
   roles: Record<string, () => Record<string, string>>;
   /**
-   * The role that gets every bad value and every odd header; each other role gets every `share`-th bad value (a
-   * different slice per role) besides the baseline and the malformed bodies.
+   * The role that gets every bad value and every odd header; each other role gets the baseline and every
+   * `share`-th bad value and malformed body (a different slice per role).
    */
   fullRole: string;
   share: number;
@@ -391,13 +394,18 @@ export function rpcCases(fn: RpcFunction, options: RpcCaseOptions): FuzzCase[] {
     add('baseline', { body: JSON.stringify(base()), headers: json });
     add('no arguments', { body: '{}', headers: json });
     add('unknown argument', { body: JSON.stringify({ ...base(), unknown_arg: 1 }), headers: json });
-    for (const [label, raw] of MALFORMED_BODIES) add(`body: ${label}`, { body: raw, headers: json });
-    const values = full ? BAD_VALUES : BAD_VALUES.filter((_, i) => (i + roleIndex) % options.share === 0);
-    for (const arg of fn.args) {
-      for (const bad of values) {
+    const mine = (i: number) => full || (i + roleIndex) % options.share === 0;
+    MALFORMED_BODIES.forEach(([label, raw], i) => {
+      if (mine(i)) add(`body: ${label}`, { body: raw, headers: json });
+    });
+    // Many-argument functions (search filters) get each value on every other argument, alternating.
+    const spread = fn.args.length > MANY_ARGUMENTS;
+    fn.args.forEach((arg, argIndex) => {
+      BAD_VALUES.forEach((bad, i) => {
+        if (!mine(i) || (full && spread && (i + argIndex) % 2 !== 0)) return;
         add(`${arg.name} = ${bad.label}`, { body: withProperty(base(), arg.name, bad), headers: json });
-      }
-    }
+      });
+    });
     if (!full) return;
     for (const type of ODD_CONTENT_TYPES) {
       add(`content-type ${JSON.stringify(type)}`, {
