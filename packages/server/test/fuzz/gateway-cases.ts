@@ -204,6 +204,22 @@ export function gatewayCases(options: GatewayCaseOptions): FuzzCase[] {
       ],
     },
   });
+  for (const path of [books, '/functions/v1/api/v1/me']) {
+    const headers: [string, string][] = [
+      ['apikey', options.apikeys.anon ?? ''],
+      ['Authorization', `Bearer ${options.readerToken}`],
+      ['Authorization', `Bearer ${options.jwts.wrongKey}`],
+    ];
+    cases.push({
+      layer: layerOf(path),
+      role: 'credentials',
+      name: 'two Authorization headers',
+      method: 'GET',
+      path,
+      headers: {},
+      raw: { method: 'GET', path, headers },
+    });
+  }
   cases.push({
     layer: 'gateway',
     role: 'credentials',
