@@ -26,10 +26,14 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** An `Expect` header other than `100-continue`. */
+  EXPECTATION_FAILED: 417,
   /** Well-formed but refused by a business rule (e.g. an idempotency key reused with another body). */
   UNPROCESSABLE: 422,
   /** Too many requests; `Retry-After` says when to try again. */
   RATE_LIMITED: 429,
+  /** The request line or headers are larger than the server reads. */
+  HEADERS_TOO_LARGE: 431,
   /** A bug or an unexpected failure; quote `id` when reporting it. */
   INTERNAL_ERROR: 500,
   /** Not available on this deployment. */
@@ -81,10 +85,14 @@ export function codeForStatus(status: number): ErrorCode {
       return 'PAYLOAD_TOO_LARGE';
     case 415:
       return 'UNSUPPORTED_MEDIA_TYPE';
+    case 417:
+      return 'EXPECTATION_FAILED';
     case 422:
       return 'UNPROCESSABLE';
     case 429:
       return 'RATE_LIMITED';
+    case 431:
+      return 'HEADERS_TOO_LARGE';
     case 501:
       return 'NOT_IMPLEMENTED';
     case 502:

@@ -12,6 +12,7 @@ import type { PartnerKeyResolver } from './partner-keys.ts';
 import { forwardRest } from './proxy.ts';
 import { requestId } from './request-id.ts';
 import { restrictSchemaRoot } from './schema-root.ts';
+import { refuseUndecodable } from './undecodable.ts';
 import type { RestUpstream } from './upstream.ts';
 
 /** Something with a Web-standard fetch: a Hono app, or a forwarder to a remote origin. */
@@ -127,6 +128,7 @@ export function createGateway(options: GatewayOptions): Hono {
   app.use('/auth/v1/*', cors(SUPABASE_CORS));
 
   app.use('/rest/v1/*', limitBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
+  app.use('/rest/v1/*', refuseUndecodable());
   app.use('/rest/v1/*', checkApiKey(keyCheck));
   if (options.limiter) app.use('/rest/v1/*', options.limiter);
   // The limiter also stamps the client's address (X-Real-IP) on API calls, which count their own budget.

@@ -6,11 +6,11 @@ export { DEFAULT_BODY_LIMIT_BYTES, limitBody } from './body-limit.ts';
 export { type ClientIdentifier, clientIp } from './client-ip.ts';
 export { type CompressOptions, compressResponses } from './compress.ts';
 export { type GatewayConfig, loadGatewayConfig } from './config.ts';
-export { refuseConnect } from './connect.ts';
 export { errorResponse, gatewayError, requestIdOf } from './errors.ts';
 export { createFailureThrottle, type FailureThrottle, type FailureThrottleOptions } from './failure-throttle.ts';
 export { withoutHopByHop } from './hop-by-hop.ts';
 export { ALLOWED_METHODS, allowedMethods } from './methods.ts';
+export { answerNodeRefusals } from './node-refusals.ts';
 export {
   createPartnerKeyResolver,
   type PartnerKeyDatabase,
@@ -23,4 +23,5 @@ export { requestId, SANE_REQUEST_ID } from './request-id.ts';
 export { restrictSchemaRoot } from './schema-root.ts';
 export { type RunningGateway, startGateway } from './server.ts';
 export { tokenPartnerId } from './token-binding.ts';
+export { refuseUndecodable } from './undecodable.ts';
 export { type Access, postgrestUpstream, type RestUpstream, supabaseUpstream } from './upstream.ts';

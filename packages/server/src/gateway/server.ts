@@ -3,8 +3,8 @@ import pg from 'pg';
 import { createGateway, forwardTo } from './app.ts';
 import { clientIp } from './client-ip.ts';
 import type { GatewayConfig } from './config.ts';
-import { refuseConnect } from './connect.ts';
 import { createFailureThrottle } from './failure-throttle.ts';
+import { answerNodeRefusals } from './node-refusals.ts';
 import { createPartnerKeyResolver } from './partner-keys.ts';
 import { supabaseUpstream } from './upstream.ts';
 
@@ -55,7 +55,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     );
     started.once('error', reject);
   });
-  refuseConnect(server);
+  answerNodeRefusals(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

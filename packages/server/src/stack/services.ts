@@ -1,7 +1,7 @@
 import { type ServerType, serve } from '@hono/node-server';
 import pg from 'pg';
 import { createGateway } from '../gateway/app.ts';
-import { refuseConnect } from '../gateway/connect.ts';
+import { answerNodeRefusals } from '../gateway/node-refusals.ts';
 import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
 import { postgrestUpstream } from '../gateway/upstream.ts';
 import { type GatewayRateLimitOptions, gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
@@ -163,7 +163,7 @@ function listen(
 ): Promise<ServerType> {
   return new Promise((resolveListen, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolveListen(server));
-    refuseConnect(server);
+    answerNodeRefusals(server);
     server.once('error', reject);
   });
 }
