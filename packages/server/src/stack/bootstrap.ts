@@ -22,7 +22,7 @@ export async function bootstrapDatabase(
   options: { authenticatorPassword: string },
 ): Promise<'bootstrapped' | 'skipped'> {
   if (await isSupabaseDatabase(client)) return 'skipped';
-  await client.query(readFileSync(bootstrapFile, 'utf8'));
+  await client.query(readFileSync(bootstrapFile(), 'utf8'));
   await client.query(`alter role authenticator with password ${client.escapeLiteral(options.authenticatorPassword)}`);
   return 'bootstrapped';
 }

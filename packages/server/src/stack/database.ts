@@ -5,16 +5,7 @@ import type { ProjectKeys } from './keys.js';
 import { migrate, readMigrations, runSqlFile } from './migrate.js';
 import { migrationsDir, seedFile } from './paths.js';
 
-/** Replaces the database name of a connection URL. */
-export function withDatabase(url: string, database: string, credentials?: { user: string; password: string }): string {
-  const next = new URL(url);
-  next.pathname = `/${database}`;
-  if (credentials) {
-    next.username = encodeURIComponent(credentials.user);
-    next.password = encodeURIComponent(credentials.password);
-  }
-  return next.toString();
-}
+export { withDatabase } from '../db/url.ts';
 
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -75,9 +66,9 @@ export async function prepareDatabase(
       await client.query(`alter role postgres with password ${client.escapeLiteral(keys.postgresPassword)}`);
     }
     const fresh = !(await hasAppliedMigrations(client));
-    const { applied } = await migrate(client, readMigrations(options.migrations ?? migrationsDir));
-    const seeded = (options.seed === true || (options.seed === 'if-fresh' && fresh)) && existsSync(seedFile);
-    if (seeded) await runSqlFile(client, seedFile);
+    const { applied } = await migrate(client, readMigrations(options.migrations ?? migrationsDir()));
+    const seeded = (options.seed === true || (options.seed === 'if-fresh' && fresh)) && existsSync(seedFile());
+    if (seeded) await runSqlFile(client, seedFile());
     return { bootstrap, applied, seeded };
   });
 }

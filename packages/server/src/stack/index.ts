@@ -10,7 +10,7 @@ export * from './database.js';
 export { createGateway } from './gateway.js';
 export * from './keys.js';
 export * from './migrate.js';
-export { makeTempDir, migrationsDir, repoRoot, seedFile } from './paths.js';
+export { findRepoRoot, makeTempDir, migrationsDir, seedFile, setSupabaseDir, stateDir, supabaseDir } from './paths.js';
 export { freePort } from './ports.js';
 export * from './postgres.js';
 export * from './services.js';

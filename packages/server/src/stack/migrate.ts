@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type pg from 'pg';
+import { listMigrationFiles, parseMigrationFileName } from '../db/migrations.ts';
 
 /** One file of `supabase/migrations`: `<14-digit timestamp>_<name>.sql`. */
 export interface MigrationFile {
@@ -24,25 +25,19 @@ export class MigrationError extends Error {
   }
 }
 
-const FILE_PATTERN = /^(\d{14})_([a-z0-9_]+)\.sql$/;
-
 export function readMigrations(dir: string): MigrationFile[] {
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.sql'))
-    .sort()
-    .map((file) => {
-      const match = FILE_PATTERN.exec(file);
-      if (!match) throw new MigrationError(`Migration file name must be <14-digit timestamp>_<snake_name>.sql`, file);
-      const path = join(dir, file);
-      const sql = readFileSync(path, 'utf8');
-      return {
-        version: match[1] as string,
-        name: match[2] as string,
-        path,
-        sql,
-        checksum: createHash('sha256').update(sql).digest('hex'),
-      };
-    });
+  return listMigrationFiles(dir).map((file) => {
+    const parsed = parseMigrationFileName(file);
+    if (!parsed) throw new MigrationError(`Migration file name must be <14-digit timestamp>_<snake_name>.sql`, file);
+    const path = join(dir, file);
+    const sql = readFileSync(path, 'utf8');
+    return {
+      ...parsed,
+      path,
+      sql,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+    };
+  });
 }
 
 const HISTORY_DDL = `
