@@ -35,7 +35,7 @@ export async function openDatabase(): Promise<{ url: string; server: CommandServ
   if (postmasterRunning(localDataDir())) {
     throw new Error('The local database is in use (is `coko dev` running?): stop it first, or set DATABASE_URL.');
   }
-  const { freePort, loadOrCreateProjectKeys, startEmbeddedPostgres } = await import('../stack/index.js');
+  const { freePort, loadOrCreateProjectKeys, startEmbeddedPostgres } = await import('../stack/index.ts');
   const keys = await loadOrCreateProjectKeys(join(stateDir(), 'keys.json'));
   const server = await startEmbeddedPostgres({
     dataDir: localDataDir(),

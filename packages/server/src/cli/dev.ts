@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliActor, type DemoPartner, ensureDemoPartner } from '../admin/index.ts';
-import { createApiFactory } from '../app/api-factory.js';
-import { startWorker } from '../jobs/worker.js';
-import { createLogger } from '../observability/logger.js';
-import { mintUserToken, startStack } from '../stack/index.js';
-import { stateDir as stateDirOf } from './db.js';
+import { createApiFactory } from '../app/api-factory.ts';
+import { startWorker } from '../jobs/worker.ts';
+import { createLogger } from '../observability/logger.ts';
+import { mintUserToken, startStack } from '../stack/index.ts';
+import { stateDir as stateDirOf } from './db.ts';
 
 /** The demo reader created by supabase/seed.sql. */
 const DEMO_USER = { id: '00000000-0000-4000-8000-000000000001', email: 'demo@coko.africa' };

@@ -38,14 +38,14 @@ type Command = (args: string[]) => Promise<number | undefined>;
 // Each command is loaded when run: the dev stack (embedded Postgres, PostgREST, migrations runner,
 // typegen) only by dev, migrate, seed and types; worker and the admin commands never load it with DATABASE_URL.
 const commands: Record<string, Command> = {
-  dev: async (args) => (await import('./dev.js')).dev(args),
-  migrate: async () => (await import('./migrate.js')).migrateCommand(),
-  seed: async () => (await import('./migrate.js')).seedCommand(),
-  types: async (args) => (await import('./types.js')).typesCommand(args),
-  worker: async (args) => (await import('./worker.js')).workerCommand(args),
-  partners: async (args) => (await import('./partners.js')).partnersCommand(args),
-  keys: async (args) => (await import('./keys.js')).keysCommand(args),
-  roles: async (args) => (await import('./roles.js')).rolesCommand(args),
+  dev: async (args) => (await import('./dev.ts')).dev(args),
+  migrate: async () => (await import('./migrate.ts')).migrateCommand(),
+  seed: async () => (await import('./migrate.ts')).seedCommand(),
+  types: async (args) => (await import('./types.ts')).typesCommand(args),
+  worker: async (args) => (await import('./worker.ts')).workerCommand(args),
+  partners: async (args) => (await import('./partners.ts')).partnersCommand(args),
+  keys: async (args) => (await import('./keys.ts')).keysCommand(args),
+  roles: async (args) => (await import('./roles.ts')).rolesCommand(args),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 // `coko migrate` and `coko seed`: dev-stack commands (loaded only when run).
 import { join } from 'node:path';
-import { loadOrCreateProjectKeys, prepareDatabase, runSqlFile, seedFile, withClient } from '../stack/index.js';
-import { openDatabase, stateDir } from './db.js';
+import { loadOrCreateProjectKeys, prepareDatabase, runSqlFile, seedFile, withClient } from '../stack/index.ts';
+import { openDatabase, stateDir } from './db.ts';
 
 export async function migrateCommand(): Promise<number> {
   const { url, server } = await openDatabase();

@@ -9,7 +9,7 @@ import {
   makeTempDir,
   prepareDatabase,
   startEmbeddedPostgres,
-} from '../stack/index.js';
+} from '../stack/index.ts';
 
 /** The SDK's generated types (in the Coko repository). */
 export const typesFile = (): string => join(findRepoRoot(), 'packages', 'sdk', 'src', 'database.types.ts');

@@ -4,7 +4,7 @@ import { describeDatabaseUrl } from '../db/pool.ts';
 import { withDatabase } from '../db/url.ts';
 import { type CokoWorker, startWorker } from '../jobs/worker.ts';
 import { createLogger, type LogLevel } from '../observability/logger.ts';
-import { type CommandDatabase, reachable, resolveDatabase, stateDir } from './db.js';
+import { type CommandDatabase, reachable, resolveDatabase, stateDir } from './db.ts';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
@@ -16,7 +16,7 @@ async function workerDatabase(): Promise<CommandDatabase> {
   const database = await resolveDatabase();
   if (database.source !== 'local .coko database') return database;
   // Only this local fallback loads the dev stack (for the project's keys); DATABASE_URL never does.
-  const { loadOrCreateProjectKeys } = await import('../stack/keys.js');
+  const { loadOrCreateProjectKeys } = await import('../stack/keys.ts');
   const keys = await loadOrCreateProjectKeys(join(stateDir(), 'keys.json'));
   const asPostgres = withDatabase(database.url, 'postgres', { user: 'postgres', password: keys.postgresPassword });
   if (!(await reachable(asPostgres))) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
-import { bootstrapFile } from './paths.js';
+import { bootstrapFile } from './paths.ts';
 
 /**
  * True for a database that Supabase manages: GoTrue's own migrations table only exists there.

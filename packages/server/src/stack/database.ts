@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { bootstrapDatabase } from './bootstrap.js';
-import type { ProjectKeys } from './keys.js';
-import { migrate, readMigrations, runSqlFile } from './migrate.js';
-import { migrationsDir, seedFile } from './paths.js';
+import { bootstrapDatabase } from './bootstrap.ts';
+import type { ProjectKeys } from './keys.ts';
+import { migrate, readMigrations, runSqlFile } from './migrate.ts';
+import { migrationsDir, seedFile } from './paths.ts';
 
 export { withDatabase } from '../db/url.ts';
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { compressResponses } from './compress.js';
+import { compressResponses } from './compress.ts';
 
 /** What the gateway needs to know about the project's keys. */
 export interface GatewayKeys {

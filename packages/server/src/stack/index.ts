@@ -1,19 +1,19 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type PrepareResult, prepareDatabase, withDatabase } from './database.js';
-import { loadOrCreateProjectKeys, type ProjectKeys } from './keys.js';
-import { externalPostgres, type PostgresServer, startEmbeddedPostgres } from './postgres.js';
-import { type ApiFactory, type Services, startServices } from './services.js';
+import { type PrepareResult, prepareDatabase, withDatabase } from './database.ts';
+import { loadOrCreateProjectKeys, type ProjectKeys } from './keys.ts';
+import { externalPostgres, type PostgresServer, startEmbeddedPostgres } from './postgres.ts';
+import { type ApiFactory, type Services, startServices } from './services.ts';
 
-export * from './bootstrap.js';
-export * from './database.js';
-export { createGateway } from './gateway.js';
-export * from './keys.js';
-export * from './migrate.js';
-export { findRepoRoot, makeTempDir, migrationsDir, seedFile, setSupabaseDir, stateDir, supabaseDir } from './paths.js';
-export { freePort } from './ports.js';
-export * from './postgres.js';
-export * from './services.js';
+export * from './bootstrap.ts';
+export * from './database.ts';
+export { createGateway } from './gateway.ts';
+export * from './keys.ts';
+export * from './migrate.ts';
+export { findRepoRoot, makeTempDir, migrationsDir, seedFile, setSupabaseDir, stateDir, supabaseDir } from './paths.ts';
+export { freePort } from './ports.ts';
+export * from './postgres.ts';
+export * from './services.ts';
 
 export interface StackOptions {
   /** State folder (keys, Postgres data): `.coko` for `coko dev`. */
@@ -46,7 +46,7 @@ export interface Stack extends Services {
 export async function startStack(options: StackOptions): Promise<Stack> {
   if (options.reset) rmSync(options.dir, { recursive: true, force: true });
   const keys = await loadOrCreateProjectKeys(join(options.dir, 'keys.json'));
-  const { freePort } = await import('./ports.js');
+  const { freePort } = await import('./ports.ts');
   const postgres = options.databaseUrl
     ? externalPostgres(options.databaseUrl)
     : await startEmbeddedPostgres({
@@ -90,4 +90,4 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
 }
-export { generateDatabaseTypes } from './typegen.js';
+export { generateDatabaseTypes } from './typegen.ts';

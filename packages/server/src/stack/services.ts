@@ -1,10 +1,10 @@
 import { type ServerType, serve } from '@hono/node-server';
 import pg from 'pg';
-import { withDatabase } from './database.js';
-import { createGateway, createPartnerKeyResolver } from './gateway.js';
-import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.js';
-import { freePort } from './ports.js';
-import { startPostgrest } from './postgrest.js';
+import { withDatabase } from './database.ts';
+import { createGateway, createPartnerKeyResolver } from './gateway.ts';
+import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.ts';
+import { freePort } from './ports.ts';
+import { startPostgrest } from './postgrest.ts';
 
 /** What the API factory receives to build the Hono app for one database. */
 export interface ApiContext {

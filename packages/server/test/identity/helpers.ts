@@ -2,7 +2,7 @@
 // `postgres` role), sessions minted through the gateway, raw requests to /rest/v1 and the API.
 import pg from 'pg';
 import { afterAll, expect } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
 import { type ApiKeyKind, createPartner, createPartnerKey, type Partner } from '../../src/identity/index.ts';
 
 export const stack = testStack();

@@ -5,7 +5,7 @@ import { mintUserToken } from '@coko/server/stack';
 import pg from 'pg';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
 
 export const stack = testStack();
 export const API = `${stack.url}/functions/v1/api`;

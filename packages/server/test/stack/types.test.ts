@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { generateDatabaseTypes } from '@coko/server/dev';
 import { expect, it } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
-import { typesFile } from '../../src/cli/types.js';
+import { testStack } from '../../../../test/stack.ts';
+import { typesFile } from '../../src/cli/types.ts';
 
 // The SDK's types are generated from the real database (postgres-meta, as `supabase gen types`)
 // and committed; they go stale the moment a migration changes the public schema.
