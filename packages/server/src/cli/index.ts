@@ -10,6 +10,8 @@ Commands:
                    --reset        wipe .coko/ (database, keys) first
                    --port <n>     gateway port (default: $COKO_PORT or 54321)
                    --host <addr>  bind address (default 127.0.0.1)
+  api            Serve the API (production: config from the environment, DATABASE_URL required);
+                   SIGTERM stops it gracefully
   migrate        Apply pending migrations (to $DATABASE_URL, or the local .coko database)
   seed           Run supabase/seed.sql
   types          Regenerate packages/sdk/src/database.types.ts from a fresh database
@@ -39,6 +41,11 @@ type Command = (args: string[]) => Promise<number | undefined>;
 // typegen) only by dev, migrate, seed and types; worker and the admin commands never load it with DATABASE_URL.
 const commands: Record<string, Command> = {
   dev: async (args) => (await import('./dev.ts')).dev(args),
+  // Serves until a signal stops it (the shutdown handlers exit the process).
+  api: async () => {
+    await (await import('../app/node.ts')).main();
+    return undefined;
+  },
   migrate: async () => (await import('./migrate.ts')).migrateCommand(),
   seed: async () => (await import('./migrate.ts')).seedCommand(),
   types: async (args) => (await import('./types.ts')).typesCommand(args),

@@ -2,7 +2,7 @@
 // workspace's node_modules like the Edge Function smoke test: pdf-lib, fontkit and the DejaVu TTF files
 // load and the text reads back.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import { describe, expect, it } from 'vitest';
 import { renderNotesMarkdown } from '../../src/notes/index.ts';
 import { closedPort } from '../app/helpers.ts';

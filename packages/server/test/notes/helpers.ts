@@ -1,7 +1,7 @@
 // Fixtures for the notes export tests: books, readers and annotations written as the superuser in the
 // test file's own database, requests through the gateway with user tokens, PDF text read back with unpdf.
 import { randomUUID } from 'node:crypto';
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import pg from 'pg';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll } from 'vitest';

@@ -2,7 +2,7 @@
 // renderer (fonts found without import.meta.resolve, glyph substitution), and the 501 of the PDF route
 // when its font cannot be loaded on Deno.
 
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';

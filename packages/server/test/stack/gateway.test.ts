@@ -1,4 +1,4 @@
-import { mintJwt, mintUserToken } from '@coko/server/stack';
+import { mintJwt, mintUserToken } from '@coko/server/dev';
 import { createClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
 import { testStack } from '../../../../test/stack.ts';
