@@ -5,7 +5,7 @@ import { cliActor, type DemoPartner, ensureDemoPartner } from '../admin/index.ts
 import { createApiFactory } from '../app/api-factory.ts';
 import { startWorker } from '../jobs/worker.ts';
 import { createLogger } from '../observability/logger.ts';
-import { mintUserToken, startStack } from '../stack/index.ts';
+import { lineProgress, mintUserToken, startStack } from '../stack/index.ts';
 import { stateDir as stateDirOf } from './db.ts';
 
 /** The demo reader created by supabase/seed.sql. */
@@ -22,6 +22,8 @@ export async function dev(args: string[]): Promise<undefined> {
     throw new Error(`Invalid port: ${values.port ?? process.env.COKO_PORT}`);
   const stateDir = stateDirOf();
   const started = Date.now();
+  const progress = lineProgress();
+  console.error('  Starting Coko…');
   const stack = await startStack({
     dir: stateDir,
     port,
@@ -33,21 +35,26 @@ export async function dev(args: string[]): Promise<undefined> {
     seed: 'if-fresh',
     persistent: true,
     createApi: createApiFactory({ env: 'development' }),
+    progress,
   });
-  const worker = await startWorker({
-    databaseUrl: stack.databaseUrl,
-    logger: createLogger({ level: 'warn', base: { service: 'coko-worker' } }),
-    stopTimeoutMs: 10_000,
-  });
+  const worker = await progress.step('worker', () =>
+    startWorker({
+      databaseUrl: stack.databaseUrl,
+      logger: createLogger({ level: 'warn', base: { service: 'coko-worker' } }),
+      stopTimeoutMs: 10_000,
+    }),
+  );
   const demoUserToken = await mintUserToken(stack.keys, DEMO_USER, { expiresInSeconds: DEMO_TOKEN_SECONDS });
   // The demo partner of the example apps (examples/partner-backend); keys kept in .coko/partner.json.
   let partner: DemoPartner | undefined;
   try {
-    partner = await ensureDemoPartner({
-      databaseUrl: stack.databaseUrl,
-      file: join(stateDir, 'partner.json'),
-      actor: cliActor(),
-    });
+    partner = await progress.step('demo partner', () =>
+      ensureDemoPartner({
+        databaseUrl: stack.databaseUrl,
+        file: join(stateDir, 'partner.json'),
+        actor: cliActor(),
+      }),
+    );
   } catch (error) {
     console.error(
       `coko dev: could not set up the demo partner: ${error instanceof Error ? error.message : String(error)}`,
