@@ -3,8 +3,8 @@
 // validity (revoked, expired, partner suspended) is decided by the database clock on every request,
 // so revocation and suspension take effect at once.
 import type { Queryable } from '../db/pool.ts';
+import { rows } from '../db/rows.ts';
 import { type ApiKeyKind, generateApiKey, parseApiKey, verifyApiKey } from './api-keys.ts';
-import { rows } from './db.ts';
 
 export type PartnerStatus = 'active' | 'suspended';
 

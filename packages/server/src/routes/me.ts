@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { RoutesApp } from '../app/env.ts';
+import { type Database, withTransaction } from '../db/transaction.ts';
 import type { ExportRegistry } from '../gdpr/registry.ts';
-import { type Database, withTransaction } from '../identity/db.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import { type RateLimitStore, rateLimit } from '../middleware/rate-limit.ts';
 import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
