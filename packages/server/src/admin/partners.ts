@@ -1,5 +1,5 @@
 // Partner administration (what `coko partners …` runs): create, list, update, suspend, resume.
-// Writes go through src/identity (createPartner, createPartnerKey, setPartnerStatus) inside
+// Writes go through src/identity (insertPartner, createPartnerKey, setPartnerStatus) inside
 // withAdmin(), so each operation is one audited transaction.
 import type { Queryable } from '../db/pool.ts';
 import { rows } from '../db/rows.ts';
@@ -8,7 +8,7 @@ import {
   createPartnerKey,
   getPartner,
   type IssuedKey,
-  createPartner as insertPartner,
+  insertPartner,
   type Partner,
   setPartnerStatus,
 } from '../identity/partners.ts';
