@@ -21,6 +21,7 @@ import {
   withClient,
 } from '@coko/server/dev';
 import { benchDir, generateBooks, startBenchStack } from './bench-stack.ts';
+import { intFromEnv } from './lib/env.ts';
 import { migrationChecksums } from './lib/migrations.ts';
 
 const repoRoot = findRepoRoot();
@@ -28,14 +29,6 @@ const repoRoot = findRepoRoot();
 // =============================================================================================
 // Settings
 // =============================================================================================
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer; got ${raw}`);
-  return value;
-}
-
 const settings = {
   books: intFromEnv('BENCH_BOOKS', 100_000),
   concurrency: intFromEnv('BENCH_CONCURRENCY', 8),

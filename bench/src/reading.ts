@@ -37,6 +37,7 @@ import { cliActor, createPartner } from '../../packages/server/src/admin/index.t
 import { benchDir, startBenchStack } from './bench-stack.ts';
 import { type Captured, startCaptureProxy } from './lib/capture-proxy.ts';
 import { cpuDelta, cpuSnapshot } from './lib/cpu.ts';
+import { intFromEnv } from './lib/env.ts';
 import { type H2Exchange, measureH2, startH2cFront } from './lib/h2.ts';
 import { type HeaderLine, type Http1Message, parseHttp1 } from './lib/http1.ts';
 import { type LoadResult, runLoad, type Spec } from './lib/load.ts';
@@ -46,14 +47,6 @@ import { type Figures, figures, round } from './lib/stats.ts';
 // =============================================================================================
 // Settings
 // =============================================================================================
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer; got ${raw}`);
-  return value;
-}
-
 const settings = {
   /** Concurrencies of the upsert load (2 = the reference machine's cores, then 8). */
   concurrencies: (process.env.BENCH_READING_CONCURRENCY || '2,8').split(',').map((v) => Number(v.trim())),
