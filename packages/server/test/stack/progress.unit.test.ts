@@ -4,7 +4,12 @@ import { lineProgress } from '../../src/stack/progress.ts';
 /** A clock that moves only when told. */
 function fakeClock() {
   let ms = 0;
-  return { now: () => ms, advance: (by: number) => void (ms += by) };
+  return {
+    now: () => ms,
+    advance(by: number) {
+      ms += by;
+    },
+  };
 }
 
 describe('lineProgress', () => {
