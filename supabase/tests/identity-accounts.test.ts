@@ -27,13 +27,18 @@ describe('the profile trigger', () => {
     const created = user(1, { appMetadata: { partner_id: PARTNER } });
     await createIdentityUser({
       ...created,
-      userMetadata: { full_name: '  Aminata Diallo ', country: 'sn', language: 'fr-SN', avatar_path: 'avatars/a.png' },
+      userMetadata: {
+        full_name: '  Aminata Diallo ',
+        country: 'sn',
+        language: 'fr-SN',
+        avatar_path: `avatars/${created.id}/a.png`,
+      },
     });
     expect(await profileOf(created.id)).toMatchObject({
       display_name: 'Aminata Diallo',
       country: 'SN',
       language: 'fr-SN',
-      avatar_path: 'avatars/a.png',
+      avatar_path: `avatars/${created.id}/a.png`,
       partner_id: PARTNER,
       deleted_at: null,
       preferences: { theme: 'system', fontSize: 16, notifications: { email: true, push: true, sms: false } },
@@ -292,7 +297,7 @@ async function createRichUser(n: number): Promise<TestUser> {
     created.id,
     `+22170000${String(n).padStart(4, '0')}`,
   ]);
-  await adminQuery(`update public.profiles set avatar_path = 'avatars/x.png' where id = $1`, [created.id]);
+  await adminQuery(`update public.profiles set avatar_path = 'avatars/' || $1 || '/x.png' where id = $1`, [created.id]);
   await adminQuery(
     `insert into public.consents (user_id, kind, granted) values ($1, 'tracking', true), ($1, 'marketing', true)`,
     [created.id],

@@ -178,11 +178,16 @@ describe('authorize() semantics', () => {
     }
   });
 
-  it('is security definer with a pinned search_path', async () => {
-    const [row] = await adminQuery<{ definer: boolean; config: string[] }>(
-      `select prosecdef as definer, proconfig as config from pg_proc where oid = 'public.authorize(text)'::regprocedure`,
+  it('is a security invoker RPC over a security definer body in private, both with a pinned search_path', async () => {
+    const rows = await adminQuery<{ fn: string; definer: boolean; config: string[] }>(
+      `select p.oid::regprocedure::text as fn, p.prosecdef as definer, p.proconfig as config
+       from pg_proc p where p.oid in ('public.authorize(text)'::regprocedure, 'private.authorize(text)'::regprocedure)
+       order by 1`,
     );
-    expect(row).toEqual({ definer: true, config: ['search_path=""'] });
+    expect(rows).toEqual([
+      { fn: 'authorize(text)', definer: false, config: ['search_path=""'] },
+      { fn: 'private.authorize(text)', definer: true, config: ['search_path=""'] },
+    ]);
   });
 });
 

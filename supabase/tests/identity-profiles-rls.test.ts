@@ -76,7 +76,8 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   await adminQuery(
-    `update public.profiles set display_name = $2, avatar_path = 'avatars/target.png', deleted_at = null where id = $1`,
+    `update public.profiles set display_name = $2, avatar_path = 'avatars/' || $1 || '/target.png', deleted_at = null
+     where id = $1`,
     [TARGET.id, TARGET_NAME],
   );
   await adminQuery('delete from public.profiles where id = $1', [WITHOUT_PROFILE.id]);
@@ -223,7 +224,7 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('profiles as $kind', ({ ki
         .from(TABLE)
         .update({
           display_name: 'Nouveau nom',
-          avatar_path: 'avatars/me.png',
+          avatar_path: `avatars/${own.id}/me.png`,
           country: 'SN',
           language: 'wo',
           preferences,
@@ -232,7 +233,13 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('profiles as $kind', ({ ki
         .select('display_name, avatar_path, country, language, preferences');
       expect(error).toBeNull();
       expect(data).toEqual([
-        { display_name: 'Nouveau nom', avatar_path: 'avatars/me.png', country: 'SN', language: 'wo', preferences },
+        {
+          display_name: 'Nouveau nom',
+          avatar_path: `avatars/${own.id}/me.png`,
+          country: 'SN',
+          language: 'wo',
+          preferences,
+        },
       ]);
       await adminQuery(
         `update public.profiles set display_name = $2, avatar_path = null, country = null, language = 'fr',
@@ -345,7 +352,9 @@ describe("a partner A user and partner B's user", () => {
   it('…and gets only the public fields through get_public_profiles', async () => {
     const { data, error } = await (await clientAs('partnerUser')).rpc('get_public_profiles', { ids: [TARGET.id] });
     expect(error).toBeNull();
-    expect(data).toEqual([{ id: TARGET.id, display_name: TARGET_NAME, avatar_path: 'avatars/target.png' }]);
+    expect(data).toEqual([
+      { id: TARGET.id, display_name: TARGET_NAME, avatar_path: `avatars/${TARGET.id}/target.png` },
+    ]);
   });
 });
 
@@ -360,7 +369,7 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('get_public_profiles as $k
     expect(error).toBeNull();
     expect(data).toEqual(
       [
-        { id: TARGET.id, display_name: TARGET_NAME, avatar_path: 'avatars/target.png' },
+        { id: TARGET.id, display_name: TARGET_NAME, avatar_path: `avatars/${TARGET.id}/target.png` },
         { id: USERS.admin.id, display_name: 'Lecteur admin', avatar_path: null },
       ].sort((a, b) => a.id.localeCompare(b.id)),
     );
@@ -387,13 +396,20 @@ describe('get_public_profiles limits', () => {
     expect((await client.rpc('get_public_profiles', { ids: null })).data).toEqual([]);
   });
 
-  it('is a security definer function with a pinned search_path, executable by the API roles only', async () => {
-    const [row] = await adminQuery<Record<string, unknown>>(
-      `select p.prosecdef as definer, p.proconfig as config,
+  it('is a security invoker RPC over a security definer body in private, both with a pinned search_path', async () => {
+    const rows = await adminQuery<Record<string, unknown>>(
+      `select p.oid::regprocedure::text as fn, p.prosecdef as definer, p.proconfig as config,
               has_function_privilege('anon', p.oid, 'execute') as anon,
-              has_function_privilege('authenticated', p.oid, 'execute') as authenticated
-       from pg_proc p where p.oid = 'public.get_public_profiles(uuid[])'::regprocedure`,
+              has_function_privilege('authenticated', p.oid, 'execute') as authenticated,
+              has_function_privilege('public', p.oid, 'execute') as public
+       from pg_proc p
+       where p.oid in ('public.get_public_profiles(uuid[])'::regprocedure, 'private.get_public_profiles(uuid[])'::regprocedure)
+       order by 1`,
     );
-    expect(row).toEqual({ definer: true, config: ['search_path=""'], anon: true, authenticated: true });
+    const common = { config: ['search_path=""'], anon: true, authenticated: true, public: false };
+    expect(rows).toEqual([
+      { fn: 'get_public_profiles(uuid[])', definer: false, ...common },
+      { fn: 'private.get_public_profiles(uuid[])', definer: true, ...common },
+    ]);
   });
 });

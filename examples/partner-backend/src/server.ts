@@ -82,14 +82,18 @@ export async function mintCokoSession(config: Pick<PartnerBackendConfig, 'cokoUr
     const session = (await response.json()) as { accessToken: string; expiresAt: string };
     return { accessToken: session.accessToken, expiresAt: session.expiresAt };
   }
-  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: { code?: string; message?: string; details?: { reason?: string } };
+  };
   const message = body.error?.message ?? `HTTP ${response.status}`;
   if (response.status === 429) {
     throw new HttpError(503, 'coko_rate_limited', 'Too many sessions; retry shortly', {
       'retry-after': response.headers.get('retry-after') ?? '1',
     });
   }
-  if (response.status === 410) throw new HttpError(410, 'coko_account_deleted', message);
+  if (response.status === 409 && body.error?.details?.reason === 'account_deleted') {
+    throw new HttpError(410, 'coko_account_deleted', message);
+  }
   // 401: the secret key is wrong, revoked or expired, or the partner is suspended. Your users cannot
   // fix that: log it for yourself and answer 502.
   console.error(

@@ -1,12 +1,13 @@
 // How tests run the real Deno binary (npm `deno`) offline: with --node-modules-dir=manual Deno
-// resolves the deno.json `npm:` imports from the workspace's node_modules, so nothing is downloaded.
+// resolves npm imports from the workspace's node_modules, so nothing is downloaded.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 
+export { type DenoProcess, deno, spawnDeno, waitForDeno } from './deno-process.ts';
+
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const deno = fileURLToPath(new URL('../node_modules/.bin/deno', import.meta.url));
-export const denoArgs = ['--node-modules-dir=manual', '--no-lock', '--config', 'supabase/functions/api/deno.json'];
+export const denoArgs = ['--node-modules-dir=manual', '--no-lock', '--config', 'packages/server/test/deno.json'];
 export const denoEnv = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,

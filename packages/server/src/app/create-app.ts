@@ -5,6 +5,8 @@ import type { Queryable } from '../db/pool.ts';
 import { type ExportRegistry, exportRegistry } from '../gdpr/index.ts';
 import { tokenServiceFromConfig } from '../identity/index.ts';
 import type { TokenService } from '../identity/tokens.ts';
+import { QUEUES } from '../jobs/queues.ts';
+import { jobQueueCheck } from '../jobs/readiness.ts';
 import { accessLog } from '../middleware/access-log.ts';
 import { bodyLimit } from '../middleware/body-limit.ts';
 import { cors } from '../middleware/cors.ts';
@@ -13,6 +15,7 @@ import { collectMetrics } from '../middleware/metrics.ts';
 import { requestId } from '../middleware/request-id.ts';
 import { securityHeaders } from '../middleware/security-headers.ts';
 import { timeout } from '../middleware/timeout.ts';
+import type { NotesFontLoader } from '../notes/index.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
@@ -21,7 +24,7 @@ import { type ReadinessCheck, registerHealthRoutes } from '../routes/health.ts';
 import { registerJwksRoutes } from '../routes/jwks.ts';
 import { registerMeRoutes } from '../routes/me.ts';
 import { registerMetricsRoutes } from '../routes/metrics.ts';
-import { registerNotesRoutes } from '../routes/notes.ts';
+import { type NotesRoutesOptions, registerNotesRoutes } from '../routes/notes.ts';
 import { registerRootRoutes } from '../routes/root.ts';
 import { registerSessionRoutes } from '../routes/sessions.ts';
 import type { AppEnv } from './env.ts';
@@ -59,6 +62,8 @@ export interface AppDeps {
   tokens?: TokenService | undefined;
   /** GDPR exporters behind `GET /v1/me/export` (default: the shared registry, see gdpr/registry.ts). */
   exporters?: ExportRegistry | undefined;
+  /** Notes PDF export: caps, render deadline, renderer (defaults in routes/notes.ts). */
+  notes?: Pick<NotesRoutesOptions, 'pdfLimits' | 'pdfTimeoutMs' | 'pdfRenderer' | 'fonts'> | undefined;
 }
 
 /** The API app: an `OpenAPIHono` whose routes live under `/api`. */
@@ -67,7 +72,7 @@ export type CokoApp = OpenAPIHono<AppEnv, BlankSchema, typeof API_BASE_PATH>;
 /**
  * Builds the runtime-agnostic Coko API (Web-standard Request/Response only): middleware, the one error format,
  * system routes (`/api/health`, `/api/ready`, `/api/metrics`, `/api/openapi.json`, `/api/reference`, `/api`).
- * Node (`node.ts`) and Deno (`supabase/functions/api/index.ts`) entries only wire it up.
+ * Node (`node.ts`) and Deno (`edge/main.ts`, bundled into `supabase/functions/api/`) entries only wire it up.
  *
  * @example
  * ```ts
@@ -103,6 +108,7 @@ export function createApp(deps: AppDeps): CokoApp {
   app.onError(createErrorHandler({ logger, captureException: deps.captureException }));
   app.notFound(notFoundHandler);
 
+  const tokens = deps.tokens ?? tokenServiceFromConfig(config);
   const publicBase = config.publicUrl ? `${config.publicUrl}/functions/v1${API_BASE_PATH}` : API_BASE_PATH;
   registerRootRoutes(app, { version, basePath: publicBase });
   registerHealthRoutes(app, {
@@ -110,16 +116,26 @@ export function createApp(deps: AppDeps): CokoApp {
     metrics,
     postgrestUrl: deps.postgrestUrl ?? config.postgrestUrl,
     expectedMigrations: deps.expectedMigrations,
-    readinessChecks: deps.readinessChecks,
+    readinessChecks: {
+      // Production requires pg-boss's schema and every declared queue; a dev or test database without
+      // a worker ever started reports the check as skipped.
+      queue: jobQueueCheck(deps.db, {
+        queues: QUEUES.map((queue) => queue.name),
+        required: config.env === 'production',
+        now,
+      }),
+      ...deps.readinessChecks,
+    },
     now,
     fetch: deps.fetch,
+    metricsToken: config.metricsToken,
+    tokens,
   });
   registerMetricsRoutes(app, { metrics, token: config.metricsToken, production: config.env === 'production' });
-  const tokens = deps.tokens ?? tokenServiceFromConfig(config);
   registerJwksRoutes(app, { tokens });
   registerSessionRoutes(app, { db: deps.db, tokens, ratePerMinute: config.rateLimits.sessionsPerMinute });
   registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry });
-  registerNotesRoutes(app, { db: deps.db, tokens });
+  registerNotesRoutes(app, { ...deps.notes, db: deps.db, tokens });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

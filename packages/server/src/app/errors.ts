@@ -2,32 +2,14 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/errors.ts';
+import { codeForPostgrestError, codeForStatus, ERROR_STATUS, type ErrorBody, type ErrorCode } from '../errors/codes.ts';
 import type { CaptureException } from '../observability/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AppEnv } from './env.ts';
 
-/** Error codes every client (the SDK included) can switch on. */
-export type ErrorCode =
-  | 'BAD_REQUEST'
-  | 'VALIDATION_ERROR'
-  | 'INVALID_JSON'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'RATE_LIMITED'
-  | 'INTERNAL_ERROR'
-  | 'SERVICE_UNAVAILABLE'
-  | 'TIMEOUT'
-  | (string & {});
-
-/** The single error body of the API: `{ error: { code, message, details?, id } }`. */
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: Record<string, unknown>; id: string };
-}
+export type { ErrorBody, ErrorCode } from '../errors/codes.ts';
+export { codeForStatus } from '../errors/codes.ts';
 
 export interface ApiErrorOptions {
   details?: Record<string, unknown>;
@@ -60,26 +42,6 @@ export class ApiError extends HTTPException {
 /** True for an {@link ApiError}, even across duplicated copies of this module. */
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof Error && error.name === 'ApiError' && typeof (error as ApiError).code === 'string';
-}
-
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'VALIDATION_ERROR',
-  429: 'RATE_LIMITED',
-  500: 'INTERNAL_ERROR',
-  503: 'SERVICE_UNAVAILABLE',
-  504: 'TIMEOUT',
-};
-
-export function codeForStatus(status: number): ErrorCode {
-  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
 }
 
 /** Field paths and messages of a zod error, e.g. `{ issues: [{ path: 'email', code, message }] }`. */
@@ -132,6 +94,52 @@ export function validationHook(result: { success: boolean; error?: unknown; targ
   throw new ApiError(400, 'VALIDATION_ERROR', 'The request is invalid');
 }
 
+/** A Postgres error as node-postgres (and Deno's pg through npm) throws it. */
+interface PgError extends Error {
+  code: string;
+  severity?: string;
+  constraint?: string;
+}
+
+function isPgError(error: unknown): error is PgError {
+  return (
+    error instanceof Error &&
+    typeof (error as PgError).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((error as PgError).code) &&
+    typeof (error as PgError).severity === 'string'
+  );
+}
+
+const DATABASE_INPUT_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  VALIDATION_ERROR: 'The request contains a value the database does not accept',
+  CONFLICT: 'The request conflicts with existing data',
+};
+
+/**
+ * The client's share of database errors: SQLSTATE class 22 (data exception: NUL or invalid UTF-8 in text, a
+ * value out of range…) and class 23 (integrity: check → 400, unique / foreign key → 409), mapped with the
+ * shared `codeForPostgrestError`, so a route never answers 500 for bad text. Other SQLSTATEs are not the
+ * client's doing and stay 5xx. `details` names the SQLSTATE and constraint, never the SQL or the value.
+ */
+export function databaseInputError(
+  error: unknown,
+): { status: ContentfulStatusCode; code: ErrorCode; message: string; details: Record<string, unknown> } | undefined {
+  if (!isPgError(error)) return undefined;
+  const sqlstate = error.code;
+  if (!sqlstate.startsWith('22') && !sqlstate.startsWith('23')) return undefined;
+  const code = codeForPostgrestError(sqlstate, 500);
+  const status = ERROR_STATUS[code];
+  if (status >= 500) return undefined;
+  const details: Record<string, unknown> = { sqlstate };
+  if (error.constraint) details.constraint = error.constraint;
+  return {
+    status: status as ContentfulStatusCode,
+    code,
+    message: DATABASE_INPUT_MESSAGES[code] ?? 'The request was refused by the database',
+    details,
+  };
+}
+
 export interface ErrorHandlerOptions {
   logger: Logger;
   captureException?: CaptureException | undefined;
@@ -173,6 +181,20 @@ export function createErrorHandler(options: ErrorHandlerOptions): ErrorHandler<A
     }
     if (isZodError(error)) {
       return errorResponse(c, 400, 'VALIDATION_ERROR', 'The request is invalid', { details: validationDetails(error) });
+    }
+    // The database is down or going away (socket errors, pool connect timeout, SQLSTATE 08xxx,
+    // 57P01-57P03, 53300): a retryable 503, not a bug.
+    if (isDatabaseUnavailable(error)) {
+      report(error, 503);
+      return errorResponse(c, 503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
+        headers: { 'Retry-After': '5' },
+      });
+    }
+    const refused = databaseInputError(error);
+    if (refused) {
+      // Validation should have caught it first: log it so the route's schema can be tightened.
+      logger.warn('database refused the input', { requestId: id, path: c.req.path, ...refused.details });
+      return errorResponse(c, refused.status, refused.code, refused.message, { details: refused.details });
     }
     report(error, 500);
     return errorResponse(c, 500, 'INTERNAL_ERROR', 'An unexpected error occurred', { details: undefined });

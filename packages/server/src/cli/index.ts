@@ -14,6 +14,9 @@ Commands:
                    SIGTERM stops it gracefully
   migrate        Apply pending migrations (to $DATABASE_URL, or the local .coko database)
   seed           Run supabase/seed.sql
+  build:function Bundle the API, its dependencies and fonts into supabase/functions/api/dist/
+                   (run before \`supabase functions deploy api\`; --no-minify for readable traces)
+  openapi        Write docs/openapi.json from the app (--check: fail when it is stale)
   types          Regenerate packages/sdk/src/database.types.ts from a fresh database
                    --check        fail when the committed file is stale
   worker         Run the pg-boss job worker (--concurrency <n>, --stop-timeout <s>); SIGTERM stops it gracefully
@@ -49,6 +52,8 @@ const commands: Record<string, Command> = {
   migrate: async () => (await import('./migrate.ts')).migrateCommand(),
   seed: async () => (await import('./migrate.ts')).seedCommand(),
   types: async (args) => (await import('./types.ts')).typesCommand(args),
+  'build:function': async (args) => (await import('./function.ts')).buildFunctionCommand(args),
+  openapi: async (args) => (await import('./openapi.ts')).openapiCommand(args),
   worker: async (args) => (await import('./worker.ts')).workerCommand(args),
   partners: async (args) => (await import('./partners.ts')).partnersCommand(args),
   keys: async (args) => (await import('./keys.ts')).keysCommand(args),

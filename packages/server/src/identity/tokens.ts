@@ -184,6 +184,27 @@ export class TokenService {
     return payload as UserClaims;
   }
 
+  /**
+   * True for a valid `service_role` token (Supabase's secret-key JWT, as the gateway forwards it): signed by a
+   * configured key, not expired. Never throws.
+   */
+  async isServiceRole(token: string): Promise<boolean> {
+    const algorithms: TokenAlg[] = [...new Set(this.#publicKeys.map((key) => key.alg))];
+    if (this.#secret) algorithms.push('HS256');
+    if (algorithms.length === 0) return false;
+    try {
+      const { payload } = await jwtVerify(token, (header) => this.#verificationKey(header), {
+        algorithms,
+        requiredClaims: ['exp'],
+        clockTolerance: this.#clockTolerance,
+        currentDate: new Date(this.#now()),
+      });
+      return payload.role === 'service_role';
+    } catch {
+      return false;
+    }
+  }
+
   #verificationKey(header: JWTHeaderParameters): Promise<CryptoKey | Uint8Array> {
     if (header.alg === 'HS256') {
       if (!this.#secret) throw new TokenError('no_key', 'HS256 tokens are not accepted');

@@ -2,14 +2,13 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { describeDatabaseUrl } from '../db/pool.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
+import { PGBOSS_SCHEMA, WORKER_APPLICATION_NAME } from './constants.ts';
 import { HANDLERS } from './handlers/index.ts';
 import { QUEUES, type QueueDefinition, SCHEDULES, type ScheduleDefinition } from './queues.ts';
 import { runOnce } from './run-once.ts';
 import type { Job, JobContext, JobHandler, JobHandlers } from './types.ts';
 
-/** pg-boss's schema: created and migrated by pg-boss itself on start (not by supabase/migrations). */
-export const PGBOSS_SCHEMA = 'pgboss';
-export const WORKER_APPLICATION_NAME = 'coko-worker';
+export { PGBOSS_SCHEMA, WORKER_APPLICATION_NAME };
 
 export interface StartWorkerOptions {
   /** Postgres URL, as the role that owns the schema (`postgres` on Supabase), never anon/authenticated. */
@@ -32,6 +31,55 @@ export interface StartWorkerOptions {
   schedule?: boolean;
   /** Default graceful-stop timeout for `stop()` (default 30 s). */
   stopTimeoutMs?: number;
+  /** Connection settings of the worker's pool and pg-boss's pool (see {@link WorkerPoolSettings}). */
+  pool?: Partial<WorkerPoolSettings>;
+  /**
+   * Receives every failed job attempt (with `final: true` once retries are exhausted or its effect
+   * already committed) and pg-boss's own errors: Sentry in `coko worker` when SENTRY_DSN is set.
+   */
+  captureException?: CaptureJobFailure;
+}
+
+/** Timeouts and lifetimes of the worker's connections (`WorkerConfig.db`). */
+export interface WorkerPoolSettings {
+  /** Give up connecting after this (default 10 s). */
+  connectTimeoutMs: number;
+  /** Postgres `statement_timeout` of every session (default 5 min; 0 = none). */
+  statementTimeoutMs: number;
+  /** Close idle connections after this (default 30 s). */
+  idleTimeoutMs: number;
+  /** Recycle connections after this many seconds (default 1 h; 0 = never), e.g. across a failover. */
+  maxLifetimeSeconds: number;
+}
+
+/** What a job failure report carries besides the error. */
+export interface JobFailureContext {
+  queue?: string;
+  jobId?: string;
+  attempt?: number;
+  /** True when the job will not be retried. */
+  final: boolean;
+  /** `job` for a handler failure, `pg-boss` for the queue's own errors. */
+  source: 'job' | 'pg-boss';
+}
+
+export type CaptureJobFailure = (error: unknown, context: JobFailureContext) => void;
+
+const POOL_DEFAULTS: WorkerPoolSettings = {
+  connectTimeoutMs: 10_000,
+  statementTimeoutMs: 5 * 60_000,
+  idleTimeoutMs: 30_000,
+  maxLifetimeSeconds: 3_600,
+};
+
+/** `pg.Pool` options for the settings (pg-boss hands its constructor options to its own `pg.Pool`). */
+export function poolOptions(settings: WorkerPoolSettings) {
+  return {
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    idleTimeoutMillis: settings.idleTimeoutMs,
+    maxLifetimeSeconds: settings.maxLifetimeSeconds,
+    options: `-c statement_timeout=${settings.statementTimeoutMs}`,
+  };
 }
 
 export interface CokoWorker {
@@ -76,13 +124,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<CokoWork
 
   const consumed = queues.filter((queue) => handlers[queue.name]);
   const slots = consumed.reduce((sum, queue) => sum + (queue.concurrency ?? concurrency), 0);
+  const settings: WorkerPoolSettings = { ...POOL_DEFAULTS, ...options.pool };
+  const capture: CaptureJobFailure = (error, context) => {
+    try {
+      options.captureException?.(error, context);
+    } catch (captureError) {
+      log.warn('captureException failed', { err: captureError });
+    }
+  };
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     application_name: WORKER_APPLICATION_NAME,
     // Two connections per job slot: runOnce's transaction plus a ctx.db query made alongside it.
     max: Math.max(2, slots * 2),
-    connectionTimeoutMillis: 10_000,
-    idleTimeoutMillis: 30_000,
+    ...poolOptions(settings),
   });
   pool.on('error', (error) => log.error('idle database client failed', { err: error }));
 
@@ -94,8 +149,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<CokoWork
     supervise: true,
     schedule: options.schedule ?? true,
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 120,
+    ...poolOptions(settings),
+  } as PgBoss.ConstructorOptions);
+  boss.on('error', (error) => {
+    log.error('pg-boss error', { err: describeError(error) });
+    capture(error, { source: 'pg-boss', final: false });
   });
-  boss.on('error', (error) => log.error('pg-boss error', { err: describeError(error) }));
 
   const abort = new AbortController();
   const inFlight = new Map<string, { queue: string; startedAt: number }>();
@@ -156,6 +215,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<CokoWork
       return output;
     } catch (error) {
       const durationMs = Date.now() - startedAt;
+      const final = completedInTransaction || job.retryCount >= job.retryLimit;
+      capture(error, { source: 'job', queue: job.name, jobId: job.id, attempt: job.retryCount + 1, final });
       if (completedInTransaction) {
         jobLog.error('job failed after its runOnce transaction committed; it stays completed and is not retried', {
           err: error,

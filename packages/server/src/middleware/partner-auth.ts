@@ -18,7 +18,7 @@ export interface PartnerAuthOptions {
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="coko"' };
 
 function unauthorized(message: string, reason: string): ApiError {
-  return new ApiError(401, 'UNAUTHORIZED', message, { details: { reason }, headers: CHALLENGE });
+  return new ApiError(401, 'AUTHENTICATION_ERROR', message, { details: { reason }, headers: CHALLENGE });
 }
 
 /**

@@ -27,7 +27,7 @@ export interface UserAuthOptions {
 
 function unauthorized(message: string, reason: string): ApiError {
   const description = message.replace(/["\\]/g, '');
-  return new ApiError(401, 'UNAUTHORIZED', message, {
+  return new ApiError(401, 'AUTHENTICATION_ERROR', message, {
     details: { reason },
     headers: { 'WWW-Authenticate': `Bearer realm="coko", error="invalid_token", error_description="${description}"` },
   });

@@ -6,6 +6,7 @@ export {
   type NotesFonts,
   NotesPdfUnavailableError,
 } from './fonts.ts';
+export { DEFAULT_NOTES_PDF_LIMITS, type NotesPdfLimits, notesDocumentSize } from './limits.ts';
 export { escapeMarkdownLine, markdownParagraphs, renderNotesMarkdown } from './markdown.ts';
 export {
   buildNotesDocument,

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RoutesApp } from '../app/env.ts';
+import { dataApiPaths, dataApiSecuritySchemes, dataApiTag } from './data-api-docs.ts';
 
 export interface DocsRoutesOptions {
   version: string;
@@ -45,20 +46,40 @@ const referenceRoute = createRoute({
   responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } } },
 });
 
-/** `GET /openapi.json` (OpenAPI 3.1 from the route definitions) and `GET /reference` (Scalar page). */
+/** `GET /openapi.json` (OpenAPI 3.1: the route definitions and the data API) and `GET /reference` (Scalar page). */
 export function registerDocsRoutes(app: RoutesApp, options: DocsRoutesOptions): void {
-  app.doc31('/openapi.json', {
+  const config = {
     openapi: '3.1.0',
     info: {
       title: 'Coko API',
       version: options.version,
       description:
-        'Server endpoints of Coko (sessions, payments, uploads…). Errors share one body: `{ "error": { "code", "message", "details", "id" } }`.',
+        'Server endpoints of Coko (sessions, payments, uploads…) and the data API calls partners make through `@coko/sdk`. Server errors share one body: `{ "error": { "code", "message", "details", "id" } }`.',
     },
     ...(options.publicUrl
       ? { servers: [{ url: `${options.publicUrl}/functions/v1`, description: 'This project' }] }
       : {}),
-    tags: [{ name: 'System', description: 'Health, readiness, metrics and documentation' }],
+    tags: [{ name: 'System', description: 'Health, readiness, metrics and documentation' }, dataApiTag],
+  };
+  // Generated from the route definitions, plus the PostgREST calls of the SDK (served from the
+  // project's origin, not from /functions/v1).
+  const dataApiServers = options.publicUrl ? [{ url: options.publicUrl, description: 'This project' }] : undefined;
+  app.get('/openapi.json', (c) => {
+    const document = app.getOpenAPI31Document(config);
+    const dataPaths = Object.fromEntries(
+      Object.entries(dataApiPaths).map(([path, item]) => [
+        path,
+        dataApiServers ? { servers: dataApiServers, ...item } : item,
+      ]),
+    );
+    return c.json({
+      ...document,
+      paths: { ...document.paths, ...dataPaths },
+      components: {
+        ...document.components,
+        securitySchemes: { ...document.components?.securitySchemes, ...dataApiSecuritySchemes },
+      },
+    });
   });
 
   app.openapi(referenceRoute, (c) =>

@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RoutesApp } from '../app/env.ts';
 import { type CheckResult, checkMigrations, pingDatabase, type Queryable, withTimeout } from '../db/index.ts';
+import { timingSafeEqual } from '../identity/api-keys.ts';
+import type { TokenService } from '../identity/tokens.ts';
 import type { MetricsRegistry } from '../observability/metrics.ts';
 import { CheckSchema, errorResponses } from './schemas.ts';
 
@@ -20,16 +22,24 @@ export interface HealthRoutesOptions {
   /** Monotonic clock in ms (default `performance.now`). */
   now?: (() => number) | undefined;
   fetch?: typeof fetch | undefined;
+  /** `METRICS_TOKEN`: as a bearer token, it shows the details of `/health`. */
+  metricsToken?: string | undefined;
+  /** Recognises `service_role` tokens, which also see the details. */
+  tokens?: Pick<TokenService, 'isServiceRole'> | undefined;
 }
 
 const HealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    uptimeSeconds: z.number(),
-    checks: z.object({ database: CheckSchema }),
-    requests: z.object({ total: z.number().int(), errors: z.number().int(), errorRate: z.number() }),
+    uptimeSeconds: z.number().optional(),
+    checks: z.object({ database: CheckSchema }).optional(),
+    requests: z.object({ total: z.number().int(), errors: z.number().int(), errorRate: z.number() }).optional(),
   })
-  .openapi('Health');
+  .openapi('Health', {
+    description:
+      'Anonymous callers get `status` only; with `Authorization: Bearer <METRICS_TOKEN>` or a `service_role` ' +
+      'token, also uptime, the database check and request counts (they reveal traffic).',
+  });
 
 const ReadySchema = z
   .object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), CheckSchema) })
@@ -99,6 +109,18 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
   }
 }
 
+const encoder = new TextEncoder();
+
+/** Whether the caller may see traffic figures: the metrics token, or a service_role token. */
+async function isOperator(authorization: string | undefined, options: HealthRoutesOptions): Promise<boolean> {
+  const presented = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+  if (!presented) return false;
+  if (options.metricsToken && timingSafeEqual(encoder.encode(presented), encoder.encode(options.metricsToken))) {
+    return true;
+  }
+  return (await options.tokens?.isServiceRole(presented)) ?? false;
+}
+
 /** `GET /health` (liveness with a database ping) and `GET /ready` (migrations, PostgREST, extra checks). */
 export function registerHealthRoutes(app: RoutesApp, options: HealthRoutesOptions): void {
   const timeoutMs = options.checkTimeoutMs ?? 1000;
@@ -106,10 +128,14 @@ export function registerHealthRoutes(app: RoutesApp, options: HealthRoutesOption
   const fetcher = options.fetch ?? fetch;
 
   app.openapi(healthRoute, async (c) => {
-    const database = await pingDatabase(options.db, { timeoutMs, now });
+    const [database, operator] = await Promise.all([
+      pingDatabase(options.db, { timeoutMs, now }),
+      isOperator(c.req.header('authorization'), options),
+    ]);
     const snapshot = options.metrics.snapshot();
     const healthy = database.status === 'ok';
     c.header('Cache-Control', 'no-store');
+    if (!operator) return c.json({ status: healthy ? ('ok' as const) : ('degraded' as const) }, healthy ? 200 : 503);
     return c.json(
       {
         status: healthy ? ('ok' as const) : ('degraded' as const),

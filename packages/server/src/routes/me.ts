@@ -84,7 +84,7 @@ const deleteRoute = (middleware: MiddlewareHandler<UserEnv>) =>
     summary: 'Delete your account (GDPR)',
     description:
       'Soft delete: the account and every session token stop working at once (API and /rest/v1); personal data is ' +
-      'anonymised after the 30-day retention period. Partners can no longer mint sessions for this user (410).',
+      'anonymised after the 30-day retention period. Partners can no longer mint sessions for this user (409 CONFLICT, `details.reason` `account_deleted`).',
     security: [{ userAccessToken: [] }],
     middleware,
     responses: {

@@ -31,12 +31,12 @@ export function registerMetricsRoutes(
     if (options.token) {
       const presented = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '';
       if (!timingSafeEqual(encoder.encode(presented), encoder.encode(options.token))) {
-        throw new ApiError(401, 'UNAUTHORIZED', 'A valid metrics token is required.', {
+        throw new ApiError(401, 'AUTHENTICATION_ERROR', 'A valid metrics token is required.', {
           headers: { 'WWW-Authenticate': 'Bearer' },
         });
       }
     } else if (options.production) {
-      throw new ApiError(403, 'FORBIDDEN', 'Metrics are closed in production until METRICS_TOKEN is set.');
+      throw new ApiError(403, 'PERMISSION_DENIED', 'Metrics are closed in production until METRICS_TOKEN is set.');
     }
     return c.text(options.metrics.render(), 200, {
       'Content-Type': PROMETHEUS_CONTENT_TYPE,

@@ -8,16 +8,25 @@ import { type RateLimitStore, rateLimit } from '../middleware/rate-limit.ts';
 import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
 import {
   buildNotesDocument,
+  DEFAULT_NOTES_PDF_LIMITS,
   isValidTimeZone,
   loadNotes,
   NOTES_LANGUAGES,
   type NotesDocument,
   type NotesFontLoader,
+  type NotesPdfLimits,
   NotesPdfUnavailableError,
+  notesDocumentSize,
   notesLanguage,
   renderNotesMarkdown,
   renderNotesPdf,
 } from '../notes/index.ts';
+import {
+  createPdfWorkerRenderer,
+  PdfRenderTimeoutError,
+  PdfWorkerError,
+  type PdfWorkerRenderer,
+} from '../notes/pdf-worker.ts';
 import { ErrorSchema, errorResponses } from './schemas.ts';
 
 export interface NotesRoutesOptions {
@@ -30,6 +39,12 @@ export interface NotesRoutesOptions {
   rateLimitStore?: RateLimitStore | undefined;
   /** Clock of the export date (default now). */
   now?: (() => Date) | undefined;
+  /** What one PDF may hold (default {@link DEFAULT_NOTES_PDF_LIMITS}). */
+  pdfLimits?: Partial<NotesPdfLimits> | undefined;
+  /** Deadline of one PDF render on Node, queueing included (default 20 s); past it the worker is stopped. */
+  pdfTimeoutMs?: number | undefined;
+  /** The Node renderer (default: one worker thread, see notes/pdf-worker.ts). */
+  pdfRenderer?: PdfWorkerRenderer | undefined;
 }
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
@@ -94,8 +109,22 @@ const notesRoute = (format: 'md' | 'pdf', middleware: NotesMiddleware) =>
       400: error('The id is not a UUID, or lang / tz is invalid'),
       401: error('Missing, invalid, expired or revoked access token; deleted account; suspended partner'),
       404: error('No such book, or the reader may not see it'),
+      ...(format === 'pdf'
+        ? {
+            422: error(
+              `Too much for one PDF (UNPROCESSABLE): at most ${DEFAULT_NOTES_PDF_LIMITS.maxEntries} annotations and ` +
+                `${DEFAULT_NOTES_PDF_LIMITS.maxCharacters} characters of quotes and notes; notes.md has no cap`,
+            ),
+          }
+        : {}),
       429: error('Too many exports'),
-      ...(format === 'pdf' ? { 501: error('PDF export is not available on this server (use notes.md)') } : {}),
+      ...(format === 'pdf'
+        ? {
+            501: error('PDF export is not available on this server (use notes.md)'),
+            503: error('The PDF renderer failed (SERVICE_UNAVAILABLE); retry, or use notes.md'),
+            504: error('The PDF took too long to render and was stopped (TIMEOUT)'),
+          }
+        : {}),
       ...errorResponses,
     },
   });
@@ -106,6 +135,12 @@ const isDeno = () => typeof (globalThis as { Deno?: unknown }).Deno !== 'undefin
 export function registerNotesRoutes(app: RoutesApp, options: NotesRoutesOptions): void {
   const { db, tokens } = options;
   const now = options.now ?? (() => new Date());
+  const pdfLimits: NotesPdfLimits = { ...DEFAULT_NOTES_PDF_LIMITS, ...options.pdfLimits };
+  let pdfRenderer = options.pdfRenderer;
+  const renderer = () => {
+    pdfRenderer ??= createPdfWorkerRenderer({ timeoutMs: options.pdfTimeoutMs, fonts: options.fonts });
+    return pdfRenderer;
+  };
   const middleware: NotesMiddleware = [
     userAuth({ tokens, db }),
     rateLimit<UserEnv>({
@@ -145,10 +180,31 @@ export function registerNotesRoutes(app: RoutesApp, options: NotesRoutesOptions)
 
   app.openapi(notesRoute('pdf', middleware), async (c) => {
     const doc = await document(c, c.req.valid('param').id, c.req.valid('query'));
+    const size = notesDocumentSize(doc);
+    if (size.entries > pdfLimits.maxEntries || size.characters > pdfLimits.maxCharacters) {
+      throw new ApiError(
+        422,
+        'UNPROCESSABLE',
+        `Too much for one PDF: ${size.entries} annotations and ${size.characters} characters, at most ` +
+          `${pdfLimits.maxEntries} annotations and ${pdfLimits.maxCharacters} characters; use notes.md`,
+        { details: { ...size, ...pdfLimits, alternative: c.req.path.replace(/\.pdf$/, '.md') } },
+      );
+    }
     let pdf: Uint8Array;
     try {
-      pdf = await renderNotesPdf(doc, { fonts: options.fonts });
+      // Deno (the edge function) has no worker here: its requests are short-lived isolates of their own.
+      pdf = isDeno() ? await renderNotesPdf(doc, { fonts: options.fonts }) : await renderer().render(doc);
     } catch (cause) {
+      if (cause instanceof PdfRenderTimeoutError) {
+        throw new ApiError(504, 'TIMEOUT', `${cause.message}; it was stopped. Use notes.md for very long notes`, {
+          cause,
+        });
+      }
+      if (cause instanceof PdfWorkerError) {
+        throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'The PDF could not be rendered; retry, or use notes.md', {
+          cause,
+        });
+      }
       // On Supabase Edge Functions the font file (or pdf-lib) may not be deployed: say so plainly. On Node it is
       // a broken install, a real 500.
       if (cause instanceof NotesPdfUnavailableError && isDeno()) {

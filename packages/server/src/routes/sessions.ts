@@ -8,7 +8,7 @@ import { TokenError, type TokenService } from '../identity/tokens.ts';
 import { AccountDeletedError, upsertPartnerUser } from '../identity/users.ts';
 import { type PartnerEnv, partnerAuth } from '../middleware/partner-auth.ts';
 import { type RateLimitStore, rateLimit } from '../middleware/rate-limit.ts';
-import { ErrorSchema, errorResponses } from './schemas.ts';
+import { ErrorSchema, errorResponses, text } from './schemas.ts';
 
 export interface SessionRoutesOptions {
   db: Database;
@@ -22,24 +22,20 @@ const error = (description: string) => ({ description, content: { 'application/j
 
 export const SessionRequestSchema = z
   .strictObject({
-    externalUserId: z
-      .string()
-      .min(1)
-      .max(255)
-      .openapi({ description: 'Your id for the user (opaque to Coko; 1–255 characters).', example: 'user_8412' }),
+    externalUserId: text({ max: 255, normalize: false }).openapi({
+      description: 'Your id for the user (opaque to Coko, kept as sent; 1–255 characters, no control characters).',
+      example: 'user_8412',
+    }),
     email: z.email().max(255).optional().openapi({ example: 'awa@example.com' }),
     phone: z
       .string()
       .regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 phone number (+ and 7 to 15 digits)')
       .optional()
       .openapi({ example: '+221771234567' }),
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .optional()
-      .openapi({ description: 'Display name (1–100 characters).', example: 'Awa Diop' }),
+    name: text({ max: 100 }).optional().openapi({
+      description: 'Display name (1–100 characters after NFC normalisation and trimming; no control characters).',
+      example: 'Awa Diop',
+    }),
     country: z
       .string()
       .refine((value) => isCountryCode(value.toUpperCase()), 'must be an ISO 3166-1 alpha-2 country code')
@@ -100,7 +96,7 @@ const sessionRoute = (middleware: [MiddlewareHandler<PartnerEnv>, MiddlewareHand
       200: { description: 'The session', content: { 'application/json': { schema: SessionResponseSchema } } },
       400: error('Invalid body (VALIDATION_ERROR, INVALID_JSON) or not JSON'),
       401: error('Missing, unknown, revoked or expired secret key, or suspended partner'),
-      410: error('The user deleted their Coko account (ACCOUNT_DELETED)'),
+      409: error('The user deleted their Coko account (CONFLICT, details.reason `account_deleted`)'),
       429: error('Rate limit exceeded (Retry-After)'),
       503: error('No JWT signing key is configured'),
       ...errorResponses,
@@ -140,11 +136,9 @@ export function registerSessionRoutes(app: RoutesApp, options: SessionRoutesOpti
       });
     } catch (cause) {
       if (cause instanceof AccountDeletedError) {
-        throw new ApiError(
-          410,
-          'ACCOUNT_DELETED',
-          'This user deleted their Coko account; no new session can be created',
-        );
+        throw new ApiError(409, 'CONFLICT', 'This user deleted their Coko account; no new session can be created', {
+          details: { reason: 'account_deleted' },
+        });
       }
       throw cause;
     }

@@ -4,7 +4,7 @@ import { withDatabase } from './database.ts';
 import { createGateway, createPartnerKeyResolver } from './gateway.ts';
 import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.ts';
 import { freePort } from './ports.ts';
-import { startPostgrest } from './postgrest.ts';
+import { type PostgrestServer, startPostgrest } from './postgrest.ts';
 
 /** What the API factory receives to build the Hono app for one database. */
 export interface ApiContext {
@@ -34,8 +34,7 @@ export interface Services {
 
 const TEN_YEARS = 10 * 365 * 24 * 3600;
 
-/** Starts PostgREST, the API and the gateway in front of one prepared database. */
-export async function startServices(options: {
+export interface StartServicesOptions {
   /** Superuser URL of the target database (used to derive the role URLs). */
   adminDatabaseUrl: string;
   keys: ProjectKeys;
@@ -46,7 +45,10 @@ export async function startServices(options: {
   apiDatabaseUrl?: string;
   postgrestPool?: number;
   log?: (line: string) => void;
-}): Promise<Services> {
+}
+
+/** Starts PostgREST, the API and the gateway in front of one prepared database. */
+export async function startServices(options: StartServicesOptions): Promise<Services> {
   const { keys } = options;
   const database = new URL(options.adminDatabaseUrl).pathname.slice(1);
   const [pgrstPort, adminPort] = [await freePort(), await freePort()];
@@ -63,6 +65,22 @@ export async function startServices(options: {
     pool: options.postgrestPool,
     log: options.log,
   });
+  // PostgREST is a separate binary that outlives us if we skip it: it is stopped whatever fails next.
+  try {
+    return await startFrontServices(options, postgrest, database);
+  } catch (error) {
+    await postgrest.stop();
+    throw error;
+  }
+}
+
+/** The API and the gateway in front of a running PostgREST. */
+async function startFrontServices(
+  options: StartServicesOptions,
+  postgrest: PostgrestServer,
+  database: string,
+): Promise<Services> {
+  const { keys } = options;
   const port = options.port || (await freePort());
   const hostname = options.hostname ?? '127.0.0.1';
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;

@@ -17,6 +17,14 @@ let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
+  // If stopping hangs (Postgres gone mid-teardown), take the group down: PostgREST must not outlive us.
+  setTimeout(() => {
+    try {
+      process.kill(-process.pid, 'SIGKILL'); // we lead our group when spawned by spawnTestStack
+    } finally {
+      process.exit(1);
+    }
+  }, 20_000).unref();
   try {
     await stop();
     process.exit(0);

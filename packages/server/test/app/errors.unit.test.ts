@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, createApp } from '../../src/app/create-app.ts';
-import { captureLogs, errorOf, fakeDb, testConfig } from './helpers.ts';
+import { databaseInputError } from '../../src/app/errors.ts';
+import { createPool } from '../../src/db/index.ts';
+import { captureLogs, errorOf, fakeDb, TEST_DATABASE_URL, testConfig } from './helpers.ts';
 
 const ID_FORMAT = /^[0-9a-f-]{36}$/;
 
@@ -182,5 +184,89 @@ describe('one error format', () => {
     const res = await app.request('/api/slow');
     expect(res.status).toBe(504);
     expect(await errorOf(res)).toMatchObject({ code: 'TIMEOUT', message: 'The request took longer than 50 ms' });
+  });
+});
+
+describe('database errors caused by the input', () => {
+  // Real Postgres errors (node-postgres DatabaseError), raised by the test file's own database.
+  const url = TEST_DATABASE_URL;
+  const statements: Record<string, [string, unknown[]]> = {
+    nul: ['select $1::text', ['a\u0000b']],
+    nulJson: ['select $1::jsonb', ['"a\\u0000b"']],
+    badUuid: ['select $1::uuid', ['nope']],
+    outOfRange: ['select $1::int', ['99999999999']],
+    badTimestamp: ['select $1::timestamptz', ['hier soir']],
+    badDate: ['select $1::date', ['2026-13-45']],
+    divisionByZero: ['select 1 / $1::int', [0]],
+    unique: ['insert into public.role_permissions (role, permission) values ($1, $2)', ['admin', 'users:*']],
+    missingTable: ['select * from public.no_such_table', []],
+  };
+
+  async function appOnDatabase() {
+    const pool = createPool(testConfig({ DATABASE_URL: url }));
+    const logs = captureLogs();
+    const app = createApp({ config: testConfig(), db: pool, logger: logs.logger });
+    for (const [name, [text, values]] of Object.entries(statements)) {
+      app.get(`/db/${name}`, async (c) => {
+        await pool.query(text, values);
+        return c.json({ ok: true });
+      });
+    }
+    return { app, pool, logs };
+  }
+
+  it('class 22 (NUL in text or jsonb, a bad uuid, out of range, bad dates, division by zero) → 400 VALIDATION_ERROR; 23505 → 409 CONFLICT; others stay 500', async () => {
+    const { app, pool, logs } = await appOnDatabase();
+    try {
+      for (const [name, sqlstate] of [
+        ['nul', '22021'],
+        ['nulJson', '22P05'],
+        ['badUuid', '22P02'],
+        ['outOfRange', '22003'],
+        ['badTimestamp', '22007'],
+        ['badDate', '22008'],
+        ['divisionByZero', '22012'],
+      ] as const) {
+        const res = await app.request(`/api/db/${name}`);
+        expect(res.status, name).toBe(400);
+        const error = await errorOf(res);
+        expect(error).toEqual({
+          code: 'VALIDATION_ERROR',
+          message: expect.any(String),
+          details: { sqlstate },
+          id: expect.stringMatching(ID_FORMAT),
+        });
+      }
+      const duplicate = await app.request('/api/db/unique');
+      expect(duplicate.status).toBe(409);
+      expect(await errorOf(duplicate)).toMatchObject({
+        code: 'CONFLICT',
+        details: { sqlstate: '23505', constraint: 'role_permissions_pkey' },
+      });
+      expect(JSON.stringify(await (await app.request('/api/db/unique')).json())).not.toMatch(/insert|users:\*/);
+      // Not the client's doing: a missing table is a bug, still 500 with a generic message.
+      const bug = await app.request('/api/db/missingTable');
+      expect(bug.status).toBe(500);
+      expect((await errorOf(bug)).code).toBe('INTERNAL_ERROR');
+      expect(logs.lines.filter((line) => line.msg === 'database refused the input').length).toBeGreaterThanOrEqual(5);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('maps a check violation (23514) to 400', () => {
+    const error = Object.assign(new Error('new row violates check constraint'), {
+      code: '23514',
+      severity: 'ERROR',
+      constraint: 'profiles_avatar_path_format',
+    });
+    expect(databaseInputError(error)).toEqual({
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      message: expect.any(String),
+      details: { sqlstate: '23514', constraint: 'profiles_avatar_path_format' },
+    });
+    expect(databaseInputError(Object.assign(new Error('x'), { code: '08006', severity: 'FATAL' }))).toBeUndefined();
+    expect(databaseInputError(Object.assign(new Error('x'), { code: '22021' }))).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { SignJWT } from 'jose';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/create-app.ts';
@@ -9,8 +10,22 @@ import { captureLogs, closedPort, fakeDb, TEST_DATABASE_URL, testConfig } from '
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted with toEqual/toMatchObject
 type Body = Record<string, any>;
 
+const METRICS_TOKEN = 'health-scrape-token-0123456789';
+const JWT_SECRET = 'health-test-jwt-secret-0123456789abcdef';
+/** The operator's view of /health (the metrics token as a bearer token). */
+const operator = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
+
 function build(db: Queryable = fakeDb(), extra: Partial<Parameters<typeof createApp>[0]> = {}) {
-  return createApp({ config: testConfig(), db, logger: captureLogs().logger, ...extra });
+  const config = testConfig({ METRICS_TOKEN, COKO_JWT_SECRET: JWT_SECRET });
+  return createApp({ config, db, logger: captureLogs().logger, ...extra });
+}
+
+function serviceToken(role: string, secret = JWT_SECRET): Promise<string> {
+  return new SignJWT({ role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(secret));
 }
 
 describe('GET /api/health', () => {
@@ -19,7 +34,7 @@ describe('GET /api/health', () => {
     const app = build(fakeDb(), { now: () => clock });
     clock += 5;
     await app.request('/api/nope');
-    const res = await app.request('/api/health');
+    const res = await app.request('/api/health', operator);
     expect(res.status).toBe(200);
     expect(res.headers.get('Cache-Control')).toBe('no-store');
     const body = (await res.json()) as Body;
@@ -37,7 +52,7 @@ describe('GET /api/health', () => {
       testConfig({ DATABASE_URL: `postgres://coko:pw@127.0.0.1:${port}/coko`, DB_CONNECT_TIMEOUT_MS: '500' }),
     );
     try {
-      const res = await build(pool).request('/api/health');
+      const res = await build(pool).request('/api/health', operator);
       expect(res.status).toBe(503);
       const body = (await res.json()) as Body;
       expect(body.status).toBe('degraded');
@@ -53,7 +68,7 @@ describe('GET /api/health', () => {
   });
 
   it('503 degraded when the database hangs past the ping timeout', async () => {
-    const res = await build(fakeDb({ hang: true })).request('/api/health');
+    const res = await build(fakeDb({ hang: true })).request('/api/health', operator);
     expect(res.status).toBe(503);
     expect(((await res.json()) as Body).checks.database.reason).toBe('database ping timed out after 1000 ms');
   });
@@ -66,8 +81,52 @@ describe('GET /api/health', () => {
     await app.request('/api/explode');
     await app.request('/api/explode');
     await app.request('/api');
-    const body = (await (await app.request('/api/health')).json()) as Body;
+    const body = (await (await app.request('/api/health', operator)).json()) as Body;
     expect(body.requests).toEqual({ total: 3, errors: 2, errorRate: 0.6667 });
+  });
+});
+
+describe('GET /api/health: who sees the figures', () => {
+  it('anonymous callers, wrong tokens and user tokens get the status only', async () => {
+    const app = build();
+    await app.request('/api/nope');
+    const userToken = await new SignJWT({ role: 'authenticated', aud: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('00000000-0000-4000-8000-000000000001')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    for (const authorization of [
+      undefined,
+      'Bearer health-scrape-token-0123456788',
+      `Bearer ${userToken}`,
+      `Bearer ${await serviceToken('service_role', 'another-secret-0123456789abcdefghijkl')}`,
+      METRICS_TOKEN,
+    ]) {
+      const res = await app.request('/api/health', authorization ? { headers: { authorization } } : {});
+      expect(res.status, authorization).toBe(200);
+      expect(await res.json(), authorization).toEqual({ status: 'ok' });
+    }
+  });
+
+  it('the metrics token and service_role tokens see uptime, checks and request counts', async () => {
+    const app = build();
+    await app.request('/api/nope');
+    for (const authorization of [`Bearer ${METRICS_TOKEN}`, `Bearer ${await serviceToken('service_role')}`]) {
+      const body = (await (await app.request('/api/health', { headers: { authorization } })).json()) as Body;
+      expect(body).toMatchObject({
+        status: 'ok',
+        uptimeSeconds: expect.any(Number),
+        checks: { database: { status: 'ok' } },
+        requests: { total: expect.any(Number), errors: 0 },
+      });
+    }
+  });
+
+  it('a degraded database shows as 503 with the status only to anonymous callers', async () => {
+    const res = await build(fakeDb({ hang: true })).request('/api/health');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'degraded' });
   });
 });
 
@@ -94,6 +153,11 @@ describe('GET /api/ready', () => {
         database: { status: 'ok', latencyMs: expect.any(Number) },
         migrations: { status: 'ok', latencyMs: expect.any(Number), applied: 2, latest: '20250102000000' },
         postgrest: { status: 'ok', latencyMs: expect.any(Number) },
+        queue: {
+          status: 'skipped',
+          latencyMs: expect.any(Number),
+          reason: 'the job queue schema (pgboss) does not exist: start `coko worker` once',
+        },
       },
     });
   });
@@ -120,7 +184,7 @@ describe('GET /api/ready', () => {
     expect(((await res.json()) as Body).checks.migrations).toMatchObject({
       status: 'error',
       missing: ['20250301000000'],
-      reason: '1 migration(s) not applied',
+      reason: expect.stringContaining('1 migration(s) not applied, up to 20250301000000'),
     });
   });
 
@@ -147,7 +211,7 @@ describe.skipIf(!TEST_DATABASE_URL)('health and readiness against the migrated t
   afterAll(() => pool.end());
 
   it('health is ok', async () => {
-    const res = await build(pool).request('/api/health');
+    const res = await build(pool).request('/api/health', operator);
     expect(res.status).toBe(200);
     expect(((await res.json()) as Body).checks.database.status).toBe('ok');
   });

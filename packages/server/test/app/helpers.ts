@@ -40,11 +40,14 @@ export function fakeDb(
   const queries: string[] = [];
   return {
     queries,
-    async query(text: string) {
+    async query(text: string, values?: unknown[]) {
       queries.push(text);
       if (options.hang) return new Promise<never>(() => {});
       if (options.fail) throw options.fail;
       const migrations = options.migrations === undefined ? ['20250101000000'] : options.migrations;
+      // No pg-boss schema: no worker ever ran against this fake database.
+      if (text.includes('to_regclass') && String(values?.[0]).startsWith('pgboss.'))
+        return { rows: [{ present: false }] };
       if (text.includes('to_regclass')) return { rows: [{ present: migrations !== null }] };
       if (text.includes('schema_migrations')) return { rows: (migrations ?? []).map((version) => ({ version })) };
       if (text.includes('pg_extension'))

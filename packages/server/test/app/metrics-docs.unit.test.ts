@@ -98,7 +98,11 @@ describe('documentation', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.version).toBe('1.2.3');
     expect(doc.servers).toEqual([{ url: 'https://coko.example.com/functions/v1', description: 'This project' }]);
-    expect(Object.keys(doc.paths).sort()).toEqual([
+    expect(
+      Object.keys(doc.paths)
+        .filter((path) => path.startsWith('/api'))
+        .sort(),
+    ).toEqual([
       '/api',
       '/api/.well-known/jwks.json',
       '/api/health',
@@ -157,7 +161,7 @@ describe('GET /api/metrics access', () => {
     const missing = await app.request('/api/metrics');
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-    expect((await missing.json()).error.code).toBe('UNAUTHORIZED');
+    expect((await missing.json()).error.code).toBe('AUTHENTICATION_ERROR');
     const wrong = await app.request('/api/metrics', { headers: { authorization: 'Bearer scrape-token-0123456788' } });
     expect(wrong.status).toBe(401);
     const right = await app.request('/api/metrics', { headers: { authorization: `Bearer ${token}` } });
@@ -174,7 +178,7 @@ describe('GET /api/metrics access', () => {
     };
     const closed = await build(production).request('/api/metrics');
     expect(closed.status).toBe(403);
-    expect((await closed.json()).error.code).toBe('FORBIDDEN');
+    expect((await closed.json()).error.code).toBe('PERMISSION_DENIED');
     const open = await build({ ...production, METRICS_TOKEN: token }).request('/api/metrics', {
       headers: { authorization: `Bearer ${token}` },
     });

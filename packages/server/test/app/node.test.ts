@@ -56,7 +56,11 @@ describe.skipIf(!TEST_DATABASE_URL)('startApiServer against the test database', 
     const envelopes: Envelope[] = [];
     const logs = captureLogs();
     const api = await startApiServer({
-      config: testConfig({ DATABASE_URL: TEST_DATABASE_URL, SENTRY_DSN: 'https://public@o0.ingest.sentry.io/1' }),
+      config: testConfig({
+        DATABASE_URL: TEST_DATABASE_URL,
+        SENTRY_DSN: 'https://public@o0.ingest.sentry.io/1',
+        METRICS_TOKEN: 'node-test-metrics-token-0123456789',
+      }),
       port: 0,
       hostname: '127.0.0.1',
       logger: logs.logger,
@@ -74,7 +78,9 @@ describe.skipIf(!TEST_DATABASE_URL)('startApiServer against the test database', 
       throw new Error('kaboom');
     });
 
-    const health = await fetch(`${api.url}/api/health`);
+    const health = await fetch(`${api.url}/api/health`, {
+      headers: { authorization: 'Bearer node-test-metrics-token-0123456789' },
+    });
     expect(health.status).toBe(200);
     expect(((await health.json()) as { checks: { database: { status: string } } }).checks.database.status).toBe('ok');
 

@@ -139,7 +139,7 @@ describe('GET /v1/me/export', () => {
   it('needs a user token', async () => {
     const response = await api('/v1/me/export', undefined);
     expect(response.status).toBe(401);
-    expect(await errorOf(response)).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await errorOf(response)).toMatchObject({ code: 'AUTHENTICATION_ERROR' });
   });
 });
 
@@ -182,7 +182,7 @@ describe('DELETE /v1/me', () => {
     expect(viaRest.status).toBe(401);
 
     const resumed = await postSession(partner.secretKey, { externalUserId: ext });
-    expect(resumed.status).toBe(410);
-    expect((await errorOf(resumed)).code).toBe('ACCOUNT_DELETED');
+    expect(resumed.status).toBe(409);
+    expect(await errorOf(resumed)).toMatchObject({ code: 'CONFLICT', details: { reason: 'account_deleted' } });
   });
 });

@@ -143,7 +143,7 @@ describe('POST /v1/sessions: partner keys', () => {
       expect(response.status, reason).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
       const error = await errorOf(response);
-      expect(error).toMatchObject({ code: 'UNAUTHORIZED', details: { reason } });
+      expect(error).toMatchObject({ code: 'AUTHENTICATION_ERROR', details: { reason } });
       if (key) expect(JSON.stringify(error)).not.toContain(key);
     }
   });
@@ -247,6 +247,16 @@ describe('POST /v1/sessions: bad input is 400 in the error format, never 500', (
     ['blank name', { externalUserId: 'u1', name: '   ' }],
     ['unknown field', { externalUserId: 'u1', externalId: 'typo' }],
     ['array body', [{ externalUserId: 'u1' }]],
+    // Text Postgres refuses (NUL: 22021 in text, 22P05 in jsonb) or that has no place in a name or an id.
+    ['NUL in externalUserId', { externalUserId: 'user\u0000evil' }],
+    ['NUL in name', { externalUserId: 'u1', name: 'Awa\u0000Diop' }],
+    ['escape character in name', { externalUserId: 'u1', name: 'Awa \u001b[31mDiop' }],
+    ['C1 control in externalUserId', { externalUserId: 'user\u0085' }],
+    ['newline in name', { externalUserId: 'u1', name: 'Awa\nDiop' }],
+    ['DEL in name', { externalUserId: 'u1', name: 'Awa\u007f' }],
+    ['lone surrogate in name', { externalUserId: 'u1', name: 'Awa \ud800' }],
+    ['lone surrogate in externalUserId', { externalUserId: '\udc00user' }],
+    ['101 code points of name', { externalUserId: 'u1', name: 'ŋ'.repeat(101) }],
   ];
   for (const [name, body] of cases) {
     it(name, async () => {
@@ -256,6 +266,24 @@ describe('POST /v1/sessions: bad input is 400 in the error format, never 500', (
       expect((await errorOf(response)).code).toBe('VALIDATION_ERROR');
     });
   }
+
+  it('normalises names to NFC and counts code points, not UTF-16 units (as Postgres does)', async () => {
+    const partner = await newPartnerOnce();
+    const decomposed = 'Aminata Sow Fall e\u0301'; // é as e + combining acute
+    const named = await postSession(partner.secretKey, { externalUserId: externalId(), name: decomposed });
+    expect(named.status).toBe(200);
+    expect((await named.json()).user.name).toBe('Aminata Sow Fall é');
+    // 100 emoji are 200 UTF-16 units but 100 characters: accepted, like display_name's char_length <= 100.
+    const emoji = '🦁'.repeat(100);
+    const wide = await postSession(partner.secretKey, { externalUserId: externalId(), name: emoji });
+    expect(wide.status).toBe(200);
+    expect((await wide.json()).user.name).toBe(emoji);
+    // External ids are opaque: kept as sent, even decomposed.
+    const ext = `${externalId()}-e\u0301`;
+    const opaque = await postSession(partner.secretKey, { externalUserId: ext });
+    expect(opaque.status).toBe(200);
+    expect((await opaque.json()).user.externalUserId).toBe(ext);
+  });
 
   it('malformed JSON', async () => {
     const partner = await newPartnerOnce();

@@ -1,62 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStack } from '../../../../test/stack.ts';
 import { type CokoWorker, startWorker } from '../../src/jobs/worker.ts';
 import { CRASH_QUEUE, crashHandler, crashQueues } from './fixtures/crash-queue.ts';
 import { jobRow, memoryLogger, ownDatabaseAsPostgres, queryPool, waitFor } from './helpers.ts';
+import { cokoBin, fixture, killChildrenAfterAll, spawnNode, tsxLoader } from './processes.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-// tsx as a loader inside ONE node process (not the tsx CLI, which runs the script in a second
-// process): the SIGKILL below must hit the process that runs the job.
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const cokoBin = join(here, '..', '..', 'bin', 'coko.mjs');
 const stack = testStack();
 let db: pg.Pool;
+killChildrenAfterAll();
 
-/** Spawns `node <args>` and collects its stdout lines. */
-function spawnNode(args: string[], env: Record<string, string>) {
-  const entry = args.filter((arg) => !arg.startsWith('file:')).join(' ');
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let stderr = '';
-  let buffer = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    lines.push(...parts);
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const json = () =>
-    lines.flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-  const waitForLine = (match: (line: Record<string, unknown>) => boolean, what: string, timeoutMs = 15_000) =>
-    waitFor(
-      async () => {
-        if (child.exitCode !== null)
-          throw new Error(`${entry} exited (${child.exitCode}) while waiting for ${what}:\n${stderr}`);
-        return json().find(match);
-      },
-      { timeoutMs, intervalMs: 50, what },
-    );
-  return { child, exited, json, waitForLine, stderr: () => stderr };
-}
-
-const children: ChildProcess[] = [];
 beforeAll(async () => {
   await ownDatabaseAsPostgres(stack.adminDatabaseUrl);
   db = queryPool(stack.databaseUrl);
@@ -65,16 +19,14 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await db.end();
 });
 
 describe('a worker killed mid-job', () => {
   it('leaves every job completed with its effect applied exactly once', async () => {
-    const victim = spawnNode(['--import', tsxLoader, join(here, 'fixtures', 'crash-worker.ts')], {
+    const victim = spawnNode(['--import', tsxLoader, fixture('crash-worker.ts')], {
       COKO_DATABASE_URL: stack.databaseUrl,
     });
-    children.push(victim.child);
     await victim.waitForLine((line) => line.msg === 'worker started', 'the child worker to start', 20_000);
 
     // Two jobs in flight at once: one hangs inside its transaction, the other after COMMIT.
@@ -139,13 +91,86 @@ describe('a worker killed mid-job', () => {
   }, 30_000);
 });
 
+describe('a worker SIGKILLed during 1,000 jobs', () => {
+  it('loses none and applies each effect exactly once', async () => {
+    const total = 1000;
+    const victim = spawnNode(['--import', tsxLoader, fixture('crash-worker.ts')], {
+      COKO_DATABASE_URL: stack.databaseUrl,
+      COKO_CONCURRENCY: '16',
+    });
+    await victim.waitForLine((line) => line.msg === 'worker started', 'the child worker to start', 20_000);
+
+    let recovery: CokoWorker | undefined;
+    try {
+      // Two jobs that hang, one inside its transaction and one after COMMIT, guarantee work in
+      // flight in both states at the moment of the kill; the other 998 flow through the other slots.
+      const before = await sendTo(CRASH_QUEUE, { stage: 'before-commit' });
+      const after = await sendTo(CRASH_QUEUE, { stage: 'after-commit' });
+      const bulk = Array.from({ length: total - 2 }, () => randomUUID());
+      await insertJobs(bulk.map((id) => ({ id, name: CRASH_QUEUE, data: { stage: 'none' } })));
+      const ids = [before, after, ...bulk];
+      await victim.waitForLine((line) => line.jobId === before, 'the before-commit hang');
+      await victim.waitForLine((line) => line.jobId === after, 'the after-commit hang');
+      // Kill once a third of the effects are in: well inside the run, whatever the machine's speed.
+      await waitFor(async () => (await effectCount(ids)) >= total / 3, {
+        timeoutMs: 60_000,
+        what: `${total / 3} effects`,
+      });
+      victim.child.kill('SIGKILL');
+      expect((await victim.exited).signal).toBe('SIGKILL');
+      const atKill = await states(ids);
+      expect(atKill.active).toBeGreaterThanOrEqual(1);
+      expect(atKill.completed ?? 0).toBeLessThan(total);
+
+      const { logger } = memoryLogger();
+      recovery = await startWorker({
+        databaseUrl: stack.databaseUrl,
+        queues: crashQueues,
+        schedules: [],
+        handlers: { [CRASH_QUEUE]: crashHandler({ hang: false }) },
+        concurrency: 16,
+        pollingIntervalSeconds: 0.5,
+        maintenanceIntervalSeconds: 1,
+        logger,
+      });
+      await waitFor(async () => (await states(ids)).completed === total, {
+        timeoutMs: 120_000,
+        what: `all ${total} jobs to complete`,
+      }).catch(async (error: Error) => {
+        error.message += `\nstates: ${JSON.stringify(await states(ids))}`;
+        throw error;
+      });
+
+      // 0 lost: every job has its effect; 0 duplicates: none has two.
+      const { rows } = await db.query<{ jobs: number; effects: number; duplicated: number }>(
+        `select count(distinct job_id)::int as jobs, count(*)::int as effects,
+                (select count(*)::int from (select 1 from jobs_test.effects where job_id = any($1::uuid[])
+                   group by job_id having count(*) > 1) d) as duplicated
+         from jobs_test.effects where job_id = any($1::uuid[])`,
+        [ids],
+      );
+      expect(rows[0]).toEqual({ jobs: total, effects: total, duplicated: 0 });
+      const runs = await db.query<{ n: number }>(
+        'select count(*)::int as n from private.job_runs where job_id = any($1::uuid[])',
+        [ids],
+      );
+      expect(runs.rows[0]?.n).toBe(total);
+      console.info(
+        `worker SIGKILL test: ${total} jobs, killed with ${atKill.completed ?? 0} completed and ${atKill.active} active; ` +
+          `after recovery ${rows[0]?.jobs} effects, 0 lost, ${rows[0]?.duplicated} duplicated`,
+      );
+    } finally {
+      await recovery?.stop({ timeoutMs: 1000 });
+    }
+  }, 240_000);
+});
+
 describe('coko worker', () => {
   it('starts, lists queues and schedules, and stops gracefully on SIGTERM', async () => {
     const cli = spawnNode([cokoBin, 'worker', '--stop-timeout', '5'], {
       DATABASE_URL: stack.databaseUrl,
       LOG_LEVEL: 'info',
     });
-    children.push(cli.child);
     const started = await cli.waitForLine((line) => line.msg === 'worker started', 'coko worker to start', 20_000);
     expect(started).toMatchObject({ level: 'info', service: 'coko-worker', schema: 'pgboss' });
     await waitFor(async () => cli.stderr().includes('Schedules'), { what: 'the summary' });
@@ -180,6 +205,40 @@ async function sendTo(queue: string, data: object): Promise<string> {
   } finally {
     await boss.stop({ graceful: false });
   }
+}
+
+async function insertJobs(jobs: { id: string; name: string; data: object }[]): Promise<void> {
+  const { default: PgBoss } = await import('pg-boss');
+  const boss = new PgBoss({
+    connectionString: stack.databaseUrl,
+    schema: 'pgboss',
+    supervise: false,
+    schedule: false,
+    migrate: false,
+  });
+  await boss.start();
+  try {
+    await boss.insert(jobs);
+  } finally {
+    await boss.stop({ graceful: false });
+  }
+}
+
+async function effectCount(ids: string[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select count(*)::int as n from jobs_test.effects where job_id = any($1::uuid[])',
+    [ids],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Job counts by pg-boss state. */
+async function states(ids: string[]): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ state: string; n: number }>(
+    'select state::text, count(*)::int as n from pgboss.job where id = any($1::uuid[]) group by state',
+    [ids],
+  );
+  return Object.fromEntries(rows.map((row) => [row.state, row.n]));
 }
 
 async function effects(jobId: string): Promise<number> {

@@ -171,7 +171,7 @@ describe('GET /v1/books/{id}/notes.md', () => {
   it('requires a token (401), a UUID (400), a known book (404) and valid options (400)', async () => {
     const anonymous = await get(`/v1/books/${bookId}/notes.md`, null);
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).error.code).toBe('UNAUTHORIZED');
+    expect((await anonymous.json()).error.code).toBe('AUTHENTICATION_ERROR');
 
     const notUuid = await get('/v1/books/not-a-uuid/notes.md', DEMO_READER);
     expect(notUuid.status).toBe(400);

@@ -1,0 +1,1 @@
+export * from '../../../sdk/src/core/error-codes.ts';

@@ -1,0 +1,295 @@
+// The data API (PostgREST at /rest/v1) as partners call it through @coko/sdk, documented next to the
+// server routes in /api/openapi.json and /api/reference. Hand-written from the SDK's calls
+// (packages/sdk/src/catalog, packages/sdk/src/reading): PostgREST's own description lists every
+// table, but not which calls the SDK makes, with which select, headers and RPC arguments.
+
+type Json = Record<string, unknown>;
+
+const TAG = 'Data API (PostgREST)';
+
+const headers = {
+  apikey: {
+    name: 'apikey',
+    in: 'header',
+    required: true,
+    schema: { type: 'string' },
+    description: "The partner's `pk_…` key or the project's publishable key.",
+  },
+  prefer: (description: string, example: string) => ({
+    name: 'Prefer',
+    in: 'header',
+    schema: { type: 'string' },
+    description,
+    example,
+  }),
+} as const;
+
+const query = (name: string, description: string, example?: string) => ({
+  name,
+  in: 'query',
+  schema: { type: 'string' },
+  description,
+  ...(example ? { example } : {}),
+});
+
+const postgrestError = {
+  description: "PostgREST's error body (`{ code, message, details, hint }`); the SDK maps it to a `CokoError`.",
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: { code: { type: 'string' }, message: { type: 'string' }, details: {}, hint: {} },
+        required: ['code', 'message'],
+      },
+    },
+  },
+};
+
+const rows = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } },
+});
+
+const json = (description: string) => ({ description, content: { 'application/json': { schema: {} } } });
+
+const body = (properties: Json, required: string[] = []) => ({
+  required: true,
+  content: { 'application/json': { schema: { type: 'object', properties, required } } },
+});
+
+const anon = [{ apikey: [] }];
+const reader = [{ apikey: [], readerToken: [] }];
+
+function operation(summary: string, description: string, extra: Json & { responses: Json }): Json {
+  const { responses, ...rest } = extra;
+  return {
+    tags: [TAG],
+    summary,
+    description,
+    ...rest,
+    responses: { ...responses, 400: postgrestError, 401: postgrestError },
+  };
+}
+
+const list = (table: string, select: string, what: string) =>
+  operation(`List ${what}`, `\`coko.catalog\` reads. Filters use PostgREST operators (\`eq.\`, \`in.\`, \`ilike.\`).`, {
+    operationId: `list_${table}`,
+    security: anon,
+    parameters: [
+      headers.apikey,
+      query('select', 'Columns (the SDK sends these).', select),
+      query('order', 'Sort order.', 'name.asc'),
+      query('limit', 'Page size (max 1000).', '20'),
+      query('offset', 'Rows to skip.', '0'),
+      headers.prefer(
+        '`count=estimated` (books) or `count=exact` (authors) for the total in `Content-Range`.',
+        'count=exact',
+      ),
+    ],
+    responses: { 200: rows(`The ${what} visible to the caller (RLS applies).`) },
+  });
+
+/** Path items for `/rest/v1/*`, keyed by path. */
+export const dataApiPaths: Record<string, Json> = {
+  '/rest/v1/books': {
+    get: list(
+      'books',
+      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,list_authors',
+      'published books',
+    ),
+  },
+  '/rest/v1/authors': { get: list('authors', 'id,name,slug,photo_path', 'authors') },
+  '/rest/v1/categories': { get: list('categories', 'id,parent_id,name,slug,description,position', 'categories') },
+  '/rest/v1/rpc/search_books': {
+    post: operation(
+      'Search and filter the catalog',
+      '`coko.catalog.books.search()`: full-text search with facets, one page.',
+      {
+        operationId: 'rpc_search_books',
+        security: anon,
+        parameters: [headers.apikey],
+        requestBody: body({
+          query: { type: 'string' },
+          author: { type: 'string' },
+          category: { type: 'string' },
+          country: { type: 'string', example: 'SN' },
+          language: { type: 'string', example: 'fr' },
+          is_free: { type: 'boolean' },
+          min_price: { type: 'number' },
+          max_price: { type: 'number' },
+          sort: { type: 'string', enum: ['relevance', 'newest', 'title', 'price_asc', 'price_desc'] },
+          page: { type: 'integer', minimum: 1 },
+          page_size: { type: 'integer', minimum: 1, maximum: 100 },
+        }),
+        responses: { 200: json('`{ items, total, facets }`.') },
+      },
+    ),
+  },
+  '/rest/v1/reading_progress': {
+    get: operation("The reader's progress", '`coko.reading.progress.get()`: own rows only (RLS).', {
+      operationId: 'get_reading_progress',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        query('select', 'Columns.', 'book_id,locator,percentage,device_id,device_updated_at,finished_at,updated_at'),
+        query('book_id', 'One book.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+      ],
+      responses: { 200: rows('Progress rows of the signed-in reader.') },
+    }),
+    post: operation(
+      'Save reading progress (upsert)',
+      '`coko.reading.progress.save()`: one row per reader and book; the last device write wins (`device_updated_at`).',
+      {
+        operationId: 'upsert_reading_progress',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          headers.prefer('Upsert without a body back.', 'resolution=merge-duplicates,return=minimal'),
+        ],
+        requestBody: body(
+          {
+            book_id: { type: 'string', format: 'uuid' },
+            locator: { type: 'object', description: 'Readium locator.' },
+            percentage: { type: 'number', minimum: 0, maximum: 100 },
+            device_id: { type: 'string' },
+            device_updated_at: { type: 'string', format: 'date-time' },
+            finished_at: { type: ['string', 'null'], format: 'date-time' },
+          },
+          ['book_id', 'locator', 'percentage'],
+        ),
+        responses: { 201: { description: 'Saved.' } },
+      },
+    ),
+  },
+  '/rest/v1/annotations': {
+    get: operation("The reader's highlights, notes and bookmarks", '`coko.reading.annotations.list()`.', {
+      operationId: 'list_annotations',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        query('book_id', 'One book.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+        query('deleted_at', 'Live ones.', 'is.null'),
+      ],
+      responses: { 200: rows('Annotation rows of the signed-in reader.') },
+    }),
+    post: operation('Create or replace an annotation (upsert)', '`coko.reading.annotations.create()`.', {
+      operationId: 'upsert_annotation',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        headers.prefer('Upsert without a body back.', 'resolution=merge-duplicates,return=minimal'),
+      ],
+      requestBody: body(
+        {
+          id: { type: 'string', format: 'uuid' },
+          book_id: { type: 'string', format: 'uuid' },
+          kind: { type: 'string', enum: ['highlight', 'note', 'bookmark'] },
+          locator: { type: 'object' },
+          selected_text: { type: ['string', 'null'] },
+          note: { type: ['string', 'null'] },
+          color: { type: ['string', 'null'] },
+          device_updated_at: { type: 'string', format: 'date-time' },
+        },
+        ['id', 'book_id', 'kind', 'locator'],
+      ),
+      responses: { 201: { description: 'Saved.' } },
+    }),
+    patch: operation(
+      'Update or delete an annotation',
+      '`coko.reading.annotations.update()` / `.delete()` (a tombstone: sets `deleted_at`).',
+      {
+        operationId: 'update_annotation',
+        security: reader,
+        parameters: [headers.apikey, query('id', 'The annotation.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11')],
+        requestBody: body({
+          note: { type: ['string', 'null'] },
+          color: { type: ['string', 'null'] },
+          deleted_at: { type: ['string', 'null'], format: 'date-time' },
+        }),
+        responses: { 204: { description: 'Updated.' } },
+      },
+    ),
+  },
+  '/rest/v1/reading_sessions': {
+    post: operation('Start a reading session (upsert)', '`coko.reading.sessions.start()`.', {
+      operationId: 'upsert_reading_session',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        headers.prefer('Upsert without a body back.', 'resolution=merge-duplicates,return=minimal'),
+      ],
+      requestBody: body(
+        {
+          id: { type: 'string', format: 'uuid' },
+          book_id: { type: 'string', format: 'uuid' },
+          started_at: { type: 'string', format: 'date-time' },
+          start_progression: { type: 'number' },
+          device_type: { type: 'string', enum: ['web', 'android', 'ios', 'other'] },
+        },
+        ['id', 'book_id', 'started_at'],
+      ),
+      responses: { 201: { description: 'Saved.' } },
+    }),
+    patch: operation('End a reading session', '`coko.reading.sessions.end()`.', {
+      operationId: 'update_reading_session',
+      security: reader,
+      parameters: [headers.apikey, query('id', 'The session.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11')],
+      requestBody: body({ ended_at: { type: 'string', format: 'date-time' }, end_progression: { type: 'number' } }),
+      responses: { 204: { description: 'Updated.' } },
+    }),
+  },
+  '/rest/v1/rpc/sync_reading': {
+    post: operation(
+      'Sync reading changes',
+      '`coko.reading.sync()`: pushes queued offline changes and pulls changes after `since` (a change sequence).',
+      {
+        operationId: 'rpc_sync_reading',
+        security: reader,
+        parameters: [headers.apikey],
+        requestBody: body({
+          changes: { type: 'array', items: { type: 'object' } },
+          since: { type: 'integer', minimum: 0 },
+        }),
+        responses: { 200: json('`{ results, changes, checkpoint, hasMore? }`.') },
+      },
+    ),
+  },
+  '/rest/v1/rpc/reading_stats': {
+    post: operation('Reading statistics', '`coko.reading.stats()`: time read and books per day between two dates.', {
+      operationId: 'rpc_reading_stats',
+      security: reader,
+      parameters: [headers.apikey],
+      requestBody: body(
+        {
+          from_date: { type: 'string', format: 'date' },
+          to_date: { type: 'string', format: 'date' },
+          tz: { type: 'string', example: 'Africa/Dakar' },
+        },
+        ['from_date', 'to_date'],
+      ),
+      responses: { 200: json('Totals and per-day series.') },
+    }),
+  },
+};
+
+/** Security schemes the data API paths refer to. */
+export const dataApiSecuritySchemes: Record<string, Json> = {
+  apikey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'apikey',
+    description: "A partner's `pk_…` key or the project's publishable key.",
+  },
+  readerToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: "The reader's Coko session token (from `POST /v1/sessions`).",
+  },
+};
+
+export const dataApiTag = {
+  name: TAG,
+  description:
+    'PostgREST at `/rest/v1` (same origin as the project): the calls `@coko/sdk` makes for the catalog and reading. Row-level security decides what each caller sees.',
+};
