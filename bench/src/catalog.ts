@@ -29,6 +29,9 @@ const repoRoot = findRepoRoot();
 // =============================================================================================
 // Settings
 // =============================================================================================
+// The bench's thousands of requests come from one address: rate limits off (here and in the coko dev it spawns).
+process.env.RATE_LIMITS = 'off';
+
 const settings = {
   books: intFromEnv('BENCH_BOOKS', 100_000),
   concurrency: intFromEnv('BENCH_CONCURRENCY', 8),

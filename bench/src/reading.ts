@@ -84,6 +84,8 @@ const TARGETS = {
 // The API runs in this process (as in `coko dev`): lift the per-partner session rate limit and
 // keep per-request access logs off stdout.
 process.env.SESSIONS_RATE_LIMIT = '1000000';
+// The bench's thousands of requests come from one address: the per-IP and per-user budgets are off too.
+process.env.RATE_LIMITS = 'off';
 process.env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'warn';
 
 const repoRoot = join(benchDir, '..');

@@ -47,6 +47,8 @@ const TARGETS = { mintRps: 500, mintP99Ms: 20, rlsRatioMin: 0.9 };
 // The session route is rate limited per partner (600/min by default): lift it for the bench. The API
 // runs in this process (as in `coko dev`); per-request access logs go to stdout at `info`.
 process.env.SESSIONS_RATE_LIMIT = '1000000';
+// The bench's thousands of requests come from one address: the per-IP and per-user budgets are off too.
+process.env.RATE_LIMITS = 'off';
 process.env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'warn';
 
 // =============================================================================================

@@ -7,8 +7,10 @@ import { tokenServiceFromConfig } from '../identity/index.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { jobQueueCheck } from '../jobs/readiness.ts';
+import { type AppLimits, limitsFromConfig } from '../limits/from-config.ts';
 import { accessLog } from '../middleware/access-log.ts';
 import { bodyLimit } from '../middleware/body-limit.ts';
+import { clientRateLimit } from '../middleware/client-rate-limit.ts';
 import { cors } from '../middleware/cors.ts';
 import { methodNotAllowed } from '../middleware/method-not-allowed.ts';
 import { collectMetrics } from '../middleware/metrics.ts';
@@ -64,6 +66,11 @@ export interface AppDeps {
   exporters?: ExportRegistry | undefined;
   /** Notes PDF export: caps, render deadline, renderer (defaults in routes/notes.ts). */
   notes?: Pick<NotesRoutesOptions, 'pdfLimits' | 'pdfTimeoutMs' | 'pdfRenderer' | 'fonts'> | undefined;
+  /**
+   * Rate limits (default: `config.rateLimits` counted in `db`, shared with every other process; see
+   * limits/from-config.ts). Pass the gateway's to share leases; `false` for none.
+   */
+  limits?: AppLimits | false | undefined;
 }
 
 /** The API app: an `OpenAPIHono` whose routes live under `/api`. */
@@ -105,10 +112,15 @@ export function createApp(deps: AppDeps): CokoApp {
     bodyLimit({ maxBytes: config.bodyLimitBytes }),
   );
 
+  const tokens = deps.tokens ?? tokenServiceFromConfig(config);
+  const limits =
+    deps.limits === false ? undefined : (deps.limits ?? limitsFromConfig(config, { db: deps.db, tokens, logger }));
+  // The general budget (per user, else per IP) of the API's own routes; system routes (health, docs) are free.
+  if (limits) root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits }));
+
   app.onError(createErrorHandler({ logger, captureException: deps.captureException }));
   app.notFound(notFoundHandler);
 
-  const tokens = deps.tokens ?? tokenServiceFromConfig(config);
   const publicBase = config.publicUrl ? `${config.publicUrl}/functions/v1${API_BASE_PATH}` : API_BASE_PATH;
   registerRootRoutes(app, { version, basePath: publicBase });
   registerHealthRoutes(app, {
@@ -133,9 +145,9 @@ export function createApp(deps: AppDeps): CokoApp {
   });
   registerMetricsRoutes(app, { metrics, token: config.metricsToken, production: config.env === 'production' });
   registerJwksRoutes(app, { tokens });
-  registerSessionRoutes(app, { db: deps.db, tokens, ratePerMinute: config.rateLimits.sessionsPerMinute });
-  registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry });
-  registerNotesRoutes(app, { ...deps.notes, db: deps.db, tokens });
+  registerSessionRoutes(app, { db: deps.db, tokens, limits });
+  registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry, limits });
+  registerNotesRoutes(app, { ...deps.notes, db: deps.db, tokens, limits });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

@@ -9,6 +9,8 @@ import type pg from 'pg';
 import { type Config, isConfigError, loadConfig } from '../config/index.ts';
 import { checkExtensions, createPool, describeDatabaseUrl, REQUIRED_EXTENSIONS, withTimeout } from '../db/index.ts';
 import { findMigrationsDir as findMigrationsDirAbove, readMigrationVersions } from '../db/migrations.ts';
+import { tokenServiceFromConfig } from '../identity/index.ts';
+import { type AppLimits, limitsFromConfig } from '../limits/from-config.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { initSentry, type SentryOptions, type SentryReporter } from '../observability/sentry-node.ts';
@@ -44,6 +46,8 @@ export interface PreparedApi {
   pool: pg.Pool;
   logger: Logger;
   sentry: SentryReporter | undefined;
+  /** The rate limits the app counts (undefined when `RATE_LIMITS=off`); the local gateway shares them. */
+  limits: AppLimits | undefined;
   /** Ends the pool (when created here) and flushes Sentry. */
   close(): Promise<void>;
 }
@@ -118,10 +122,15 @@ export async function prepareApi(options: PrepareApiOptions): Promise<PreparedAp
   const expectedMigrations =
     options.expectedMigrations ??
     (migrationsDir && existsSync(migrationsDir) ? readMigrationVersions(migrationsDir) : undefined);
+  const tokens = tokenServiceFromConfig(config);
+  // Built here so the local stack's gateway can count in the same leases (see limits/from-config.ts).
+  const limits = limitsFromConfig(config, { db: pool, tokens, logger });
   const app = createApp({
     config,
     db: pool,
     logger,
+    tokens,
+    limits: limits ?? false,
     captureException: options.captureException ?? sentry?.captureException,
     expectedMigrations,
     readinessChecks: options.readinessChecks,
@@ -133,6 +142,7 @@ export async function prepareApi(options: PrepareApiOptions): Promise<PreparedAp
     pool,
     logger,
     sentry,
+    limits,
     close: () => {
       closed ??= (async () => {
         if (ownsPool) await pool.end();

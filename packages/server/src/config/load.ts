@@ -1,3 +1,4 @@
+import type { RateLimitPolicies } from '../limits/policies.ts';
 import { type EnvSource, envSchema, type LogLevel, RUNTIME_ENVS, type RuntimeEnv, type SigningJwk } from './schema.ts';
 
 /** The API's validated configuration. Build it with {@link loadConfig}. */
@@ -25,10 +26,15 @@ export interface Config {
     /** `COKO_SESSION_TTL_SECONDS`: lifetime of partner session tokens (default 900 = 15 min; 60..86 400). */
     sessionTtlSeconds: number;
   };
-  /** Per-instance rate limits (see middleware/rate-limit.ts). */
+  /** Rate limits, counted in Postgres and shared by every process (see limits/ and docs/DECISIONS.md). */
   rateLimits: {
     /** `SESSIONS_RATE_LIMIT`: `POST /v1/sessions` per partner per minute (default 600). */
     sessionsPerMinute: number;
+    /**
+     * `RATE_LIMITS`: the seed's limits with overrides (`anonymous=300/1h,downloads=20/1h`), or `false` for `off`
+     * (test stacks only). `SESSIONS_RATE_LIMIT` sets `sessions.limit`.
+     */
+    policies: RateLimitPolicies | false;
   };
   /** `SENTRY_DSN`: errors go to Sentry when set (Node entry). */
   sentryDsn: string | undefined;
@@ -125,7 +131,16 @@ export function loadConfig(source: EnvSource): Config {
       issuer: v.COKO_JWT_ISSUER ?? (v.COKO_PUBLIC_URL ? `${v.COKO_PUBLIC_URL}/auth/v1` : 'coko'),
       sessionTtlSeconds: v.COKO_SESSION_TTL_SECONDS,
     },
-    rateLimits: { sessionsPerMinute: v.SESSIONS_RATE_LIMIT },
+    rateLimits: {
+      sessionsPerMinute: v.SESSIONS_RATE_LIMIT,
+      policies: v.RATE_LIMITS && {
+        ...v.RATE_LIMITS,
+        sessions: {
+          ...v.RATE_LIMITS.sessions,
+          limit: env.SESSIONS_RATE_LIMIT ? v.SESSIONS_RATE_LIMIT : v.RATE_LIMITS.sessions.limit,
+        },
+      },
+    },
     sentryDsn: v.SENTRY_DSN,
     metricsToken: v.METRICS_TOKEN,
     logLevel: v.LOG_LEVEL,

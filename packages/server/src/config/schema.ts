@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRateLimits } from '../limits/policies.ts';
 
 /** Where the API runs. `production` turns on the strict rules (required database, secrets, public URL). */
 export type RuntimeEnv = 'development' | 'test' | 'production';
@@ -175,6 +176,17 @@ export function envSchema(env: RuntimeEnv) {
     COKO_JWT_ISSUER: z.string().optional(),
     COKO_SESSION_TTL_SECONDS: integer(900, 60, 24 * 3600),
     SESSIONS_RATE_LIMIT: integer(600, 1, 1_000_000),
+    RATE_LIMITS: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        const parsed = parseRateLimits(raw);
+        if (typeof parsed === 'string') {
+          ctx.addIssue({ code: 'custom', message: parsed });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
     SENTRY_DSN: httpUrl(false),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z

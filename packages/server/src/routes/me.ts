@@ -4,7 +4,8 @@ import type { RoutesApp } from '../app/env.ts';
 import { type Database, withTransaction } from '../db/transaction.ts';
 import type { ExportRegistry } from '../gdpr/registry.ts';
 import type { TokenService } from '../identity/tokens.ts';
-import { type RateLimitStore, rateLimit } from '../middleware/rate-limit.ts';
+import type { RouteLimits } from '../limits/route-limits.ts';
+import { downloadLimits } from '../middleware/download-limits.ts';
 import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
 import { ErrorSchema, errorResponses } from './schemas.ts';
 
@@ -12,9 +13,8 @@ export interface MeRoutesOptions {
   db: Database;
   tokens: TokenService;
   exporters: ExportRegistry;
-  /** Exports per user per hour (default 10: the seeds' "downloads 10/hour"). */
-  exportsPerHour?: number | undefined;
-  rateLimitStore?: RateLimitStore | undefined;
+  /** The export counts as a download (10/hour, 3 at once); none when limits are off. */
+  limits?: RouteLimits | undefined;
 }
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
@@ -71,7 +71,8 @@ const exportRoute = (middleware: [MiddlewareHandler<UserEnv>, MiddlewareHandler<
     responses: {
       200: { description: 'The export', content: { 'application/json': { schema: ExportSchema } } },
       401: error('Missing, invalid, expired or revoked access token; deleted account; suspended partner'),
-      429: error('Too many exports'),
+      429: error('Too many downloads: 10 per hour or 3 at once per reader (RATE_LIMITED, Retry-After)'),
+      503: error('Download limits unavailable for a moment (SERVICE_UNAVAILABLE, Retry-After)'),
       ...errorResponses,
     },
   });
@@ -121,23 +122,11 @@ export function registerMeRoutes(app: RoutesApp, options: MeRoutesOptions): void
     );
   });
 
-  app.openapi(
-    exportRoute([
-      auth,
-      rateLimit<UserEnv>({
-        limit: options.exportsPerHour ?? 10,
-        windowMs: 3_600_000,
-        key: (c) => `export:${c.var.user.id}`,
-        store: options.rateLimitStore,
-        message: 'Too many exports; retry after the Retry-After delay',
-      }),
-    ]),
-    async (c) => {
-      const document = await exporters.exportUser(db, c.var.user.id);
-      c.header('Cache-Control', 'no-store');
-      return c.json(document as z.infer<typeof ExportSchema>, 200);
-    },
-  );
+  app.openapi(exportRoute([auth, downloadLimits(options.limits)]), async (c) => {
+    const document = await exporters.exportUser(db, c.var.user.id);
+    c.header('Cache-Control', 'no-store');
+    return c.json(document as z.infer<typeof ExportSchema>, 200);
+  });
 
   app.openapi(deleteRoute(auth), async (c) => {
     const userId = c.var.user.id;

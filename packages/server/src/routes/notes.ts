@@ -4,7 +4,8 @@ import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
 import type { Database } from '../db/transaction.ts';
 import type { TokenService } from '../identity/tokens.ts';
-import { type RateLimitStore, rateLimit } from '../middleware/rate-limit.ts';
+import type { RouteLimits } from '../limits/route-limits.ts';
+import { downloadLimits } from '../middleware/download-limits.ts';
 import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
 import {
   buildNotesDocument,
@@ -34,9 +35,8 @@ export interface NotesRoutesOptions {
   tokens: TokenService;
   /** Fonts of the PDF (default: DejaVu Sans from the `dejavu-fonts-ttf` package). */
   fonts?: NotesFontLoader | undefined;
-  /** Exports (Markdown and PDF together) per user per minute (default 30). */
-  exportsPerMinute?: number | undefined;
-  rateLimitStore?: RateLimitStore | undefined;
+  /** Each export counts as a download (10/hour, 3 at once); none when limits are off. */
+  limits?: RouteLimits | undefined;
   /** Clock of the export date (default now). */
   now?: (() => Date) | undefined;
   /** What one PDF may hold (default {@link DEFAULT_NOTES_PDF_LIMITS}). */
@@ -117,14 +117,16 @@ const notesRoute = (format: 'md' | 'pdf', middleware: NotesMiddleware) =>
             ),
           }
         : {}),
-      429: error('Too many exports'),
+      429: error('Too many downloads: 10 per hour or 3 at once per reader (RATE_LIMITED, Retry-After)'),
       ...(format === 'pdf'
         ? {
             501: error('PDF export is not available on this server (use notes.md)'),
-            503: error('The PDF renderer failed (SERVICE_UNAVAILABLE); retry, or use notes.md'),
+            503: error(
+              'The PDF renderer failed, or download limits are unavailable for a moment (SERVICE_UNAVAILABLE); retry, or use notes.md',
+            ),
             504: error('The PDF took too long to render and was stopped (TIMEOUT)'),
           }
-        : {}),
+        : { 503: error('Download limits unavailable for a moment (SERVICE_UNAVAILABLE, Retry-After)') }),
       ...errorResponses,
     },
   });
@@ -141,16 +143,7 @@ export function registerNotesRoutes(app: RoutesApp, options: NotesRoutesOptions)
     pdfRenderer ??= createPdfWorkerRenderer({ timeoutMs: options.pdfTimeoutMs, fonts: options.fonts });
     return pdfRenderer;
   };
-  const middleware: NotesMiddleware = [
-    userAuth({ tokens, db }),
-    rateLimit<UserEnv>({
-      limit: options.exportsPerMinute ?? 30,
-      windowMs: 60_000,
-      key: (c) => `notes:${c.var.user.id}`,
-      store: options.rateLimitStore,
-      message: 'Too many exports; retry after the Retry-After delay',
-    }),
-  ];
+  const middleware: NotesMiddleware = [userAuth({ tokens, db }), downloadLimits(options.limits)];
 
   async function document(
     c: Context<UserEnv>,

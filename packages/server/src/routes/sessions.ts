@@ -6,16 +6,16 @@ import type { Database } from '../db/transaction.ts';
 import { canonicalLanguage, isCountryCode, isLanguageTag } from '../identity/countries.ts';
 import { TokenError, type TokenService } from '../identity/tokens.ts';
 import { AccountDeletedError, upsertPartnerUser } from '../identity/users.ts';
+import type { RouteLimits } from '../limits/route-limits.ts';
 import { type PartnerEnv, partnerAuth } from '../middleware/partner-auth.ts';
-import { type RateLimitStore, rateLimit } from '../middleware/rate-limit.ts';
+import { rateLimit } from '../middleware/rate-limit.ts';
 import { ErrorSchema, errorResponses, text } from './schemas.ts';
 
 export interface SessionRoutesOptions {
   db: Database;
   tokens: TokenService;
-  /** `POST /v1/sessions` per partner per minute (`SESSIONS_RATE_LIMIT`). */
-  ratePerMinute: number;
-  rateLimitStore?: RateLimitStore | undefined;
+  /** `POST /v1/sessions` per partner (`sessions` policy, `SESSIONS_RATE_LIMIT`); none when limits are off. */
+  limits?: RouteLimits | undefined;
 }
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
@@ -111,15 +111,22 @@ export function registerSessionRoutes(app: RoutesApp, options: SessionRoutesOpti
     scheme: 'bearer',
     description: 'A partner secret key (sk_…), from your backend only.',
   });
+  const { limits } = options;
+  const sessions = limits?.policies.sessions;
   const route = sessionRoute([
     partnerAuth({ db }),
-    rateLimit<PartnerEnv>({
-      limit: options.ratePerMinute,
-      windowMs: 60_000,
-      key: (c) => `sessions:${c.var.partner.id}`,
-      store: options.rateLimitStore,
-      message: 'Too many sessions minted for this partner; retry after the Retry-After delay',
-    }),
+    limits && sessions
+      ? rateLimit<PartnerEnv>({
+          policy: sessions.name,
+          limit: sessions.limit,
+          windowMs: sessions.windowMs,
+          key: (c) => `partner:${c.var.partner.id}`,
+          partnerId: (c) => c.var.partner.id,
+          store: limits.store,
+          now: limits.now,
+          message: 'Too many sessions minted for this partner; retry after the Retry-After delay',
+        })
+      : (_c, next) => next(),
   ]);
   app.openapi(route, async (c) => {
     const partner = c.var.partner;

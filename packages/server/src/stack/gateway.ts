@@ -1,5 +1,7 @@
+import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { RATE_LIMIT_HEADERS } from '../limits/gateway.ts';
 import { compressResponses } from './compress.ts';
 
 /** What the gateway needs to know about the project's keys. */
@@ -33,6 +35,8 @@ export interface GatewayOptions {
   keys: GatewayKeys;
   /** Accepts partners' publishable keys (`pk_…`) as apikey too, mapped to anon like the project's key. */
   partnerKeys?: PartnerKeyResolver | undefined;
+  /** Rate limits of `/rest/v1` (and the client address for `/functions/v1`): see limits/gateway.ts. */
+  rateLimit?: MiddlewareHandler | undefined;
   /** The Hono API app (basePath `/api`), or anything with a Web-standard fetch. */
   api: { fetch(request: Request): Response | Promise<Response> };
 }
@@ -55,7 +59,14 @@ const SUPABASE_CORS = {
     'accept',
     'accept-encoding',
   ],
-  exposeHeaders: ['content-range', 'content-location', 'preference-applied', 'range-unit', 'x-request-id'],
+  exposeHeaders: [
+    'content-range',
+    'content-location',
+    'preference-applied',
+    'range-unit',
+    'x-request-id',
+    ...RATE_LIMIT_HEADERS,
+  ],
   maxAge: 86400,
 };
 
@@ -73,6 +84,7 @@ export function createGateway(options: GatewayOptions): Hono {
   // (browsers send preflights without credentials). The API applies its own per-origin policy.
   app.use('/rest/v1/*', cors(SUPABASE_CORS));
   app.use('/auth/v1/*', cors(SUPABASE_CORS));
+  if (options.rateLimit) app.use('*', options.rateLimit);
 
   app.get('/auth/v1/.well-known/jwks.json', (c) => c.json(keys.publicJwks));
   app.all('/auth/v1/*', (c) =>

@@ -1,5 +1,6 @@
 import { type ServerType, serve } from '@hono/node-server';
 import pg from 'pg';
+import { type GatewayRateLimitOptions, gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
 import { withDatabase } from './database.ts';
 import { createGateway, createPartnerKeyResolver } from './gateway.ts';
 import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.ts';
@@ -18,6 +19,8 @@ export interface ApiContext {
 export interface ApiHandle {
   fetch(request: Request): Response | Promise<Response>;
   close?(): Promise<void>;
+  /** The API's rate limits, which the gateway applies to `/rest/v1` in the same buckets (absent: none). */
+  limits?: Omit<GatewayRateLimitOptions, 'partnerOf' | 'clientIp'> | undefined;
 }
 
 export type ApiFactory = (context: ApiContext) => Promise<ApiHandle>;
@@ -102,10 +105,12 @@ async function startFrontServices(
     application_name: 'coko-gateway',
   });
   gatewayPool.on('error', () => {});
+  const partnerKeys = createPartnerKeyResolver(gatewayPool);
   const gateway = createGateway({
     postgrestUrl: postgrest.url,
     api,
-    partnerKeys: createPartnerKeyResolver(gatewayPool),
+    partnerKeys,
+    rateLimit: api.limits && gatewayRateLimit({ ...api.limits, partnerOf: partnerOfKey(partnerKeys) }),
     keys: {
       publishableKey: keys.publishableKey,
       secretKey: keys.secretKey,

@@ -8,7 +8,15 @@ import { startTestStack, type TestCluster } from './index.ts';
 const cluster = JSON.parse(process.env.COKO_TEST_CLUSTER ?? '') as TestCluster;
 const stack = await startTestStack(
   cluster,
-  createApiFactory({ env: 'test', environment: { LOG_LEVEL: process.env.COKO_TEST_LOG_LEVEL ?? 'silent' } }),
+  createApiFactory({
+    env: 'test',
+    environment: {
+      LOG_LEVEL: process.env.COKO_TEST_LOG_LEVEL ?? 'silent',
+      // A test file sends hundreds of requests from one address: limits are tested on their own apps
+      // (packages/server/test/limits), not on every file's stack.
+      RATE_LIMITS: process.env.COKO_TEST_RATE_LIMITS ?? 'off',
+    },
+  }),
 );
 const { stop, ...info } = stack;
 process.stdout.write(`${JSON.stringify(info)}\n`);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, isConfigError, loadConfig } from '../../src/config/index.ts';
+import { DEFAULT_RATE_LIMITS } from '../../src/limits/policies.ts';
 
 const SECRET = 'a-very-long-secret-value-for-tests-0123456789';
 const production = {
@@ -123,6 +124,21 @@ describe('loadConfig', () => {
     expect(error.message).toContain('  - REQUEST_TIMEOUT_MS: must be between 1 and 900000');
     expect(error.message).not.toContain('too-short-secret');
     expect(error.message.split('\n')).toHaveLength(12);
+  });
+
+  it('RATE_LIMITS: the seed limits by default, overrides with windows, off, and a named error otherwise', () => {
+    expect(loadConfig({}).rateLimits.policies).toEqual(DEFAULT_RATE_LIMITS);
+    const tuned = loadConfig({ RATE_LIMITS: 'anonymous=300/30m, downloads_concurrent=5', SESSIONS_RATE_LIMIT: '7' });
+    expect(tuned.rateLimits.policies).toMatchObject({
+      anonymous: { name: 'anonymous', limit: 300, windowMs: 1_800_000 },
+      downloadsConcurrent: { limit: 5 },
+      authenticated: DEFAULT_RATE_LIMITS.authenticated,
+      sessions: { limit: 7, windowMs: 60_000 },
+    });
+    expect(loadConfig({ RATE_LIMITS: 'off' }).rateLimits.policies).toBe(false);
+    for (const bad of ['everything=5', 'anonymous=0', 'anonymous=5/1d', 'downloads_concurrent=2/1h', 'anonymous']) {
+      expect(failure({ RATE_LIMITS: bad }).issues.map((issue) => issue.variable)).toEqual(['RATE_LIMITS']);
+    }
   });
 
   it('rejects an unknown environment name', () => {

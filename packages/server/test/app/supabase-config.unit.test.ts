@@ -25,6 +25,20 @@ describe('supabase/config.toml', () => {
     expect(config.auth.jwt_expiry).toBe(900);
   });
 
+  it("limits Supabase Auth's own endpoints as the seed says (login 5/min, register 3/min, password reset 2/h)", () => {
+    const { rate_limit: limits, email, sms } = config.auth;
+    expect(Object.keys(limits).sort()).toEqual(
+      ['anonymous_users', 'email_sent', 'sign_in_sign_ups', 'sms_sent', 'token_refresh', 'token_verifications'].sort(),
+    );
+    // Per 5 minutes per IP: sign-ins and sign-ups share one bucket, held to register's 3/min.
+    expect(limits.sign_in_sign_ups / 5).toBeLessThanOrEqual(3);
+    expect(limits.token_verifications / 5).toBeLessThanOrEqual(5);
+    expect(limits.email_sent).toBeLessThanOrEqual(2);
+    // Per address and per number: at most 2 emails (password resets) an hour, 5 OTP SMS a minute.
+    expect(email.max_frequency).toBe('30m');
+    expect(sms.max_frequency).toBe('12s');
+  });
+
   it('declares the api function with its entrypoint, which imports only its own bundle', () => {
     expect(config.functions.api).toEqual({
       enabled: true,

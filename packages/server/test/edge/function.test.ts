@@ -22,7 +22,7 @@ async function functionDirectory(name: string, migrations: string): Promise<[str
   return [dir, await buildEdgeFunction({ functionDir: dir, migrationsDir: migrations })];
 }
 
-async function serve(dir: string) {
+async function serve(dir: string, env: Record<string, string> = {}) {
   const port = await closedPort();
   const deno = spawnDeno(
     ['run', '--no-config', '--no-lock', `--allow-read=${dir}`, '--allow-net', '--allow-env', 'index.ts'],
@@ -36,6 +36,7 @@ async function serve(dir: string) {
         COKO_JWT_SECRET: stack.keys.jwtSecret,
         PORT: String(port),
         LOG_LEVEL: 'warn',
+        ...env,
       },
     },
   );
@@ -81,7 +82,8 @@ describe('the Edge Function directory', () => {
       note: 'École ŋ',
       createdAt: '2026-03-01T09:30:00Z',
     });
-    const { deno, base } = await serve(current[0]);
+    // Test stacks run without limits; this one counts 2 anonymous requests an hour per address.
+    const { deno, base } = await serve(current[0], { RATE_LIMITS: 'anonymous=2/1h' });
     try {
       await waitForDeno(deno, `${base}/health`);
       const health = await fetch(`${base}/health`, operator);
@@ -112,6 +114,15 @@ describe('the Edge Function directory', () => {
       const markdown = await fetch(`${base}/v1/books/${bookId}/notes.md`, { headers });
       expect(await markdown.text()).toContain('> Le ventre de l’Atlantique, déjà\n\nÉcole ŋ\n');
       expect((await fetch(`${base}/v1/books/${bookId}/notes.md`)).status).toBe(401);
+
+      // The edge function counts in Postgres like every other process.
+      const ip = `192.0.2.${Date.now() % 250}`;
+      const me = () => fetch(`${base}/v1/me`, { headers: { 'x-real-ip': ip } });
+      const answers = [await me(), await me(), await me()];
+      expect(answers.map((r) => r.status)).toEqual([401, 401, 429]);
+      expect(answers.map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['1', '0', '0']);
+      expect(Number(answers[2]?.headers.get('retry-after'))).toBeGreaterThan(3500);
+      expect(((await answers[2]?.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
     } finally {
       await deno.stop();
     }

@@ -14,6 +14,7 @@ import {
   timingSafeEqual,
   verifyApiKey,
 } from '../../src/identity/index.ts';
+import { DEFAULT_RATE_LIMITS } from '../../src/limits/policies.ts';
 import { MemoryRateLimitStore, rateLimit } from '../../src/middleware/rate-limit.ts';
 import { db, errorOf, externalId, newPartner } from './helpers.ts';
 
@@ -115,7 +116,7 @@ describe('configuration', () => {
   it('has defaults for the identity variables', () => {
     const config = loadConfig({});
     expect(config.jwt).toEqual({ signingKey: undefined, issuer: 'coko', sessionTtlSeconds: 900 });
-    expect(config.rateLimits).toEqual({ sessionsPerMinute: 600 });
+    expect(config.rateLimits).toMatchObject({ sessionsPerMinute: 600, policies: DEFAULT_RATE_LIMITS });
     expect(
       loadConfig({ COKO_JWT_ISSUER: 'https://id.example', COKO_SESSION_TTL_SECONDS: '300', SESSIONS_RATE_LIMIT: '5' }),
     ).toMatchObject({
@@ -188,11 +189,12 @@ describe('rateLimit', () => {
     expect((await hit('a')).status).toBe(200);
   });
 
-  it('sweeps expired windows', () => {
+  it('sweeps expired windows', async () => {
     const store = new MemoryRateLimitStore();
-    for (let i = 0; i < 100; i++) store.hit(`k${i}`, 1000, 0);
+    const hit = (bucket: string) => ({ bucket, policy: 'custom', limit: 5, windowMs: 1000 });
+    for (let i = 0; i < 100; i++) await store.take(hit(`k${i}`), 0);
     expect(store.size).toBe(100);
-    store.hit('late', 1000, 5000);
+    await store.take(hit('late'), 5000);
     expect(store.size).toBe(1);
   });
 });
