@@ -122,7 +122,7 @@ describe('the Edge Function directory', () => {
       expect(answers.map((r) => r.status)).toEqual([401, 401, 429]);
       expect(answers.map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['1', '0', '0']);
       expect(Number(answers[2]?.headers.get('retry-after'))).toBeGreaterThan(3500);
-      expect(((await answers[2]?.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+      expect(((await (answers[2] as Response).json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
     } finally {
       await deno.stop();
     }
