@@ -1175,8 +1175,8 @@ async function main(): Promise<number> {
   const directBase = upserts.direct.find((r) => r.concurrency === base?.concurrency);
   if (base?.cpuUsPerRequest && directBase?.cpuUsPerRequest) {
     improvements.push({
-      what: "The local gateway (Hono + fetch() proxy to PostgREST) costs Node CPU per request; production uses Supabase's gateway, so this only bounds the local stack",
-      where: 'packages/server/src/stack/gateway.ts',
+      what: "The local gateway (Hono + fetch() proxy to PostgREST) costs Node CPU per request; in production `coko gateway` (the same module) fronts Supabase's, so this bounds both",
+      where: 'packages/server/src/gateway/proxy.ts',
       measured: `node CPU per request ${base.cpuUsPerRequest.node} µs through the gateway vs ${directBase.cpuUsPerRequest.node} µs straight to PostgREST (load generator only), c=${base.concurrency}; ${base.rps} vs ${directBase.rps} req/s; total CPU ${sumCpu(base)} vs ${sumCpu(directBase)} µs`,
     });
   }

@@ -12,6 +12,8 @@ Commands:
                    --host <addr>  bind address (default 127.0.0.1)
   api            Serve the API (production: config from the environment, DATABASE_URL required);
                    SIGTERM stops it gracefully
+  gateway        Run the production gateway in front of a Supabase project (partners' pk_ keys,
+                 origins, body limit, hardening); settings from the environment, see docs/DEPLOY.md
   migrate        Apply pending migrations (to $DATABASE_URL, or the local .coko database)
   seed           Run supabase/seed.sql
   build:function Bundle the API, its dependencies and fonts into supabase/functions/api/dist/
@@ -31,6 +33,10 @@ Commands:
 Environment:
   DATABASE_URL   use an existing Postgres (superuser URL) instead of embedded Postgres
   COKO_PORT      gateway port for dev
+  SUPABASE_URL, SUPABASE_PUBLISHABLE_KEY, SUPABASE_SECRET_KEY, DATABASE_URL, PORT, HOST,
+  GATEWAY_BODY_LIMIT_BYTES, GATEWAY_UPSTREAM_TIMEOUT_MS, GATEWAY_TRUSTED_PROXIES, GATEWAY_DB_POOL_MAX,
+  GATEWAY_FAILED_KEY_BURST
+                 coko gateway's settings (docs/DEPLOY.md)
   COKO_ACTOR     your Coko user id or email, recorded as the actor of partners/keys/roles changes in
                  audit_logs (the OS user is always recorded, as the entry's user agent)
 
@@ -54,6 +60,7 @@ const commands: Record<string, Command> = {
   types: async (args) => (await import('./types.ts')).typesCommand(args),
   'build:function': async (args) => (await import('./function.ts')).buildFunctionCommand(args),
   openapi: async (args) => (await import('./openapi.ts')).openapiCommand(args),
+  gateway: async (args) => (await import('./gateway.ts')).gatewayCommand(args),
   worker: async (args) => (await import('./worker.ts')).workerCommand(args),
   partners: async (args) => (await import('./partners.ts')).partnersCommand(args),
   keys: async (args) => (await import('./keys.ts')).keysCommand(args),

@@ -6,9 +6,9 @@ import { externalPostgres, type PostgresServer, startEmbeddedPostgres } from './
 import { type Progress, silentProgress } from './progress.ts';
 import { type ApiFactory, type Services, startServices } from './services.ts';
 
+export { createGateway } from '../gateway/app.ts';
 export * from './bootstrap.ts';
 export * from './database.ts';
-export { createGateway } from './gateway.ts';
 export * from './keys.ts';
 export * from './migrate.ts';
 export { findRepoRoot, makeTempDir, migrationsDir, seedFile, setSupabaseDir, stateDir, supabaseDir } from './paths.ts';

@@ -15,6 +15,8 @@ export interface PostgrestOptions {
   jwtAud?: string;
   schemas?: string[];
   pool?: number;
+  /** Public URL of `/rest/v1` (`openapi-server-proxy-uri`): the schema description names it, never PostgREST's own address. */
+  publicUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -42,6 +44,7 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Postgre
     PGRST_ADMIN_SERVER_PORT: String(options.adminPort),
     PGRST_LOG_LEVEL: 'error',
     PGRST_DB_PLAN_ENABLED: 'false',
+    ...(options.publicUrl ? { PGRST_OPENAPI_SERVER_PROXY_URI: options.publicUrl } : {}),
     // Verifying an ES256 signature costs ~1 ms of CPU per request; cached validations cut PostgREST's
     // share of a progress save ~5×. Revocation stays immediate: the pre-request check runs every time.
     PGRST_JWT_CACHE_MAX_LIFETIME: '3600',

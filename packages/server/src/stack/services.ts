@@ -1,11 +1,16 @@
 import { type ServerType, serve } from '@hono/node-server';
 import pg from 'pg';
+import { createGateway } from '../gateway/app.ts';
+import { refuseConnect } from '../gateway/connect.ts';
+import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
+import { postgrestUpstream } from '../gateway/upstream.ts';
 import { type GatewayRateLimitOptions, gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
 import { withDatabase } from './database.ts';
-import { createGateway, createPartnerKeyResolver } from './gateway.ts';
 import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.ts';
 import { freePort } from './ports.ts';
-import { type PostgrestServer, startPostgrest } from './postgrest.ts';
+import { startSupervisedPostgrest } from './supervise.ts';
+
+type SupervisedPostgrest = Awaited<ReturnType<typeof startSupervisedPostgrest>>;
 
 /** What the API factory receives to build the Hono app for one database. */
 export interface ApiContext {
@@ -32,6 +37,8 @@ export interface Services {
   databaseUrl: string;
   anonJwt: string;
   serviceRoleJwt: string;
+  /** The supervised PostgREST (restarted when it dies). */
+  postgrest: { readonly pid: number | undefined; readonly restarts: number };
   stop(): Promise<void>;
 }
 
@@ -47,6 +54,10 @@ export interface StartServicesOptions {
   /** URL the API connects with; default: the `postgres` role with the project's password. */
   apiDatabaseUrl?: string;
   postgrestPool?: number;
+  /** Waits before PostgREST restart attempt `attempt` after it died (default: backoff from 100 ms to 5 s). */
+  postgrestRestartDelay?: (attempt: number) => Promise<void>;
+  /** Largest `/rest/v1` request body at the gateway (default 1 MiB). */
+  bodyLimitBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -55,7 +66,10 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const { keys } = options;
   const database = new URL(options.adminDatabaseUrl).pathname.slice(1);
   const [pgrstPort, adminPort] = [await freePort(), await freePort()];
-  const postgrest = await startPostgrest({
+  const port = options.port || (await freePort());
+  const hostname = options.hostname ?? '127.0.0.1';
+  const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
+  const postgrest = await startSupervisedPostgrest({
     dbUri: withDatabase(options.adminDatabaseUrl, database, {
       user: 'authenticator',
       password: keys.authenticatorPassword,
@@ -66,11 +80,13 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     // User tokens (Supabase Auth's and partner sessions) all carry aud "authenticated".
     jwtAud: 'authenticated',
     pool: options.postgrestPool,
+    publicUrl: `${url}/rest/v1`,
+    waitBeforeRestart: options.postgrestRestartDelay,
     log: options.log,
   });
   // PostgREST is a separate binary that outlives us if we skip it: it is stopped whatever fails next.
   try {
-    return await startFrontServices(options, postgrest, database);
+    return await startFrontServices(options, { postgrest, database, port, hostname, url });
   } catch (error) {
     await postgrest.stop();
     throw error;
@@ -80,13 +96,16 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
 /** The API and the gateway in front of a running PostgREST. */
 async function startFrontServices(
   options: StartServicesOptions,
-  postgrest: PostgrestServer,
-  database: string,
+  at: {
+    postgrest: SupervisedPostgrest;
+    database: string;
+    port: number;
+    hostname: string;
+    url: string;
+  },
 ): Promise<Services> {
   const { keys } = options;
-  const port = options.port || (await freePort());
-  const hostname = options.hostname ?? '127.0.0.1';
-  const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
+  const { postgrest, database, port, hostname, url } = at;
   const databaseUrl =
     options.apiDatabaseUrl ??
     withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword });
@@ -107,17 +126,13 @@ async function startFrontServices(
   gatewayPool.on('error', () => {});
   const partnerKeys = createPartnerKeyResolver(gatewayPool);
   const gateway = createGateway({
-    postgrestUrl: postgrest.url,
-    api,
+    rest: postgrestUpstream({ url: postgrest.url, anonJwt, serviceRoleJwt }),
+    keys: { publishableKey: keys.publishableKey, secretKey: keys.secretKey },
     partnerKeys,
-    rateLimit: api.limits && gatewayRateLimit({ ...api.limits, partnerOf: partnerOfKey(partnerKeys) }),
-    keys: {
-      publishableKey: keys.publishableKey,
-      secretKey: keys.secretKey,
-      anonJwt,
-      serviceRoleJwt,
-      publicJwks: publicJwks(keys),
-    },
+    limiter: api.limits && gatewayRateLimit({ ...api.limits, partnerOf: partnerOfKey(partnerKeys) }),
+    functions: api,
+    publicJwks: publicJwks(keys),
+    bodyLimitBytes: options.bodyLimitBytes,
   });
   const server = await listen(gateway.fetch, port, hostname);
   return {
@@ -127,6 +142,7 @@ async function startFrontServices(
     databaseUrl,
     anonJwt,
     serviceRoleJwt,
+    postgrest,
     // PostgREST is a separate binary that outlives us if we skip it: it is stopped whatever failed before.
     stop: async () => {
       try {
@@ -147,6 +163,7 @@ function listen(
 ): Promise<ServerType> {
   return new Promise((resolveListen, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolveListen(server));
+    refuseConnect(server);
     server.once('error', reject);
   });
 }

@@ -3,8 +3,13 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createGateway,
+  createPartnerKeyResolver,
+  type PartnerKeyDatabase,
+  postgrestUpstream,
+} from '../../src/gateway/index.ts';
 import { revokePartnerKey, setPartnerStatus } from '../../src/identity/index.ts';
-import { createGateway, createPartnerKeyResolver, type PartnerKeyDatabase } from '../../src/stack/gateway.ts';
 import { db, expectPreRequestConfigured, externalId, newKey, newPartner, rest, session } from './helpers.ts';
 
 const BOOKS = '/books?select=id&limit=1';
@@ -140,21 +145,15 @@ describe('gateway forwarding (in process)', () => {
   });
   afterAll(() => new Promise<void>((resolveClose) => upstream.close(() => resolveClose())));
 
-  const keys = {
-    publishableKey: 'sb_publishable_x',
-    secretKey: 'sb_secret_x',
-    anonJwt: 'anon.jwt',
-    serviceRoleJwt: 'service.jwt',
-    publicJwks: { keys: [] },
-  };
+  const keys = { publishableKey: 'sb_publishable_x', secretKey: 'sb_secret_x' };
   const pk = `pk_${'a'.repeat(16)}_${'b'.repeat(32)}`;
 
   it('forwards the publishable key (project or partner) to PostgREST, never the secret key', async () => {
     const resolver = { resolve: async () => ({ partnerId: '00000000-0000-4000-8000-000000000009' }) };
     const gateway = createGateway({
-      postgrestUrl: upstreamUrl,
+      rest: postgrestUpstream({ url: upstreamUrl, anonJwt: 'anon.jwt', serviceRoleJwt: 'service.jwt' }),
       keys,
-      api: { fetch: () => new Response() },
+      functions: { fetch: () => new Response() },
       partnerKeys: resolver,
     });
     const call = (headers: Record<string, string>) =>
@@ -162,8 +161,9 @@ describe('gateway forwarding (in process)', () => {
     expect((await call({ apikey: pk })).status).toBe(200);
     expect(seen.at(-1)?.get('apikey')).toBe(pk);
     expect(seen.at(-1)?.get('authorization')).toBe('Bearer anon.jwt');
-    await call({ apikey: pk, authorization: 'Bearer user.jwt' });
-    expect(seen.at(-1)?.get('authorization')).toBe('Bearer user.jwt');
+    const partnerUser = `h.${Buffer.from(JSON.stringify({ app_metadata: { partner_id: '00000000-0000-4000-8000-000000000009' } })).toString('base64url')}.s`;
+    await call({ apikey: pk, authorization: `Bearer ${partnerUser}` });
+    expect(seen.at(-1)?.get('authorization')).toBe(`Bearer ${partnerUser}`);
     await call({ apikey: 'sb_publishable_x' });
     expect(seen.at(-1)?.get('apikey')).toBe('sb_publishable_x');
     await call({ apikey: 'sb_secret_x' });

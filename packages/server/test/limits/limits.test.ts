@@ -7,6 +7,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import { createGateway } from '../../src/gateway/app.ts';
+import { postgrestUpstream } from '../../src/gateway/upstream.ts';
 import { ExportRegistry } from '../../src/gdpr/registry.ts';
 import { tokenServiceFromConfig } from '../../src/identity/index.ts';
 import { limitsFromConfig } from '../../src/limits/from-config.ts';
@@ -14,7 +16,6 @@ import { gatewayRateLimit } from '../../src/limits/gateway.ts';
 import { PostgresSlotStore } from '../../src/limits/slots.ts';
 import { PostgresRateLimitStore } from '../../src/limits/store.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { createGateway } from '../../src/stack/gateway.ts';
 import { publicJwks } from '../../src/stack/keys.ts';
 import { admin, db, errorOf, externalId, newPartner, stack } from '../identity/helpers.ts';
 
@@ -105,17 +106,16 @@ describe('one budget shared by every process', () => {
     const clock = { now: START };
     const api = apiInstance('anonymous=3/1h', { clock });
     const gateway = createGateway({
-      postgrestUrl: stack.postgrestUrl,
-      api: api.app,
-      keys: {
-        publishableKey: stack.publishableKey,
-        secretKey: stack.secretKey,
+      rest: postgrestUpstream({
+        url: stack.postgrestUrl,
         anonJwt: stack.anonJwt,
         serviceRoleJwt: stack.serviceRoleJwt,
-        publicJwks: publicJwks(stack.keys),
-      },
+      }),
+      keys: { publishableKey: stack.publishableKey, secretKey: stack.secretKey },
+      functions: api.app,
+      publicJwks: publicJwks(stack.keys),
       // Another process's store on its own pool: the gateway shares the budget through the database.
-      rateLimit: gatewayRateLimit({ ...api.limits, store: new PostgresRateLimitStore(ownPool()) }),
+      limiter: gatewayRateLimit({ ...api.limits, store: new PostgresRateLimitStore(ownPool()) }),
     });
     const server = await new Promise<ServerType>((resolveListen) => {
       const listening = serve({ fetch: gateway.fetch, port: 0, hostname: '127.0.0.1' }, () => resolveListen(listening));

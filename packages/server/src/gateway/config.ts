@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { DEFAULT_BODY_LIMIT_BYTES } from './body-limit.ts';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from './proxy.ts';
+
+/** What `coko gateway` needs, validated from the environment by {@link loadGatewayConfig}. */
+export interface GatewayConfig {
+  /** `SUPABASE_URL`: the project's URL (`https://<ref>.supabase.co`), where requests go once checked. */
+  supabaseUrl: string;
+  /** `SUPABASE_PUBLISHABLE_KEY` (`sb_publishable_…`): what checked publishable and partner keys become. */
+  publishableKey: string;
+  /** `SUPABASE_SECRET_KEY` (`sb_secret_…`): the project's secret key, accepted from servers only. */
+  secretKey: string;
+  /** `DATABASE_URL`: the project's database as `postgres` (partner key checks; a pooler URL is fine). */
+  databaseUrl: string;
+  /** `PORT` (default 8000). */
+  port: number;
+  /** `HOST` (default 0.0.0.0). */
+  host: string;
+  /** `GATEWAY_BODY_LIMIT_BYTES`: largest `/rest/v1` request body (default 1 MiB). */
+  bodyLimitBytes: number;
+  /** `GATEWAY_UPSTREAM_TIMEOUT_MS`: longest wait for Supabase to start answering a `/rest/v1` request (default 60 s). */
+  upstreamTimeoutMs: number;
+  /** `GATEWAY_TRUSTED_PROXIES`: load balancers in front appending to `X-Forwarded-For` (default 0). */
+  trustedProxies: number;
+  /** `GATEWAY_DB_POOL_MAX`: connections for partner key checks (default 2). */
+  dbPoolMax: number;
+  /** `GATEWAY_FAILED_KEY_BURST`: failed partner key checks a client may make before 429 (default 20; 1 more per second). */
+  failedKeyBurst: number;
+}
+
+function integer(defaultValue: number, min: number, max: number) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return defaultValue;
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw) || value < min || value > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+function url(protocols: readonly string[], message: string) {
+  return z.string({ error: 'required' }).refine((raw) => {
+    try {
+      return protocols.includes(new URL(raw).protocol);
+    } catch {
+      return false;
+    }
+  }, message);
+}
+
+const schema = z.object({
+  SUPABASE_URL: url(['http:', 'https:'], 'must be an http(s) URL').transform((raw) => raw.replace(/\/+$/, '')),
+  SUPABASE_PUBLISHABLE_KEY: z
+    .string({ error: 'required' })
+    .startsWith('sb_publishable_', 'must start with sb_publishable_'),
+  SUPABASE_SECRET_KEY: z.string({ error: 'required' }).startsWith('sb_secret_', 'must start with sb_secret_'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'must be a postgres:// or postgresql:// URL'),
+  PORT: integer(8000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  GATEWAY_BODY_LIMIT_BYTES: integer(DEFAULT_BODY_LIMIT_BYTES, 1, 1024 * 1024 * 1024),
+  GATEWAY_UPSTREAM_TIMEOUT_MS: integer(DEFAULT_UPSTREAM_TIMEOUT_MS, 100, 600_000),
+  GATEWAY_TRUSTED_PROXIES: integer(0, 0, 10),
+  GATEWAY_DB_POOL_MAX: integer(2, 1, 100),
+  GATEWAY_FAILED_KEY_BURST: integer(20, 1, 100_000),
+});
+
+/**
+ * Validates the gateway's environment. Empty strings count as unset. Throws one error naming every
+ * missing or malformed variable (never a value: keys and URLs hold secrets).
+ *
+ * @example
+ * ```ts
+ * const config = loadGatewayConfig(process.env)
+ * ```
+ */
+export function loadGatewayConfig(source: Readonly<Record<string, string | undefined>>): GatewayConfig {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && value.trim() !== '') env[key] = value.trim();
+  }
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  - ${String(issue.path[0])}: ${issue.message}`);
+    throw new Error(['Invalid gateway configuration:', ...lines].join('\n'));
+  }
+  const v = result.data;
+  return {
+    supabaseUrl: v.SUPABASE_URL,
+    publishableKey: v.SUPABASE_PUBLISHABLE_KEY,
+    secretKey: v.SUPABASE_SECRET_KEY,
+    databaseUrl: v.DATABASE_URL,
+    port: v.PORT,
+    host: v.HOST,
+    bodyLimitBytes: v.GATEWAY_BODY_LIMIT_BYTES,
+    upstreamTimeoutMs: v.GATEWAY_UPSTREAM_TIMEOUT_MS,
+    trustedProxies: v.GATEWAY_TRUSTED_PROXIES,
+    dbPoolMax: v.GATEWAY_DB_POOL_MAX,
+    failedKeyBurst: v.GATEWAY_FAILED_KEY_BURST,
+  };
+}

@@ -1,0 +1,26 @@
+// Coko's gateway: the production front of a Supabase project (partners' pk_ keys, limits, hardening)
+// and the local stack's front of PostgREST. Run it with `coko gateway` (see docs/DEPLOY.md).
+export { type CheckApiKeyOptions, checkApiKey, type ProjectApiKeys } from './api-keys.ts';
+export { createGateway, type FetchHandler, forwardTo, type GatewayOptions } from './app.ts';
+export { DEFAULT_BODY_LIMIT_BYTES, limitBody } from './body-limit.ts';
+export { type ClientIdentifier, clientIp } from './client-ip.ts';
+export { type CompressOptions, compressResponses } from './compress.ts';
+export { type GatewayConfig, loadGatewayConfig } from './config.ts';
+export { refuseConnect } from './connect.ts';
+export { errorResponse, gatewayError, requestIdOf } from './errors.ts';
+export { createFailureThrottle, type FailureThrottle, type FailureThrottleOptions } from './failure-throttle.ts';
+export { withoutHopByHop } from './hop-by-hop.ts';
+export { ALLOWED_METHODS, allowedMethods } from './methods.ts';
+export {
+  createPartnerKeyResolver,
+  type PartnerKeyDatabase,
+  type PartnerKeyRefusal,
+  type PartnerKeyResolver,
+  type PartnerKeyResolverOptions,
+} from './partner-keys.ts';
+export { DEFAULT_UPSTREAM_TIMEOUT_MS, forward, forwardRest } from './proxy.ts';
+export { requestId, SANE_REQUEST_ID } from './request-id.ts';
+export { restrictSchemaRoot } from './schema-root.ts';
+export { type RunningGateway, startGateway } from './server.ts';
+export { tokenPartnerId } from './token-binding.ts';
+export { type Access, postgrestUpstream, type RestUpstream, supabaseUpstream } from './upstream.ts';

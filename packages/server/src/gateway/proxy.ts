@@ -1,0 +1,72 @@
+import type { Context } from 'hono';
+import { gatewayError, requestIdOf } from './errors.ts';
+import { withoutHopByHop } from './hop-by-hop.ts';
+import type { Access, RestUpstream } from './upstream.ts';
+
+/**
+ * Forwards a checked `/rest/v1` request to the upstream with `access`'s credentials, streaming both
+ * bodies. Hop-by-hop headers are dropped both ways; the caller's `apikey`/`authorization` are replaced.
+ * An upstream that cannot be reached (PostgREST down or restarting) is 503 `SERVICE_UNAVAILABLE`.
+ */
+export async function forwardRest(
+  c: Context,
+  upstream: RestUpstream,
+  access: Access,
+  timeoutMs = DEFAULT_UPSTREAM_TIMEOUT_MS,
+): Promise<Response> {
+  const request = c.req.raw;
+  const url = new URL(request.url);
+  const target = `${upstream.url}${url.pathname.slice('/rest/v1'.length) || '/'}${url.search}`;
+  const headers = withoutHopByHop(request.headers, ['apikey', 'authorization', 'accept-encoding']);
+  for (const [name, value] of Object.entries(upstream.credentials(access))) headers.set(name, value);
+  headers.set('x-request-id', requestIdOf(c));
+  return forward(c, target, request, headers, timeoutMs);
+}
+
+/** Default longest wait for the upstream's response headers: 60 s. */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;
+
+/**
+ * Forwards `request` to `target` as it is (hop-by-hop headers aside): 503 when the upstream cannot be
+ * reached, 504 when its response headers take longer than `timeoutMs` (a hung PostgREST must not hold
+ * connections forever; the body then streams without a deadline).
+ */
+export async function forward(
+  c: Context,
+  target: string,
+  request: Request,
+  headers?: Headers,
+  timeoutMs = DEFAULT_UPSTREAM_TIMEOUT_MS,
+): Promise<Response> {
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, {
+      method: request.method,
+      headers: headers ?? withoutHopByHop(request.headers, ['accept-encoding']),
+      body: hasBody ? request.body : undefined,
+      // @ts-expect-error Node's fetch needs duplex for streamed request bodies
+      duplex: hasBody ? 'half' : undefined,
+      redirect: 'manual',
+      signal: deadline.signal,
+    });
+  } catch {
+    if (deadline.signal.aborted) {
+      return gatewayError(c, 'TIMEOUT', `The data API did not answer within ${timeoutMs} ms.`);
+    }
+    return gatewayError(c, 'SERVICE_UNAVAILABLE', 'The data API is unavailable; retry shortly.', {
+      headers: { 'retry-after': '1' },
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  // fetch has decoded the body: the gateway compresses again itself.
+  const responseHeaders = withoutHopByHop(upstream.headers, ['content-encoding']);
+  return new Response(upstream.body, {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: responseHeaders,
+  });
+}

@@ -1,0 +1,70 @@
+import { type ServerType, serve } from '@hono/node-server';
+import pg from 'pg';
+import { createGateway, forwardTo } from './app.ts';
+import { clientIp } from './client-ip.ts';
+import type { GatewayConfig } from './config.ts';
+import { refuseConnect } from './connect.ts';
+import { createFailureThrottle } from './failure-throttle.ts';
+import { createPartnerKeyResolver } from './partner-keys.ts';
+import { supabaseUpstream } from './upstream.ts';
+
+export interface RunningGateway {
+  /** Where it listens (`http://host:port`). */
+  url: string;
+  port: number;
+  /** Stops accepting requests, then closes the database pool. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the production gateway on Node in front of a Supabase project: `/rest/v1` checked (project and
+ * partner keys, origins, body limit) then forwarded with the project's `sb_` keys; `/functions/v1` and
+ * `/auth/v1` forwarded as they are.
+ */
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: config.dbPoolMax,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    // A key check is two primary-key lookups: anything slower is a sick database.
+    statement_timeout: 5_000,
+    application_name: 'coko-gateway',
+  });
+  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const gateway = createGateway({
+    rest: supabaseUpstream({
+      url: config.supabaseUrl,
+      publishableKey: config.publishableKey,
+      secretKey: config.secretKey,
+    }),
+    keys: { publishableKey: config.publishableKey, secretKey: config.secretKey },
+    partnerKeys: createPartnerKeyResolver(pool, {
+      throttle: createFailureThrottle({ burst: config.failedKeyBurst }),
+    }),
+    functions: forwardTo(`${config.supabaseUrl}/functions/v1`),
+    auth: forwardTo(config.supabaseUrl),
+    bodyLimitBytes: config.bodyLimitBytes,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    client: clientIp(config.trustedProxies),
+  });
+  const server = await new Promise<ServerType>((resolveListen, reject) => {
+    const started = serve({ fetch: gateway.fetch, port: config.port, hostname: config.host }, () =>
+      resolveListen(started),
+    );
+    started.once('error', reject);
+  });
+  refuseConnect(server);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    stop: async () => {
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      await pool.end();
+    },
+  };
+}
