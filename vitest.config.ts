@@ -17,6 +17,8 @@ export default defineConfig({
     alias: [
       { find: /^@coko\/sdk$/, replacement: source('./packages/sdk/src/index.ts') },
       { find: /^@coko\/sdk\/auth$/, replacement: source('./packages/sdk/src/auth/index.ts') },
+      { find: /^@coko\/sdk\/progress$/, replacement: source('./packages/sdk/src/reading/progress-saver.ts') },
+      { find: /^@coko\/sdk\/server$/, replacement: source('./packages/sdk/src/server/index.ts') },
       { find: /^@coko\/react$/, replacement: source('./packages/react/src/index.ts') },
     ],
   },

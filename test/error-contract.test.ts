@@ -271,10 +271,8 @@ describe('a bad JSON body', () => {
     ]);
   });
 
-  // Known divergence, outside the API: the shared `codeForPostgrestError` maps PostgREST's PGRST102
-  // ("Empty or invalid json") to VALIDATION_ERROR. The fix is one line in packages/sdk/src/core/error-codes.ts
-  // (PGRST102 → INVALID_JSON); this test then passes and `it.fails` must become `it`.
-  it.fails('is 400 INVALID_JSON from PostgREST through the gateway too', async () => {
+  // PostgREST's PGRST102 ("Empty or invalid json") reads as the API's INVALID_JSON.
+  it('is 400 INVALID_JSON from PostgREST through the gateway too', async () => {
     const fromPostgrest = await outcomeOf(
       await fetch(`${REST}/rpc/search_books`, {
         method: 'POST',

@@ -10,7 +10,7 @@ const shared = {
   platform: 'neutral',
   sourcemap: true,
   // Peers and the SDK stay external (one React, one QueryClient, one SDK in the app).
-  external: ['react', 'react/jsx-runtime', '@tanstack/react-query', '@coko/sdk'],
+  external: ['react', 'react/jsx-runtime', '@tanstack/react-query', '@coko/sdk', '@coko/sdk/progress'],
 } satisfies Options;
 
 export default defineConfig([

@@ -10,6 +10,10 @@ export default defineConfig({
     auth: 'src/auth/index.ts',
     offline: 'src/offline/index.ts',
     node: 'src/offline/node.ts',
+    // `@coko/sdk/server`: partner backends (secret key); never in a browser bundle.
+    server: 'src/server/index.ts',
+    // `@coko/sdk/progress`: debounced, optimistic progress saves for reader UIs (`@coko/react` uses it).
+    progress: 'src/reading/progress-saver.ts',
   },
   format: ['esm', 'cjs'],
   // Shared code (errors, validation) lives in one chunk for both formats, so an error thrown by
@@ -21,6 +25,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   treeshake: true,
-  // Dependencies (postgrest-js, ky, zod) stay external: the app's bundler dedupes them.
+  // Dependencies (postgrest-js, zod) stay external: the app's bundler dedupes them.
   skipNodeModulesBundle: true,
 });

@@ -10,6 +10,14 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  type CokoServer,
+  ConflictError,
+  createCokoServer,
+  isCokoError,
+  NetworkError,
+  RateLimitError,
+} from '@coko/sdk/server';
 import type { PartnerBackendConfig } from './config.ts';
 
 /** Your users. In a real backend: your database and your own sign-in. */
@@ -57,53 +65,45 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, unkno
 }
 
 /**
- * Asks Coko for a session for `user` (POST /functions/v1/api/v1/sessions with the secret key).
+ * Asks Coko for a session for `user` (`sessions.create` of `@coko/sdk/server`, which sends the
+ * secret key, times out, retries network errors, 429 and 5xx, and throws `CokoError`s).
  * Coko creates the user on first use and updates what you send on later calls.
  */
-export async function mintCokoSession(config: Pick<PartnerBackendConfig, 'cokoUrl' | 'secretKey'>, user: DemoUser) {
-  let response: Response;
+export async function mintCokoSession(coko: CokoServer, user: DemoUser) {
   try {
-    response = await fetch(`${config.cokoUrl}/functions/v1/api/v1/sessions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${config.secretKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        externalUserId: user.id,
-        email: user.email,
-        name: user.name,
-        country: user.country,
-        language: user.language,
-      }),
-      signal: AbortSignal.timeout(COKO_TIMEOUT_MS),
+    const session = await coko.sessions.create({
+      externalUserId: user.id,
+      email: user.email,
+      name: user.name,
+      country: user.country,
+      language: user.language,
     });
-  } catch (cause) {
-    throw new HttpError(502, 'coko_unreachable', `Coko did not answer: ${(cause as Error).message}`);
-  }
-  if (response.status === 200) {
-    const session = (await response.json()) as { accessToken: string; expiresAt: string };
     return { accessToken: session.accessToken, expiresAt: session.expiresAt };
+  } catch (error) {
+    if (!isCokoError(error)) throw error;
+    if (error instanceof NetworkError)
+      throw new HttpError(502, 'coko_unreachable', `Coko did not answer: ${error.message}`);
+    if (error instanceof RateLimitError) {
+      throw new HttpError(503, 'coko_rate_limited', 'Too many sessions; retry shortly', {
+        'retry-after': String(error.retryAfter ?? 1),
+      });
+    }
+    if (
+      error instanceof ConflictError &&
+      (error.details as { reason?: string } | undefined)?.reason === 'account_deleted'
+    ) {
+      throw new HttpError(410, 'coko_account_deleted', error.message);
+    }
+    // 401: the secret key is wrong, revoked or expired, or the partner is suspended. Your users cannot
+    // fix that: log it for yourself and answer 502.
+    console.error(`[partner-backend] Coko refused the session (${error.status} ${error.code}): ${error.message}`);
+    throw new HttpError(502, 'coko_refused', 'Coko refused to open a session; see the server log');
   }
-  const body = (await response.json().catch(() => ({}))) as {
-    error?: { code?: string; message?: string; details?: { reason?: string } };
-  };
-  const message = body.error?.message ?? `HTTP ${response.status}`;
-  if (response.status === 429) {
-    throw new HttpError(503, 'coko_rate_limited', 'Too many sessions; retry shortly', {
-      'retry-after': response.headers.get('retry-after') ?? '1',
-    });
-  }
-  if (response.status === 409 && body.error?.details?.reason === 'account_deleted') {
-    throw new HttpError(410, 'coko_account_deleted', message);
-  }
-  // 401: the secret key is wrong, revoked or expired, or the partner is suspended. Your users cannot
-  // fix that: log it for yourself and answer 502.
-  console.error(
-    `[partner-backend] Coko refused the session (${response.status} ${body.error?.code ?? ''}): ${message}`,
-  );
-  throw new HttpError(502, 'coko_refused', 'Coko refused to open a session; see the server log');
 }
 
 /** Starts the backend. `port: 0` picks a free port (tests). */
 export async function startPartnerBackend(config: PartnerBackendConfig): Promise<PartnerBackend> {
+  const coko = createCokoServer({ url: config.cokoUrl, secretKey: config.secretKey, timeout: COKO_TIMEOUT_MS });
   // Your session store (here: memory; in production your framework's sessions).
   const sessions = new Map<string, { user: DemoUser; expires: number }>();
 
@@ -130,7 +130,7 @@ export async function startPartnerBackend(config: PartnerBackendConfig): Promise
     }
     if (key === 'POST /coko-token') {
       const user = currentUser(req);
-      const session = await mintCokoSession(config, user);
+      const session = await mintCokoSession(coko, user);
       res.setHeader('cache-control', 'no-store');
       return session;
     }

@@ -1,9 +1,12 @@
+export { useConsents, useSetConsent } from './account/use-consents';
+export { useProfile, useUpdatePreferences, useUpdateProfile } from './account/use-profile';
 export { useAuthors } from './catalog/use-authors';
 export { useBook } from './catalog/use-book';
 export { useBookSearch } from './catalog/use-book-search';
 export { useBooks } from './catalog/use-books';
 export { useCategories } from './catalog/use-categories';
 export { useCategoryTree } from './catalog/use-category-tree';
+export { usePublishers } from './catalog/use-publishers';
 export * from './options';
 export { CokoProvider, type CokoProviderProps } from './provider';
 export { type AnnotationInput, useAnnotations } from './reading/use-annotations';

@@ -1,5 +1,6 @@
 // Server-safe entry (`@coko/react/options`): query keys and queryOptions factories, without
 // 'use client', for prefetching in React Server Components, loaders and route handlers.
+export { consentsQueryOptions, profileQueryOptions } from './account/options';
 export {
   authorsQueryOptions,
   bookQueryOptions,
@@ -8,6 +9,7 @@ export {
   CATEGORIES_STALE_TIME,
   categoriesQueryOptions,
   cokoRetry,
+  publishersQueryOptions,
 } from './catalog/options';
 export { cokoKeys } from './query-keys';
 export {

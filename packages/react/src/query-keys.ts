@@ -1,4 +1,4 @@
-import type { ListAuthorsParams, ListBooksParams, SearchFilters, StatsRange } from '@coko/sdk';
+import type { ListAuthorsParams, ListBooksParams, ListPublishersParams, SearchFilters, StatsRange } from '@coko/sdk';
 
 /**
  * Every TanStack Query key Coko's hooks use, from one factory, so apps can invalidate or prefetch
@@ -26,6 +26,12 @@ export const cokoKeys = {
       [...cokoKeys.catalog.searches(), query.trim(), filters] as const,
     categories: () => [...cokoKeys.catalog.all(), 'categories'] as const,
     authors: (params: ListAuthorsParams = {}) => [...cokoKeys.catalog.all(), 'authors', params] as const,
+    publishers: (params: ListPublishersParams = {}) => [...cokoKeys.catalog.all(), 'publishers', params] as const,
+  },
+  account: {
+    all: () => [...cokoKeys.all, 'account'] as const,
+    profile: () => [...cokoKeys.account.all(), 'profile'] as const,
+    consents: () => [...cokoKeys.account.all(), 'consents'] as const,
   },
   reading: {
     all: () => [...cokoKeys.all, 'reading'] as const,

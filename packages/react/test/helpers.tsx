@@ -16,6 +16,7 @@ export function fakeClient(overrides: Partial<Record<keyof Catalog, Fn>> = {}) {
     categories: async () => [],
     categoryTree: async () => [],
     authors: async () => page,
+    publishers: async () => page,
   };
   const catalog = Object.fromEntries(
     Object.entries({ ...defaults, ...overrides }).map(([name, fn]) => [name, vi.fn(fn)]),

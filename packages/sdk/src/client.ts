@@ -1,3 +1,4 @@
+import { type Account, createAccount } from './account';
 import { type Catalog, createCatalog } from './catalog';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
@@ -5,6 +6,8 @@ import { createReading, type Reading, type ReadingOptions } from './reading';
 
 /** The object returned by `createCoko()`: one namespace per domain, sharing one transport. */
 export interface CokoClient {
+  /** The signed-in reader's profile, preferences, consents, data export and account deletion. */
+  account: Account;
   /** Books, search, categories and authors. */
   catalog: Catalog;
   /**
@@ -58,6 +61,7 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
   }
   const transport = createTransport(options);
   return {
+    account: createAccount(transport),
     catalog: createCatalog(transport),
     invalidateAccessToken: transport.session.reset,
     reading: createReading(transport, options),

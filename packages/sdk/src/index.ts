@@ -1,15 +1,21 @@
+export type { Account } from './account';
+export type * from './account/types';
 export { buildCategoryTree, type Catalog } from './catalog';
 export { BOOK_SORTS, MAX_SEARCH_LENGTH } from './catalog/schemas';
 export type * from './catalog/types';
 export { type CokoClient, createCoko } from './client';
+// Types only: the code table itself stays in the chunk loaded on the first error response.
+export type { ClientErrorCode, ErrorBody, ErrorCode } from './core/error-codes';
 export {
   AuthenticationError,
   CokoError,
   type CokoErrorCode,
   type CokoErrorInit,
+  ConflictError,
   isCokoError,
   NetworkError,
   NotFoundError,
+  PermissionDeniedError,
   RateLimitError,
   ServerError,
   ValidationError,
@@ -17,7 +23,7 @@ export {
 } from './core/errors';
 export type { Page } from './core/pagination';
 export type { AccessToken, AccessTokenFunction, Session } from './core/session';
-export type { CokoOptions, RequestOptions, Transport } from './core/transport';
+export type { ApiRequestOptions, CokoOptions, HttpOptions, RequestOptions, Transport } from './core/transport';
 export type { Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types';
 export type { Reading } from './reading';
 export type * from './reading/types';

@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   CokoError,
+  ConflictError,
   isCokoError,
   NetworkError,
   NotFoundError,
+  PermissionDeniedError,
   RateLimitError,
   ServerError,
   ValidationError,
 } from '../src';
-import { errorFromResponse, networkError } from '../src/core/map-error';
+import { ERROR_STATUS } from '../src/core/error-codes';
+import { networkError } from '../src/core/errors';
+import { errorFromResponse } from '../src/core/map-error';
 
 const headers = (init: Record<string, string> = {}) => new Headers(init);
 const pg = (code: string, message = 'boom', details: string | null = null) =>
@@ -20,11 +24,12 @@ describe('error classes', () => {
     const cases = [
       [new ValidationError('x'), 'VALIDATION_ERROR', 400],
       [new AuthenticationError('x'), 'AUTHENTICATION_ERROR', 401],
-      [new AuthenticationError('x', { status: 403 }), 'PERMISSION_DENIED', 403],
+      [new PermissionDeniedError('x'), 'PERMISSION_DENIED', 403],
+      [new ConflictError('x'), 'CONFLICT', 409],
       [new NotFoundError('x'), 'NOT_FOUND', 404],
       [new RateLimitError('x', { retryAfter: 3 }), 'RATE_LIMITED', 429],
       [new NetworkError('x'), 'NETWORK_ERROR', undefined],
-      [new ServerError('x'), 'SERVER_ERROR', 500],
+      [new ServerError('x'), 'INTERNAL_ERROR', 500],
     ] as const;
     for (const [error, code, status] of cases) {
       expect(error).toBeInstanceOf(CokoError);
@@ -50,7 +55,11 @@ describe('error classes', () => {
     const error = new ServerError('down', { requestId: 'req_1', cause });
     expect(error.cause).toBe(cause);
     expect(error.name).toBe('ServerError');
-    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ code: 'SERVER_ERROR', requestId: 'req_1', status: 500 });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      code: 'INTERNAL_ERROR',
+      requestId: 'req_1',
+      status: 500,
+    });
   });
 });
 
@@ -88,7 +97,7 @@ describe('errorFromResponse: PostgREST errors', () => {
 
   it('42501 insufficient privilege → PERMISSION_DENIED', () => {
     const denied = errorFromResponse(403, pg('42501', 'permission denied for table books'), headers());
-    expect(denied).toBeInstanceOf(AuthenticationError);
+    expect(denied).toBeInstanceOf(PermissionDeniedError);
     expect(denied.code).toBe('PERMISSION_DENIED');
     expect(denied.status).toBe(403);
   });
@@ -130,9 +139,13 @@ describe('errorFromResponse: Coko API errors', () => {
 
   it('401/403/404/429/5xx', () => {
     expect(errorFromResponse(401, api('AUTHENTICATION_ERROR'), headers())).toBeInstanceOf(AuthenticationError);
-    const forbidden = errorFromResponse(403, api('FORBIDDEN'), headers());
-    expect(forbidden).toBeInstanceOf(AuthenticationError);
-    expect(forbidden.code).toBe('FORBIDDEN');
+    const forbidden = errorFromResponse(403, api('PERMISSION_DENIED'), headers());
+    expect(forbidden).toBeInstanceOf(PermissionDeniedError);
+    expect(forbidden.code).toBe('PERMISSION_DENIED');
+    const origin = errorFromResponse(403, api('ORIGIN_NOT_ALLOWED'), headers());
+    expect(origin).toMatchObject({ name: 'PermissionDeniedError', code: 'ORIGIN_NOT_ALLOWED' });
+    // A code outside the vocabulary (an older server) falls back on the status.
+    expect(errorFromResponse(403, api('FORBIDDEN'), headers()).code).toBe('PERMISSION_DENIED');
     expect(errorFromResponse(404, api('NOT_FOUND'), headers())).toBeInstanceOf(NotFoundError);
     const limited = errorFromResponse(429, api('RATE_LIMITED'), headers({ 'retry-after': '12' }));
     expect(limited).toBeInstanceOf(RateLimitError);
@@ -147,7 +160,29 @@ describe('errorFromResponse: Coko API errors', () => {
     const error = errorFromResponse(502, '<html>Bad gateway</html>', headers());
     expect(error).toBeInstanceOf(ServerError);
     expect(error.status).toBe(502);
-    expect(errorFromResponse(418, '', headers()).code).toBe('HTTP_ERROR');
+    expect(errorFromResponse(418, '', headers()).code).toBe('VALIDATION_ERROR');
+    expect(errorFromResponse(405, '', headers())).toMatchObject({ name: 'CokoError', code: 'METHOD_NOT_ALLOWED' });
+  });
+
+  it('every code of the vocabulary gets the class of its status family', () => {
+    const classes: Record<number, string> = {
+      400: 'ValidationError',
+      401: 'AuthenticationError',
+      403: 'PermissionDeniedError',
+      404: 'NotFoundError',
+      405: 'CokoError',
+      409: 'ConflictError',
+      413: 'ValidationError',
+      415: 'ValidationError',
+      422: 'ValidationError',
+      429: 'RateLimitError',
+    };
+    for (const [code, status] of Object.entries(ERROR_STATUS)) {
+      const error = errorFromResponse(status, api(code), headers());
+      expect(error.code).toBe(code);
+      expect(error.status).toBe(status);
+      expect(error.name).toBe(status >= 500 ? 'ServerError' : classes[status]);
+    }
   });
 });
 

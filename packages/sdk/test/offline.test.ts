@@ -281,7 +281,11 @@ describe('conflicts and rejections are reported, never swallowed', () => {
     await until(idle(d));
     expect(d.rejections).toHaveLength(1);
     expect(d.rejections[0]?.change).toMatchObject({ op: 'progress.save', bookId: OTHER_BOOK });
-    expect(d.rejections[0]?.error).toMatchObject({ code: 'SYNC_REJECTED', message: 'book not found' });
+    expect(d.rejections[0]?.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'book not found',
+      details: { reason: 'SYNC_REJECTED' },
+    });
     expect(d.events.filter((e) => e.type === 'rejected')).toHaveLength(1);
     expect(server.table('a')).toHaveLength(1);
     expect(d.coko.reading.syncStatus().pending).toBe(0);
@@ -316,6 +320,8 @@ describe('conflicts and rejections are reported, never swallowed', () => {
       });
     const d = device(server);
     await d.coko.reading.saveProgress(BOOK, locator(0.2));
+    // The error mapping is a lazily imported chunk: wait for the failed sync itself, not a time.
+    await until(() => d.coko.reading.syncStatus().lastError !== null && !d.coko.reading.syncStatus().syncing);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(d.net.syncAttempts).toBe(1); // not retried in a loop
     expect(d.coko.reading.syncStatus()).toMatchObject({ pending: 1, syncing: false });

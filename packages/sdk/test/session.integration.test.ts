@@ -8,6 +8,11 @@ import { createTransport } from '../src/core/transport';
 const url = process.env.COKO_TEST_URL;
 const publishableKey = process.env.COKO_TEST_PUBLISHABLE_KEY ?? 'unused';
 const DEMO_READER = { id: '00000000-0000-4000-8000-000000000001', email: 'demo@coko.africa' };
+/**
+ * How long ago an "expired" token expired: far beyond PostgREST's 30 s clock-skew leeway (a token
+ * 30 s past expiry sits exactly on it, and was accepted or refused depending on the second).
+ */
+const LONG_EXPIRED = -3_600;
 
 /** Mints a user token with the test stack's keys (loaded lazily: only the root harness has them). */
 async function mint(expiresInSeconds: number): Promise<string> {
@@ -47,7 +52,7 @@ function partnerTokens(firstExpiresIn: number, nextExpiresIn = 300) {
 
 describe.skipIf(!url)('access tokens against the real stack', () => {
   it('PostgREST rejects an expired token; the SDK refreshes once and the request succeeds', async () => {
-    const { accessToken, issued } = partnerTokens(-30);
+    const { accessToken, issued } = partnerTokens(LONG_EXPIRED);
     const recorder = recordingFetch();
     const coko = createCoko({ url: url ?? '', publishableKey, accessToken, fetch: recorder.fetch, retries: 0 });
 
@@ -68,15 +73,22 @@ describe.skipIf(!url)('access tokens against the real stack', () => {
     const { accessToken, issued } = partnerTokens(2);
     const recorder = recordingFetch();
     const coko = createCoko({ url: url ?? '', publishableKey, accessToken, fetch: recorder.fetch, retries: 0 });
-    await coko.catalog.list({ limit: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
-    await coko.catalog.list({ limit: 1 });
+    // Only the clock is faked (the stack's I/O stays real): jump past the token's refresh point
+    // instead of sleeping through it, so the outcome does not depend on the machine's load.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await coko.catalog.list({ limit: 1 });
+      vi.setSystemTime(Date.now() + 2_200);
+      await coko.catalog.list({ limit: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(recorder.responses.map((r) => r.status)).toEqual([200, 200]);
     expect(recorder.responses.map((r) => r.token)).toEqual(issued);
   });
 
   it('the Coko API: an expired token gets a 401, one refresh, then the answer', async () => {
-    const { accessToken, issued } = partnerTokens(-30);
+    const { accessToken, issued } = partnerTokens(LONG_EXPIRED);
     const recorder = recordingFetch();
     const transport = createTransport({
       url: url ?? '',
@@ -85,14 +97,14 @@ describe.skipIf(!url)('access tokens against the real stack', () => {
       fetch: recorder.fetch,
       retries: 0,
     });
-    const me = await transport.request<{ id: string }>('v1/me');
+    const me = await transport.api('v1/me').then((r) => r.json() as Promise<{ id: string }>);
     expect(me.id).toBe(DEMO_READER.id);
     expect(recorder.responses.map((r) => r.status)).toEqual([401, 200]);
     expect(recorder.responses.map((r) => r.token)).toEqual(issued);
   });
 
   it('a token that stays invalid fails after exactly one refresh', async () => {
-    const accessToken = vi.fn<AccessTokenFunction>(async () => mint(-30));
+    const accessToken = vi.fn<AccessTokenFunction>(async () => mint(LONG_EXPIRED));
     const recorder = recordingFetch();
     const coko = createCoko({ url: url ?? '', publishableKey, accessToken, fetch: recorder.fetch, retries: 2 });
     const error = await coko.catalog.list().catch((e: unknown) => e);

@@ -233,7 +233,7 @@ describe('refresh after a 401', () => {
         : json({ ok: true, echo: JSON.parse(req.body) }),
     );
     const t = createTransport({ url: URL_BASE, publishableKey: KEY, fetch: fake.fetch, accessToken, retries: 0 });
-    await expect(t.request('v1/things', { method: 'post', json: { a: 1 } })).resolves.toEqual({
+    await expect(t.api('v1/things', { method: 'post', json: { a: 1 } }).then((r) => r.json())).resolves.toEqual({
       ok: true,
       echo: { a: 1 },
     });
@@ -248,7 +248,10 @@ describe('refresh after a 401', () => {
       json({ error: { code: 'AUTHENTICATION_ERROR', message: 'Token expired', id: 'req_2' } }, { status: 401 }),
     );
     const t = createTransport({ url: URL_BASE, publishableKey: KEY, fetch: fake.fetch, accessToken });
-    const error = await t.request('v1/me').catch((e: unknown) => e);
+    const error = await t
+      .api('v1/me')
+      .then((r) => r.json())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({ status: 401, requestId: 'req_2' });
     expect(fake.calls).toHaveLength(2);
@@ -327,7 +330,7 @@ describe('the token stays secret', () => {
       json({ error: { code: 'AUTHENTICATION_ERROR', message: 'bad token' } }, { status: 401 }),
     );
     const api = createTransport({ url: URL_BASE, publishableKey: KEY, fetch: fake.fetch, accessToken });
-    const e2 = await api.request('v1/me').catch((e: unknown) => e);
+    const e2 = await api.api('v1/me').catch((e: unknown) => e);
     // Network failure with a token.
     const offline = testClient(
       () => {

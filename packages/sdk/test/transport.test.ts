@@ -163,10 +163,13 @@ describe('the API transport', () => {
         : json({ error: { code: 'NOT_FOUND', message: 'No such order', id: 'req_9' } }, { status: 404 }),
     );
     const t = createTransport({ url: URL_BASE, publishableKey: KEY, fetch: fake.fetch, accessToken: () => 'jwt' });
-    await expect(t.request('/health')).resolves.toEqual({ ok: true });
+    await expect(t.api('/health').then((r) => r.json())).resolves.toEqual({ ok: true });
     expect(fake.calls[0]?.url.href).toBe(`${URL_BASE}/functions/v1/api/health`);
     expect(fake.calls[0]?.headers.get('authorization')).toBe('Bearer jwt');
-    const error = await t.request('v1/orders/x').catch((e: unknown) => e);
+    const error = await t
+      .api('v1/orders/x')
+      .then((r) => r.json())
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404, requestId: 'req_9', message: 'No such order' });
   });
 });

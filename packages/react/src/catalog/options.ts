@@ -8,7 +8,9 @@ import {
   type ListAuthorsParams,
   type ListBook,
   type ListBooksParams,
+  type ListPublishersParams,
   type Page,
+  type Publisher,
   type SearchFilters,
   type SearchResult,
 } from '@coko/sdk';
@@ -106,6 +108,22 @@ export function authorsQueryOptions(client: CokoClient, params: ListAuthorsParam
   return queryOptions<Page<Author>, CokoError>({
     queryKey: cokoKeys.catalog.authors(params),
     queryFn: ({ signal }) => client.catalog.authors(params, { signal }),
+    retry: cokoRetry,
+  });
+}
+
+/**
+ * Query options for one page of publishers (`coko.catalog.publishers`).
+ *
+ * @example
+ * ```ts
+ * useQuery(publishersQueryOptions(coko, { search: 'nouvelles' }))
+ * ```
+ */
+export function publishersQueryOptions(client: CokoClient, params: ListPublishersParams = {}) {
+  return queryOptions<Page<Publisher>, CokoError>({
+    queryKey: cokoKeys.catalog.publishers(params),
+    queryFn: ({ signal }) => client.catalog.publishers(params, { signal }),
     retry: cokoRetry,
   });
 }

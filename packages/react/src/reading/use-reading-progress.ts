@@ -1,8 +1,14 @@
 'use client';
 
 import type { CokoError, Locator, ReadingProgress } from '@coko/sdk';
+import {
+  createProgressSaver,
+  isNewerProgress as isNewer,
+  optimisticProgress as optimistic,
+  type ProgressSave as Save,
+} from '@coko/sdk/progress';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { cokoKeys } from '../query-keys';
 import type { CokoQueryOptions } from '../types';
 import { useCoko } from '../use-coko';
@@ -12,32 +18,6 @@ import { readingProgressQueryOptions } from './options';
 export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgress | null> {
   /** Wait after the last `save()` before writing, in ms (page turns come in bursts). Default `2000`. */
   debounceMs?: number;
-}
-
-interface Save {
-  bookId: string;
-  locator: Locator;
-  /** When the reader got there (the write's `deviceUpdatedAt`), not when it is sent. */
-  at: Date;
-}
-
-const isNewer = (at: string, than: { device_updated_at: string } | null | undefined) =>
-  !than || Date.parse(at) > Date.parse(than.device_updated_at);
-
-/** The progress row `save` leads to, for the cache until the server's arrives. */
-function optimistic(save: Save, old: ReadingProgress | null | undefined): ReadingProgress {
-  const at = save.at.toISOString();
-  const total = Math.min(Math.max(save.locator.locations.totalProgression, 0), 1);
-  return {
-    device_id: '',
-    finished_at: null,
-    ...old,
-    book_id: save.bookId,
-    locator: save.locator,
-    percentage: Math.round(total * 10_000) / 100,
-    device_updated_at: at,
-    updated_at: at,
-  };
 }
 
 /**
@@ -75,7 +55,7 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
     // A refetch during the debounce may have brought back an older position.
     onSuccess: (_, s) => {
       queryClient.setQueryData<ReadingProgress | null>(cokoKeys.reading.progress(s.bookId), (old) =>
-        isNewer(s.at.toISOString(), old) ? optimistic(s, old) : old,
+        isNewer(s.at, old) ? optimistic(s, old) : old,
       );
     },
     // Not saved: show what the server has.
@@ -86,29 +66,23 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
   });
   const { mutate } = mutation;
 
-  const pending = useRef<Save | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-
-  const flush = useCallback(() => {
-    clearTimeout(timer.current);
-    const next = pending.current;
-    pending.current = null;
-    if (next) mutate(next);
-  }, [mutate]);
+  // The debounce lives in the SDK (createProgressSaver); one saver per debounce, writing through
+  // the latest mutation.
+  const write = useRef(mutate);
+  write.current = mutate;
+  const saver = useMemo(() => createProgressSaver((s) => write.current(s), debounceMs), [debounceMs]);
+  const flush = saver.flush;
 
   const save = useCallback(
     (locator: Locator) => {
       if (!bookId) return;
-      const next: Save = { bookId, locator, at: new Date() };
-      pending.current = next;
+      const next = saver.save(bookId, locator);
       setLast(next);
       queryClient.setQueryData<ReadingProgress | null>(cokoKeys.reading.progress(bookId), (old) =>
         optimistic(next, old),
       );
-      clearTimeout(timer.current);
-      timer.current = setTimeout(flush, debounceMs);
     },
-    [bookId, debounceMs, flush, queryClient],
+    [bookId, saver, queryClient],
   );
 
   // Write what is pending when the book changes, on unmount, and when the page is hidden (the
@@ -145,7 +119,7 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
   }, [client, queryClient, bookId]);
 
   const stored = query.data;
-  const mine = last?.bookId === bookId && last && isNewer(last.at.toISOString(), stored) ? last : null;
+  const mine = last?.bookId === bookId && last && isNewer(last.at, stored) ? last : null;
   return {
     ...query,
     /** The current position: the latest of the last `save()` and the stored one (which another device may have moved), or `null`. */

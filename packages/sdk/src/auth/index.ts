@@ -31,8 +31,9 @@ import {
 import * as z from 'zod/mini';
 import {
   AuthenticationError,
-  CokoError,
+  type CokoError,
   type CokoErrorInit,
+  ConflictError,
   NetworkError,
   RateLimitError,
   ServerError,
@@ -151,7 +152,7 @@ export function toCokoError(error: AuthError): CokoError {
   if (error.name === 'AuthRetryableFetchError' && !status)
     return new NetworkError(`Network request failed: ${text}`, init);
   if (status && status >= 500) return new ServerError(text, init);
-  if (authCode && CONFLICT.has(authCode)) return new CokoError(text, { ...init, code: 'CONFLICT' });
+  if (authCode && CONFLICT.has(authCode)) return new ConflictError(text, init);
   if (authCode && INVALID.has(authCode)) {
     if (authCode === 'weak_password') init.details = { ...(init.details as object), field: 'password' };
     return new ValidationError(text, { ...init, status: status ?? 400 });

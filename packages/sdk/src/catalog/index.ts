@@ -1,6 +1,6 @@
 import type { Page } from '../core/pagination';
 import type { RequestOptions, Transport } from '../core/transport';
-import { listAuthors } from './authors';
+import { listAuthors, listPublishers } from './authors';
 import { getBook, listBooks, searchBooks } from './books';
 import { buildCategoryTree, listCategories } from './categories';
 import type {
@@ -11,6 +11,8 @@ import type {
   ListAuthorsParams,
   ListBook,
   ListBooksParams,
+  ListPublishersParams,
+  Publisher,
   SearchFilters,
   SearchResult,
 } from './types';
@@ -87,6 +89,16 @@ export interface Catalog {
    * ```
    */
   authors(params?: ListAuthorsParams, options?: RequestOptions): Promise<Page<Author>>;
+
+  /**
+   * One page of publishers, by name (`search`: a case-insensitive part of the name).
+   *
+   * @example
+   * ```ts
+   * const { data: publishers } = await coko.catalog.publishers({ search: 'Nouvelles' })
+   * ```
+   */
+  publishers(params?: ListPublishersParams, options?: RequestOptions): Promise<Page<Publisher>>;
 }
 
 /** Builds the catalog namespace on the shared transport. */
@@ -98,6 +110,7 @@ export function createCatalog(transport: Transport): Catalog {
     categories: (options) => listCategories(transport, options),
     categoryTree: async (options) => buildCategoryTree(await listCategories(transport, options)),
     authors: (params, options) => listAuthors(transport, params, options),
+    publishers: (params, options) => listPublishers(transport, params, options),
   };
 }
 

@@ -39,6 +39,9 @@ export type CategoryNode = Category & { children: CategoryNode[] };
 /** An author as listed by `catalog.authors()`. */
 export type Author = Pick<Tables<'authors'>, 'id' | 'name' | 'slug' | 'photo_path'>;
 
+/** A publisher as listed by `catalog.publishers()`. */
+export type Publisher = Pick<Tables<'publishers'>, 'id' | 'name' | 'slug' | 'description' | 'website'>;
+
 /** The full book returned by `catalog.get()`. */
 export type Book = Pick<
   Tables<'books'>,
@@ -111,6 +114,9 @@ export interface ListAuthorsParams {
   /** Case-insensitive substring of the name. */
   search?: string | null;
 }
+
+/** Parameters of `catalog.publishers()`: a page, and a case-insensitive part of the name. */
+export type ListPublishersParams = ListAuthorsParams;
 
 /** Facet counts over all matches of a search (not just the current page). */
 export interface SearchFacets {

@@ -113,7 +113,9 @@ export function codeForPostgrestError(sqlstateOrPgrst: string | undefined, statu
   // `.single()` found no row: missing or hidden by RLS.
   if (code === 'PGRST116') return status === 406 ? 'NOT_FOUND' : 'CONFLICT';
   if (code === 'PGRST202' || code === 'PGRST205' || code === '42883' || code === '42P01') return 'NOT_FOUND';
-  if (code === 'PGRST102' || code === 'PGRST100' || code === 'PGRST103') return 'VALIDATION_ERROR';
+  // PGRST102: a body that is not JSON, as the API's INVALID_JSON.
+  if (code === 'PGRST102') return 'INVALID_JSON';
+  if (code === 'PGRST100' || code === 'PGRST103') return 'VALIDATION_ERROR';
   // Class 22 (data exception: invalid uuid, text with NUL, bad parameter…) and input constraint violations.
   if (code.startsWith('22') || code === '23502' || code === '23514' || code === '42804') return 'VALIDATION_ERROR';
   if (code === '23505' || code === '23503' || code === '40001' || code === '40P01') return 'CONFLICT';

@@ -1,37 +1,31 @@
+import type { ClientErrorCode, ErrorCode } from './error-codes';
+
 /**
  * Coko's one error hierarchy. Every SDK method either resolves with data or **throws** a
- * `CokoError` subclass (it never returns `{ data, error }`). Branch on `error.code` (stable,
- * machine-readable) or on the class; use `isCokoError()` rather than `instanceof CokoError` when
- * two copies of the SDK may be bundled (the marker field survives duplication).
+ * `CokoError` subclass (it never returns `{ data, error }`). `error.code` is a code of Coko's one
+ * error vocabulary (`ERROR_STATUS`, shared with the gateway and the API) or `NETWORK_ERROR`; branch
+ * on it or on the class. Use `isCokoError()` rather than `instanceof CokoError` when two copies of
+ * the SDK may be bundled (the marker field survives duplication).
  *
- * | class                 | code                                       | status    |
- * | --------------------- | ------------------------------------------ | --------- |
- * | `ValidationError`     | `VALIDATION_ERROR`                         | 400       |
- * | `AuthenticationError` | `AUTHENTICATION_ERROR` / `PERMISSION_DENIED` | 401 / 403 |
- * | `NotFoundError`       | `NOT_FOUND`                                | 404       |
- * | `RateLimitError`      | `RATE_LIMITED`                             | 429       |
- * | `NetworkError`        | `NETWORK_ERROR`                            | none      |
- * | `ServerError`         | `SERVER_ERROR` (or the API's code)         | 5xx       |
- * | `CokoError`           | anything else (e.g. `CONFLICT`)            | as sent   |
+ * | class                   | codes                                                                      | status |
+ * | ----------------------- | -------------------------------------------------------------------------- | ------ |
+ * | `ValidationError`       | `VALIDATION_ERROR`, `INVALID_JSON`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `UNPROCESSABLE` | 4xx |
+ * | `AuthenticationError`   | `AUTHENTICATION_ERROR`                                                     | 401    |
+ * | `PermissionDeniedError` | `PERMISSION_DENIED`, `ORIGIN_NOT_ALLOWED`                                  | 403    |
+ * | `NotFoundError`         | `NOT_FOUND`                                                                | 404    |
+ * | `ConflictError`         | `CONFLICT`                                                                 | 409    |
+ * | `RateLimitError`        | `RATE_LIMITED`                                                             | 429    |
+ * | `ServerError`           | `INTERNAL_ERROR`, `NOT_IMPLEMENTED`, `SERVICE_UNAVAILABLE`, `TIMEOUT`      | 5xx    |
+ * | `NetworkError`          | `NETWORK_ERROR` (no response: offline, DNS, CORS, client timeout)          | none   |
+ * | `CokoError`             | anything else (`METHOD_NOT_ALLOWED`)                                       | as sent |
  */
-
-/** Well-known error codes. The API may send other codes; they are passed through as strings. */
-export type CokoErrorCode =
-  | 'VALIDATION_ERROR'
-  | 'AUTHENTICATION_ERROR'
-  | 'PERMISSION_DENIED'
-  | 'NOT_FOUND'
-  | 'RATE_LIMITED'
-  | 'NETWORK_ERROR'
-  | 'SERVER_ERROR'
-  | 'CONFLICT'
-  | (string & {});
+export type CokoErrorCode = ErrorCode | ClientErrorCode;
 
 /** Constructor fields shared by every Coko error. */
 export interface CokoErrorInit {
-  code?: CokoErrorCode;
-  status?: number;
-  requestId?: string;
+  code?: CokoErrorCode | undefined;
+  status?: number | undefined;
+  requestId?: string | undefined;
   details?: unknown;
   cause?: unknown;
 }
@@ -54,7 +48,7 @@ export interface CokoErrorInit {
 export class CokoError extends Error {
   /** Marker that `isCokoError` checks, so it works across duplicated copies of the SDK. */
   readonly __isCokoError = true as const;
-  /** Stable machine-readable code, e.g. `VALIDATION_ERROR`. */
+  /** Stable machine-readable code from Coko's vocabulary, e.g. `VALIDATION_ERROR`. */
   readonly code: CokoErrorCode;
   /** HTTP status of the response, when there was one. */
   readonly status: number | undefined;
@@ -66,7 +60,7 @@ export class CokoError extends Error {
   constructor(message: string, init: CokoErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'CokoError';
-    this.code = init.code ?? 'UNKNOWN_ERROR';
+    this.code = init.code ?? 'INTERNAL_ERROR';
     this.status = init.status;
     this.requestId = init.requestId;
     this.details = init.details;
@@ -92,58 +86,46 @@ export interface ValidationIssue {
   message: string;
 }
 
-/** The input was rejected (by the SDK before sending, or by the server). Status 400. */
-export class ValidationError extends CokoError {
-  constructor(message: string, init: CokoErrorInit = {}) {
-    super(message, { code: 'VALIDATION_ERROR', status: 400, ...init });
-    this.name = 'ValidationError';
-  }
-}
+/** A subclass with a default code and status (the server's, when it sent them, win). */
+const kind = (name: string, code: CokoErrorCode, status: number | undefined) =>
+  class extends CokoError {
+    constructor(message: string, init: CokoErrorInit = {}) {
+      super(message, { code, status, ...init });
+      this.name = name;
+    }
+  };
 
-/** Missing/invalid credentials (401, `AUTHENTICATION_ERROR`) or not allowed (403, `PERMISSION_DENIED`). */
-export class AuthenticationError extends CokoError {
-  constructor(message: string, init: CokoErrorInit = {}) {
-    const status = init.status ?? 401;
-    super(message, {
-      ...init,
-      status,
-      code: init.code ?? (status === 403 ? 'PERMISSION_DENIED' : 'AUTHENTICATION_ERROR'),
-    });
-    this.name = 'AuthenticationError';
-  }
-}
+/** The input was rejected (by the SDK before sending, or by the server). Status 400 (or 413, 415, 422). */
+export class ValidationError extends kind('ValidationError', 'VALIDATION_ERROR', 400) {}
+
+/** Missing, invalid, expired or revoked credentials. Status 401. */
+export class AuthenticationError extends kind('AuthenticationError', 'AUTHENTICATION_ERROR', 401) {}
+
+/** Authenticated, but not allowed (`PERMISSION_DENIED`, or `ORIGIN_NOT_ALLOWED` for a key used from a foreign origin). Status 403. */
+export class PermissionDeniedError extends kind('PermissionDeniedError', 'PERMISSION_DENIED', 403) {}
 
 /** The resource does not exist or is not visible to the caller. Status 404. */
-export class NotFoundError extends CokoError {
-  constructor(message: string, init: CokoErrorInit = {}) {
-    super(message, { code: 'NOT_FOUND', status: 404, ...init });
-    this.name = 'NotFoundError';
-  }
-}
+export class NotFoundError extends kind('NotFoundError', 'NOT_FOUND', 404) {}
+
+/** The request conflicts with the current state (a duplicate, a reference to nothing). Status 409. */
+export class ConflictError extends kind('ConflictError', 'CONFLICT', 409) {}
+
+/** The server failed or is unavailable (5xx: `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, `TIMEOUT`, `NOT_IMPLEMENTED`). Quote `requestId` when reporting it. */
+export class ServerError extends kind('ServerError', 'INTERNAL_ERROR', 500) {}
 
 /** Too many requests. `retryAfter` is in seconds when the server said so. Status 429. */
-export class RateLimitError extends CokoError {
+export class RateLimitError extends kind('RateLimitError', 'RATE_LIMITED', 429) {
   readonly retryAfter: number | undefined;
   constructor(message: string, init: CokoErrorInit & { retryAfter?: number | undefined } = {}) {
-    super(message, { code: 'RATE_LIMITED', status: 429, ...init });
-    this.name = 'RateLimitError';
+    super(message, init);
     this.retryAfter = init.retryAfter;
   }
 }
 
 /** The request never got an HTTP response (offline, DNS, CORS, timeout). No status. */
-export class NetworkError extends CokoError {
+export class NetworkError extends kind('NetworkError', 'NETWORK_ERROR', undefined) {
   constructor(message: string, init: CokoErrorInit = {}) {
-    super(message, { code: 'NETWORK_ERROR', ...init, status: undefined });
-    this.name = 'NetworkError';
-  }
-}
-
-/** The server failed (5xx). Quote `requestId` when reporting it. */
-export class ServerError extends CokoError {
-  constructor(message: string, init: CokoErrorInit = {}) {
-    super(message, { code: 'SERVER_ERROR', status: 500, ...init });
-    this.name = 'ServerError';
+    super(message, { ...init, status: undefined });
   }
 }
 
@@ -157,4 +139,14 @@ export class ServerError extends CokoError {
  */
 export function isCokoError(error: unknown): error is CokoError {
   return typeof error === 'object' && error !== null && '__isCokoError' in error;
+}
+
+/** Wraps a failure to get any response (fetch rejected, timeout) into a `NetworkError`. */
+export function networkError(cause: unknown): NetworkError {
+  const timeout = (cause as { name?: unknown } | null)?.name === 'TimeoutError';
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new NetworkError(timeout ? 'The request timed out' : `Network request failed: ${reason}`, {
+    cause,
+    details: { timeout },
+  });
 }

@@ -1,26 +1,19 @@
+// Loaded on the first error response (see transport.ts): pages that never fail never download it.
+import { codeForPostgrestError, codeForStatus, isErrorCode } from './error-codes';
 import {
   AuthenticationError,
   CokoError,
+  type CokoErrorCode,
   type CokoErrorInit,
+  ConflictError,
   NetworkError,
   NotFoundError,
+  PermissionDeniedError,
   RateLimitError,
   ServerError,
   ValidationError,
 } from './errors';
-
-/** PostgREST's error body (`{ code, message, details, hint }`). */
-interface PostgrestErrorBody {
-  code?: string;
-  message?: string;
-  details?: unknown;
-  hint?: unknown;
-}
-
-/** The Coko API's error body (`{ error: { code, message, details, id } }`). */
-interface ApiErrorBody {
-  error: { code?: string; message?: string; details?: unknown; id?: string };
-}
+import { retryAfterSeconds } from './retry';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -29,111 +22,86 @@ export function requestIdFrom(headers: Headers): string | undefined {
   return headers.get('x-request-id') ?? headers.get('sb-request-id') ?? undefined;
 }
 
-/** `Retry-After` in seconds (delta-seconds or HTTP date). */
-function retryAfterFrom(headers: Headers): number | undefined {
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
-/** Picks the class from the HTTP status (and keeps the server's code when it has one). */
-function byStatus(message: string, init: CokoErrorInit & { status: number }, headers: Headers) {
-  const { status } = init;
-  if (status === 400 || status === 422) return new ValidationError(message, init);
-  if (status === 401 || status === 403) return new AuthenticationError(message, init);
-  if (status === 404) return new NotFoundError(message, init);
-  if (status === 429) return new RateLimitError(message, { ...init, retryAfter: retryAfterFrom(headers) });
-  if (status >= 500) return new ServerError(message, init);
-  return new CokoError(message, { code: status === 409 ? 'CONFLICT' : 'HTTP_ERROR', ...init });
-}
-
-/** Maps a PostgREST error (HTTP status + `{ code, message, details, hint }`). */
-function fromPostgrest(
-  status: number,
-  body: PostgrestErrorBody,
-  requestId: string | undefined,
-  headers: Headers,
-): CokoError {
-  const pgCode = body.code ?? '';
-  const message = body.message ?? `Request failed with status ${status}`;
-  const init = {
-    status,
-    requestId,
-    details: { postgrestCode: pgCode, details: body.details ?? null, hint: body.hint ?? null },
-  };
-  // `.single()` found no row (or several): the resource is missing or hidden by RLS.
-  if (pgCode === 'PGRST116') {
-    const none = typeof body.details === 'string' && /\b0 rows\b/.test(body.details);
-    return none
-      ? new NotFoundError('Not found', { ...init, status: 404 })
-      : new CokoError(message, { ...init, code: 'MULTIPLE_ROWS' });
+/** The class that goes with a code of the vocabulary. */
+export function errorForCode(code: CokoErrorCode, message: string, init: CokoErrorInit, headers?: Headers): CokoError {
+  const full = { ...init, code };
+  switch (code) {
+    case 'VALIDATION_ERROR':
+    case 'INVALID_JSON':
+    case 'PAYLOAD_TOO_LARGE':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'UNPROCESSABLE':
+      return new ValidationError(message, full);
+    case 'AUTHENTICATION_ERROR':
+      return new AuthenticationError(message, full);
+    case 'PERMISSION_DENIED':
+    case 'ORIGIN_NOT_ALLOWED':
+      return new PermissionDeniedError(message, full);
+    case 'NOT_FOUND':
+      return new NotFoundError(message, full);
+    case 'CONFLICT':
+      return new ConflictError(message, full);
+    case 'RATE_LIMITED':
+      return new RateLimitError(message, { ...full, retryAfter: headers && retryAfterSeconds(headers) });
+    case 'INTERNAL_ERROR':
+    case 'NOT_IMPLEMENTED':
+    case 'SERVICE_UNAVAILABLE':
+    case 'TIMEOUT':
+      return new ServerError(message, full);
+    case 'NETWORK_ERROR':
+      return new NetworkError(message, full);
+    default:
+      return new CokoError(message, full);
   }
-  // Expired/invalid JWT (PGRST301), anonymous access disabled (PGRST302), missing privileges (42501).
-  if (pgCode === 'PGRST301' || pgCode === 'PGRST302') {
-    return new AuthenticationError(message, { ...init, status: 401 });
-  }
-  if (pgCode === '42501') {
-    return new AuthenticationError(message, { ...init, code: 'PERMISSION_DENIED', status: status === 401 ? 401 : 403 });
-  }
-  // Class 22 (data exception: 22P02 invalid uuid, 22023 invalid parameter …) and class 23
-  // check/not-null violations are the caller's input, whatever status PostgREST chose.
-  if (pgCode.startsWith('22') || pgCode === '23502' || pgCode === '23514') {
-    return new ValidationError(message, { ...init, status: 400 });
-  }
-  if (pgCode === '23505' || pgCode === '23503') {
-    return new CokoError(message, { ...init, code: 'CONFLICT', status: 409 });
-  }
-  // Page past the end of a `.range()` request; `Content-Range: */<total>` still has the count.
-  if (pgCode === 'PGRST103') {
-    const total = Number(headers.get('content-range')?.split('/')[1]);
-    return new ValidationError(message, {
-      ...init,
-      details: { ...init.details, total: Number.isFinite(total) ? total : undefined },
-    });
-  }
-  if (pgCode === '57014') return new ServerError('The query took too long and was cancelled', init);
-  return byStatus(message, init, headers);
 }
 
 /**
- * Turns an HTTP error response (from PostgREST or the Coko API) into a `CokoError` subclass.
- * `body` is the raw response text (it may be empty or not JSON).
+ * Turns an HTTP error response into a `CokoError` subclass: Coko's own body
+ * (`{ error: { code, message, details, id } }`, from the gateway and the API) by its code,
+ * PostgREST's (`{ code, message, details, hint }`) through `codeForPostgrestError`, anything else
+ * by its status. `body` is the raw response text (it may be empty or not JSON).
  */
 export function errorFromResponse(status: number, body: string, headers: Headers): CokoError {
   let parsed: unknown;
   try {
     parsed = body ? JSON.parse(body) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  const headerRequestId = requestIdFrom(headers);
+  } catch {}
+  const requestId = requestIdFrom(headers);
+  const fallback = `Request failed with status ${status}`;
 
   if (isObject(parsed) && isObject(parsed.error)) {
-    const { code, message, details, id } = (parsed as unknown as ApiErrorBody).error;
-    const init: CokoErrorInit & { status: number } = {
-      status,
-      requestId: id ?? headerRequestId,
-      details,
-    };
-    if (code) init.code = code;
-    return byStatus(message ?? `Request failed with status ${status}`, init, headers);
+    const { code, message, details, id } = parsed.error;
+    return errorForCode(
+      isErrorCode(code) ? code : codeForStatus(status),
+      typeof message === 'string' ? message : fallback,
+      { status, requestId: typeof id === 'string' ? id : requestId, details },
+      headers,
+    );
   }
   if (isObject(parsed) && ('code' in parsed || 'message' in parsed)) {
-    return fromPostgrest(status, parsed as PostgrestErrorBody, headerRequestId, headers);
+    const pgCode = typeof parsed.code === 'string' ? parsed.code : '';
+    const init = {
+      status,
+      requestId,
+      details: { postgrestCode: pgCode, details: parsed.details ?? null, hint: parsed.hint ?? null } as Record<
+        string,
+        unknown
+      >,
+    };
+    let code = codeForPostgrestError(pgCode, status);
+    let message = String(parsed.message ?? fallback);
+    // `.single()` found no row (missing or hidden by RLS: a 404 to the caller) or several (a conflict).
+    if (pgCode === 'PGRST116' && /\b0 rows\b/.test(String(parsed.details))) {
+      code = 'NOT_FOUND';
+      init.status = 404;
+      message = 'Not found';
+    } else if (pgCode === 'PGRST116') code = 'CONFLICT';
+    // Page past the end of a `.range()` request; `Content-Range: */<total>` still has the count.
+    if (pgCode === 'PGRST103') {
+      const total = Number(headers.get('content-range')?.split('/')[1]);
+      init.details.total = Number.isFinite(total) ? total : undefined;
+    }
+    return errorForCode(code, message, init, headers);
   }
-  const text = body.trim().slice(0, 200);
-  return byStatus(text || `Request failed with status ${status}`, { status, requestId: headerRequestId }, headers);
-}
-
-/** Wraps a failure to get any response (fetch rejected, timeout) into a `NetworkError`. */
-export function networkError(cause: unknown): NetworkError {
-  const timeout = isObject(cause) && cause.name === 'TimeoutError';
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new NetworkError(timeout ? 'The request timed out' : `Network request failed: ${reason}`, {
-    cause,
-    details: { timeout },
-  });
+  return errorForCode(codeForStatus(status), body.trim().slice(0, 200) || fallback, { status, requestId }, headers);
 }

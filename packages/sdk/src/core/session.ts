@@ -35,10 +35,13 @@ interface Cached {
   expiresAt: number;
 }
 
-/** `exp`/`iat` of a JWT (base64url JSON, no signature check): all a client needs to schedule refreshes. */
-function claims(token: string): { exp?: unknown; iat?: unknown } {
+/**
+ * The payload of a JWT (base64url JSON, no signature check): `exp`/`iat` to schedule refreshes,
+ * `sub` to keep readers' queued writes apart. The SDK's one JWT decoder.
+ */
+export function jwtClaims(token: string | null | undefined): { exp?: unknown; iat?: unknown; sub?: unknown } {
   try {
-    return JSON.parse(atob((token.split('.')[1] as string).replace(/-/g, '+').replace(/_/g, '/'))) ?? {};
+    return JSON.parse(atob(((token as string).split('.')[1] as string).replace(/-/g, '+').replace(/_/g, '/'))) ?? {};
   } catch {
     return {};
   }
@@ -48,9 +51,10 @@ function claims(token: string): { exp?: unknown; iat?: unknown } {
  * Caches the token from `source` and refreshes it 60 s before `exp` (or with 10 % of its lifetime
  * left, for tokens shorter than 10 minutes). One refresh at a time: concurrent requests await the
  * same call. A token that already looks expired on arrival (a skewed local clock) is used until the
- * server rejects it. The token is never logged nor put into an error.
+ * server rejects it. The token is never logged nor put into an error. `now` is read at each call, so
+ * a faked clock (tests) is honoured.
  */
-export function createSession(source: AccessToken | undefined, now: () => number = Date.now): Session {
+export function createSession(source: AccessToken | undefined, now: () => number = () => Date.now()): Session {
   let cached: Cached | undefined;
   let pending: Promise<string | null> | undefined;
   let generation = 0;
@@ -77,7 +81,7 @@ export function createSession(source: AccessToken | undefined, now: () => number
       if (!token) return null;
       if (gen === generation) {
         const at = now();
-        const { exp, iat } = claims(token);
+        const { exp, iat } = jwtClaims(token);
         let expiresAt = Number.POSITIVE_INFINITY;
         let refreshAt = expiresAt;
         if (typeof exp === 'number' && exp * 1000 > at) {

@@ -1,5 +1,14 @@
-import { AuthenticationError, CokoError, isCokoError, NetworkError, RateLimitError } from '../core/errors';
-import { networkError } from '../core/map-error';
+import {
+  AuthenticationError,
+  CokoError,
+  isCokoError,
+  NetworkError,
+  networkError,
+  RateLimitError,
+  ValidationError,
+} from '../core/errors';
+import { backoff } from '../core/retry';
+import { jwtClaims } from '../core/session';
 import { addFeed, noChanges, toRow } from '../reading/rows';
 import type {
   Annotation,
@@ -69,12 +78,8 @@ interface State {
 
 /** `sub` of a JWT (no signature check: only used to keep readers' writes apart on this device). */
 function subject(token: string | null): string | undefined {
-  try {
-    const payload = (token as string).split('.')[1] as string;
-    return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))).sub || undefined;
-  } catch {
-    return undefined;
-  }
+  const { sub } = jwtClaims(token);
+  return typeof sub === 'string' && sub ? sub : undefined;
 }
 
 /** The row a change writes: one queued entry per row is enough, the latest. */
@@ -90,7 +95,7 @@ const newer = (change: ReadingChange, row?: { device_updated_at: string } | null
  */
 const transient = (e: CokoError) =>
   e.status === undefined
-    ? e.code !== 'NOT_CONNECTED'
+    ? (e.details as { reason?: unknown } | undefined)?.reason !== 'NOT_CONNECTED'
     : e.status === 408 ||
       e.status === 429 ||
       e.status >= 500 ||
@@ -327,7 +332,9 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
     update({ syncing: true });
     try {
       if (!link)
-        throw new CokoError('Pass the queue to createCoko({ offline }) before syncing', { code: 'NOT_CONNECTED' });
+        throw new CokoError('Pass the queue to createCoko({ offline }) before syncing', {
+          details: { reason: 'NOT_CONNECTED' },
+        });
       const token = await link.token();
       if (!token) throw new AuthenticationError('Reading sync needs a signed-in reader');
       const user = subject(token);
@@ -355,10 +362,8 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
             ) as SyncConflict['current'];
             report({ type: 'conflict', change, current });
           } else {
-            const error = new CokoError(result.error ?? 'Rejected by the server', {
-              code: 'SYNC_REJECTED',
-              status: 400,
-              details: { op: change.op, index: result.index },
+            const error = new ValidationError(result.error ?? 'Rejected by the server', {
+              details: { reason: 'SYNC_REJECTED', op: change.op, index: result.index },
             });
             report({ type: 'rejected', change, error });
           }
@@ -388,7 +393,7 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
       // Anything else (signed out, a call refused as a whole) keeps the writes queued and waits
       // for the next write, `online` event or sync(): retrying alone would fail the same way.
       if (transient(error)) {
-        const wait = Math.random() * Math.min(maxRetryDelay, retryDelay * 2 ** attempt++);
+        const wait = backoff(attempt++, retryDelay, maxRetryDelay);
         const after = error instanceof RateLimitError && error.retryAfter ? error.retryAfter * 1000 : 0;
         schedule(Math.max(wait, after));
       }
@@ -502,7 +507,10 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
 /** A storage failure (quota, private mode, no IndexedDB …) as a `CokoError`. */
 function storageError(error: unknown): CokoError {
   if (isCokoError(error)) return error;
-  return new CokoError(error instanceof Error ? error.message : String(error), { code: 'STORAGE_ERROR', cause: error });
+  return new CokoError(error instanceof Error ? error.message : String(error), {
+    details: { reason: 'STORAGE_ERROR' },
+    cause: error,
+  });
 }
 
 /** What a sync threw as a `CokoError`: the transport's already are; a chunk that failed to load is the network. */

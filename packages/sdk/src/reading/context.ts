@@ -1,6 +1,7 @@
 import type { PostgrestClient } from '@supabase/postgrest-js';
 import { idSchema } from '../catalog/schemas';
 import { NotFoundError } from '../core/errors';
+import type { Transport } from '../core/transport';
 import { validate } from '../core/validate';
 import type { Database } from '../database.types';
 import { toChange, toRow } from './rows';
@@ -10,6 +11,8 @@ import type { ReadingChangeDraft, ReadingQueue, WriteOptions } from './types';
 /** Shared state of one client's reading namespace. */
 export interface ReadingContext {
   rest: PostgrestClient<Database>;
+  /** The Coko API (notes exports). */
+  api: Transport['api'];
   queue: ReadingQueue | undefined;
   /** `options.deviceId`, else (without a queue, which stores its own) generated on the first write. */
   deviceId: string | undefined;

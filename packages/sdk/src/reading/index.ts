@@ -1,3 +1,4 @@
+import { lazyMethods } from '../core/lazy';
 import type { RequestOptions, Transport } from '../core/transport';
 import type { ReadingContext } from './context';
 import type {
@@ -5,6 +6,7 @@ import type {
   AnnotationPatch,
   Locator,
   NewAnnotation,
+  NotesExportParams,
   ReadingEvent,
   ReadingOptions,
   ReadingProgress,
@@ -119,6 +121,32 @@ export interface Reading {
     end(id: string, session: SessionEnd, options?: WriteOptions): Promise<void>;
   };
 
+  notes: {
+    /**
+     * The reader's highlights, notes and bookmarks in a book, in reading order, as a Markdown
+     * document (`GET /v1/books/{id}/notes.md`).
+     *
+     * @throws `NotFoundError` when the book does not exist or is not visible to the reader.
+     *
+     * @example
+     * ```ts
+     * const markdown = await coko.reading.notes.markdown(bookId, { lang: 'fr' })
+     * ```
+     */
+    markdown(bookId: string, params?: NotesExportParams, options?: RequestOptions): Promise<string>;
+    /**
+     * The same export as an A4 PDF (`GET /v1/books/{id}/notes.pdf`).
+     *
+     * @throws `ServerError` with code `NOT_IMPLEMENTED` where the server cannot render PDFs.
+     *
+     * @example
+     * ```ts
+     * const url = URL.createObjectURL(await coko.reading.notes.pdf(bookId))
+     * ```
+     */
+    pdf(bookId: string, params?: NotesExportParams, options?: RequestOptions): Promise<Blob>;
+  };
+
   /**
    * Reading statistics over a date range (`YYYY-MM-DD`, inclusive), with days counted in `tz`
    * (default: the device's time zone).
@@ -165,23 +193,14 @@ export interface Reading {
 
 const IDLE: SyncStatus = { online: true, pending: 0, syncing: false, lastSyncedAt: null, lastError: null };
 
-type Methods = typeof import('./methods');
-
 /**
  * Builds the reading namespace on the shared transport. Its implementation (validation included)
- * is a separate chunk, imported on the first call, like `ky` for the Coko API.
+ * is a separate chunk, imported on the first call.
  */
 export function createReading(transport: Transport, options: ReadingOptions = {}): Reading {
   const queue = options.offline;
-  const ctx: ReadingContext = { rest: transport.rest, queue, deviceId: options.deviceId };
-  let loaded: Promise<Methods> | undefined;
-  /** A method that loads the implementation on first use and calls it with the context. */
-  const call =
-    <K extends keyof Methods>(name: K) =>
-    // biome-ignore lint/suspicious/noExplicitAny: each method's signature is declared by `Reading`.
-    async (...args: any[]): Promise<any> =>
-      // biome-ignore lint/suspicious/noAssignInExpressions: the import, memoised.
-      ((await (loaded ??= import('./methods')))[name] as (...all: unknown[]) => unknown)(ctx, ...args);
+  const ctx: ReadingContext = { rest: transport.rest, api: transport.api, queue, deviceId: options.deviceId };
+  const call = lazyMethods(() => import('./methods'), ctx);
   queue?.connect({ send: call('send'), token: () => transport.session.get() });
 
   return {
@@ -194,6 +213,7 @@ export function createReading(transport: Transport, options: ReadingOptions = {}
       delete: call('deleteAnnotation'),
     },
     sessions: { start: call('startSession'), end: call('endSession') },
+    notes: { markdown: call('notesMarkdown'), pdf: call('notesPdf') },
     stats: call('stats'),
     sync: queue ? () => queue.sync() : call('pull'),
     syncStatus: () => (queue ? queue.status() : IDLE),

@@ -9,6 +9,7 @@ import { statsRangeSchema } from './schemas';
 import type { ReadingChange, ReadingStats, StatsRange, SyncResponse, SyncResult } from './types';
 
 export { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations';
+export { notesMarkdown, notesPdf } from './notes';
 export { getProgress, saveProgress } from './progress';
 export { endSession, startSession } from './sessions';
 

@@ -67,3 +67,9 @@ const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 /** `reading.stats()` range. */
 export const statsRangeSchema = z.object({ from: day, to: day, tz: z.optional(z.string()) });
+
+/** `reading.notes.*()` parameters (the server checks the time zone itself). */
+export const notesExportSchema = z.object({
+  lang: z.optional(z.enum(['fr', 'en'])),
+  tz: z.optional(z.string().check(z.maxLength(64))),
+});

@@ -105,6 +105,14 @@ export interface StatsRange {
   tz?: string;
 }
 
+/** Parameters of `reading.notes.markdown()` / `.pdf()`. */
+export interface NotesExportParams {
+  /** Language of labels and dates. Default: the reader's profile language, else French. */
+  lang?: 'fr' | 'en';
+  /** IANA time zone of the dates shown. Default `Africa/Dakar`. */
+  tz?: string;
+}
+
 /** Result of `reading.stats()` (the `reading_stats` RPC). */
 export interface ReadingStats {
   minutesPerDay: { date: string; minutes: number }[];
