@@ -4,7 +4,7 @@
 // stack. Every body of Coko's own is `{ error: { code, message, details?, id } }`; PostgREST's stays its own.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoko, isCokoError } from '../packages/sdk/src/index.ts';
 import { createApp } from '../packages/server/src/app/create-app.ts';

@@ -9,7 +9,7 @@ import {
   prepareDatabase,
   startEmbeddedPostgres,
   withDatabase,
-} from '@coko/server/stack';
+} from '@coko/server/dev';
 import '@coko/server/testing';
 import type { TestProject } from 'vitest/node';
 

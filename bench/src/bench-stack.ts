@@ -3,8 +3,15 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApiFactory } from '@coko/server/api-factory';
-import { makeTempDir, type Stack, startStack, withClient } from '@coko/server/stack';
+import {
+  createApiFactory,
+  lineProgress,
+  makeTempDir,
+  type Progress,
+  type Stack,
+  startStack,
+  withClient,
+} from '@coko/server/dev';
 
 export const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -57,12 +64,16 @@ export interface GeneratedData {
 }
 
 /** Runs bench/sql/generate-books.sql as the superuser with `coko.bench_books = books`, then VACUUM ANALYZE. */
-export async function generateBooks(adminDatabaseUrl: string, books: number): Promise<GeneratedData> {
+export async function generateBooks(
+  adminDatabaseUrl: string,
+  books: number,
+  progress: Progress = lineProgress(),
+): Promise<GeneratedData> {
   const sql = readFileSync(join(benchDir, 'sql', 'generate-books.sql'), 'utf8');
   return withClient(adminDatabaseUrl, async (client) => {
     const started = Date.now();
     await client.query(`set coko.bench_books = ${Math.trunc(books)}`);
-    await client.query(sql);
+    await progress.step(`generate ${books.toLocaleString('en')} books`, () => client.query(sql));
     const generateSeconds = (Date.now() - started) / 1000;
     const vacuumStarted = Date.now();
     // A VACUUM right after the load can leave pages not all-visible (a concurrent snapshot, e.g.
@@ -70,15 +81,17 @@ export async function generateBooks(adminDatabaseUrl: string, books: number): Pr
     // back), and index-only scans then visit the heap. Vacuum until the table is all-visible, as
     // autovacuum would keep it in production.
     let allVisible = 0;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await client.query('vacuum analyze');
-      const { rows } = await client.query<{ ratio: number }>(
-        `select coalesce(relallvisible::float / nullif(relpages, 0), 1) as ratio from pg_class where oid = 'public.books'::regclass`,
-      );
-      allVisible = Number(rows[0]?.ratio ?? 0);
-      if (allVisible >= 0.99) break;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    await progress.step('vacuum analyze', async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await client.query('vacuum analyze');
+        const { rows } = await client.query<{ ratio: number }>(
+          `select coalesce(relallvisible::float / nullif(relpages, 0), 1) as ratio from pg_class where oid = 'public.books'::regclass`,
+        );
+        allVisible = Number(rows[0]?.ratio ?? 0);
+        if (allVisible >= 0.99) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    });
     return { generateSeconds, vacuumAnalyzeSeconds: (Date.now() - vacuumStarted) / 1000, allVisible };
   });
 }

@@ -5,28 +5,30 @@
 //
 // See bench/README.md for what each figure means and how it is measured.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { createApiFactory } from '@coko/server/api-factory';
-import { freePort, makeTempDir, mintUserToken, repoRoot, startStack, withClient } from '@coko/server/stack';
+import {
+  createApiFactory,
+  findRepoRoot,
+  freePort,
+  makeTempDir,
+  mintUserToken,
+  startStack,
+  withClient,
+} from '@coko/server/dev';
 import { benchDir, generateBooks, startBenchStack } from './bench-stack.ts';
+import { intFromEnv } from './lib/env.ts';
+import { migrationChecksums } from './lib/migrations.ts';
+
+const repoRoot = findRepoRoot();
 
 // =============================================================================================
 // Settings
 // =============================================================================================
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer; got ${raw}`);
-  return value;
-}
-
 // The bench's thousands of requests come from one address: rate limits off (here and in the coko dev it spawns).
 process.env.RATE_LIMITS = 'off';
 
@@ -518,19 +520,7 @@ async function main() {
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}`,
   );
 
-  const migrationsDir = join(repoRoot, 'supabase', 'migrations');
-  const migrations = Object.fromEntries(
-    readdirSync(migrationsDir)
-      .filter((file) => file.endsWith('.sql'))
-      .sort()
-      .map((file) => [
-        file,
-        createHash('sha256')
-          .update(readFileSync(join(migrationsDir, file)))
-          .digest('hex')
-          .slice(0, 12),
-      ]),
-  );
+  const migrations = migrationChecksums();
 
   const dev = settings.skipDev ? null : await measureDevReadiness();
 

@@ -12,7 +12,7 @@
 // connection.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { mintUserToken, withClient } from '@coko/server/stack';
+import { mintUserToken, withClient } from '@coko/server/dev';
 import type pg from 'pg';
 import { startBenchStack } from './bench-stack.ts';
 

@@ -25,11 +25,11 @@
 //
 // Writes bench/results/reading.json with every figure, the targets and pass/fail.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import pg from 'pg';
 import { createCoko, type Locator, type ReadingEvent } from '../../packages/sdk/src/index.ts';
 import { createOfflineQueue, memoryStorage, type NetworkMonitor } from '../../packages/sdk/src/offline/index.ts';
@@ -37,22 +37,16 @@ import { cliActor, createPartner } from '../../packages/server/src/admin/index.t
 import { benchDir, startBenchStack } from './bench-stack.ts';
 import { type Captured, startCaptureProxy } from './lib/capture-proxy.ts';
 import { cpuDelta, cpuSnapshot } from './lib/cpu.ts';
+import { intFromEnv } from './lib/env.ts';
 import { type H2Exchange, measureH2, startH2cFront } from './lib/h2.ts';
 import { type HeaderLine, type Http1Message, parseHttp1 } from './lib/http1.ts';
 import { type LoadResult, runLoad, type Spec } from './lib/load.ts';
+import { migrationChecksums } from './lib/migrations.ts';
 import { type Figures, figures, round } from './lib/stats.ts';
 
 // =============================================================================================
 // Settings
 // =============================================================================================
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer; got ${raw}`);
-  return value;
-}
-
 const settings = {
   /** Concurrencies of the upsert load (2 = the reference machine's cores, then 8). */
   concurrencies: (process.env.BENCH_READING_CONCURRENCY || '2,8').split(',').map((v) => Number(v.trim())),
@@ -1244,19 +1238,7 @@ async function main(): Promise<number> {
   log('\nThroughput (not changed; measured above)');
   for (const i of improvements) log(`  - ${i.what} [${i.where}]: ${i.measured}`);
 
-  const migrationsDir = join(repoRoot, 'supabase', 'migrations');
-  const migrations = Object.fromEntries(
-    readdirSync(migrationsDir)
-      .filter((f) => f.endsWith('.sql'))
-      .sort()
-      .map((f) => [
-        f,
-        createHash('sha256')
-          .update(readFileSync(join(migrationsDir, f)))
-          .digest('hex')
-          .slice(0, 12),
-      ]),
-  );
+  const migrations = migrationChecksums();
   const output = {
     benchmark: 'reading',
     startedAt: startedAt.toISOString(),

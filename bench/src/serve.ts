@@ -1,6 +1,6 @@
 // Starts the bench stack with N books and keeps it running, for EXPLAIN ANALYZE and manual
 // requests: `BENCH_BOOKS=100000 pnpm --filter @coko/bench run serve`. Ctrl-C stops and deletes it.
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import { generateBooks, startBenchStack } from './bench-stack.ts';
 
 const books = Number(process.env.BENCH_BOOKS || 100_000);

@@ -15,32 +15,16 @@
 //
 // Same stack and load generator as the catalog bench (src/bench-stack.ts, src/load-worker.mjs).
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { cliActor, createPartner } from '../../packages/server/src/admin/index.ts';
 import { startBenchStack } from './bench-stack.ts';
+import { intFromEnv, intsFromEnv } from './lib/env.ts';
+import { type LoadResult, runLoad, type Spec } from './lib/load.ts';
+import { type Figures, figures, round } from './lib/stats.ts';
 
 // =============================================================================================
 // Settings
 // =============================================================================================
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer; got ${raw}`);
-  return value;
-}
-
-function intsFromEnv(name: string, fallback: number[]): number[] {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const values = raw.split(',').map((part) => Number(part.trim()));
-  if (values.length === 0 || values.some((value) => !Number.isInteger(value) || value < 1)) {
-    throw new Error(`${name} must be positive integers separated by commas; got ${raw}`);
-  }
-  return values;
-}
-
 const settings = {
   /** Concurrency of the RLS comparison (as the catalog bench's scenarios). */
   concurrency: intFromEnv('BENCH_CONCURRENCY', 8),
@@ -71,81 +55,7 @@ process.env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'warn';
 // Helpers
 // =============================================================================================
 const log = (line: string) => console.log(line);
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const fmt = (ms: number) => `${ms.toFixed(2).padStart(7)} ms`;
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
-}
-
-interface Spec {
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-  tag?: string;
-}
-
-/** What this bench reads of load-worker.mjs's answer (it may carry more). */
-interface LoadResult {
-  latencies: number[];
-  tags?: string[];
-  codes?: number[];
-  elapsedMs: number;
-  statuses: Record<string, number>;
-  errors: number;
-}
-
-/** The catalog bench's closed-loop load generator, in a worker thread; no warm-up inside (done apart). */
-function runLoad(origin: string, specs: Spec[], options: { concurrency: number; requests: number; seconds: number }) {
-  return new Promise<LoadResult>((resolve, reject) => {
-    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
-      workerData: {
-        origin,
-        specs,
-        concurrency: options.concurrency,
-        requests: options.requests,
-        maxMs: options.seconds * 1000,
-        warmup: 0,
-        warmupMaxMs: 0,
-      },
-    });
-    worker.once('message', (result: LoadResult) => resolve(result));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`load worker exited with ${code}`));
-    });
-  });
-}
-
-interface Figures {
-  n: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
-function figures(latencies: number[], elapsedMs: number, errors: number): Figures {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const n = sorted.length;
-  return {
-    n,
-    errors,
-    rps: round((n / elapsedMs) * 1000, 1),
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    mean: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, n)),
-    max: round(sorted[n - 1] ?? Number.NaN),
-  };
-}
 
 function row(name: string, f: Figures, extra = ''): void {
   log(

@@ -5,7 +5,7 @@
 // Every test file has its own database (test/setup-stack.ts), so the fixed user ids below never
 // collide between files. SQL fixtures run as the superuser; `sqlAs` runs a callback inside a
 // transaction as an API role with the request's JWT claims, then rolls it back.
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg, { type DatabaseError, type PoolClient } from 'pg';
 import { afterAll } from 'vitest';

@@ -1,19 +1,7 @@
 // Fixtures for the identity tests (partners, partner keys, extra users, token claims), on top of
 // helpers.ts. Everything runs as the superuser against the test file's own database.
-import { createHash, randomBytes } from 'node:crypto';
+import { generateApiKey } from '../../packages/server/src/identity/api-keys.ts';
 import { adminQuery, createUser, type TestUser } from './helpers.js';
-
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** `length` random base62 characters (test keys only). */
-export function base62(length: number): string {
-  return [...randomBytes(length)].map((byte) => BASE62[byte % 62]).join('');
-}
-
-/** Hex SHA-256, as partner_keys.key_hash stores it. */
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
 
 export interface PartnerFixture {
   id: string;
@@ -54,9 +42,9 @@ export async function createPartnerKey(
   kind: 'publishable' | 'secret',
   options: { expiresAt?: string | null; revokedAt?: string | null; label?: string } = {},
 ): Promise<PartnerKeyFixture> {
-  const keyId = base62(16);
-  const key = `${kind === 'publishable' ? 'pk' : 'sk'}_${keyId}_${base62(32)}`;
-  const hash = sha256Hex(key);
+  // Keys are made as the API makes them (format, hash); only the row is written here, so a test can
+  // give it any state (revoked, expired).
+  const { key, keyId, hash } = await generateApiKey(kind);
   const [row] = await adminQuery<{ id: string }>(
     `insert into private.partner_keys (partner_id, kind, key_id, key_hash, label, expires_at, revoked_at)
      values ($1, $2, $3, $4, $5, $6, $7) returning id`,

@@ -2,7 +2,7 @@
 // refuses (401, code COKO401) the tokens of deleted accounts, tokens issued before the account's
 // sessions were revoked, and tokens of a suspended partner's users; anon and the service role are
 // never affected.
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testStack } from '../../test/stack.js';
 import { adminQuery, rest, type TestUser } from './helpers.js';

@@ -9,8 +9,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApiFactory } from '@coko/server/api-factory';
-import { freePort, loadOrCreateProjectKeys, makeTempDir, type Stack, startStack } from '@coko/server/stack';
+import {
+  createApiFactory,
+  freePort,
+  loadOrCreateProjectKeys,
+  makeTempDir,
+  type Stack,
+  startStack,
+} from '@coko/server/dev';
 
 // playwright-core is a dev dependency of the example (the repository root does not depend on it).
 type Playwright = typeof import('../../examples/reader-web/node_modules/playwright-core');

@@ -23,15 +23,22 @@ export interface LoadResult {
   sent: number;
 }
 
-/** Sends each spec once at most, `concurrency` at a time, for at most `seconds`. */
-export function runLoad(origin: string, specs: Spec[], options: { concurrency: number; seconds: number }) {
+/**
+ * Sends `requests` requests (default: each spec once, cycling through the specs when more), `concurrency`
+ * at a time, for at most `seconds`.
+ */
+export function runLoad(
+  origin: string,
+  specs: Spec[],
+  options: { concurrency: number; seconds: number; requests?: number },
+) {
   return new Promise<LoadResult>((resolve, reject) => {
     const worker = new Worker(new URL('../load-worker.mjs', import.meta.url), {
       workerData: {
         origin,
         specs,
         concurrency: options.concurrency,
-        requests: specs.length,
+        requests: options.requests ?? specs.length,
         maxMs: options.seconds * 1000,
         warmup: 0,
         warmupMaxMs: 0,

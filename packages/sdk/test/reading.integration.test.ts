@@ -12,7 +12,7 @@ const DEMO_READER = { id: '00000000-0000-4000-8000-000000000001' };
 /** A token for the demo reader, minted with the test stack's keys (only the root harness has them). */
 async function demoToken(): Promise<string> {
   const [{ mintUserToken }, { testStack }] = await Promise.all([
-    import('@coko/server/stack'),
+    import('@coko/server/dev'),
     import('../../../test/stack.js'),
   ]);
   return mintUserToken(testStack().keys, DEMO_READER, { expiresInSeconds: 600 });

@@ -17,7 +17,7 @@ const LONG_EXPIRED = -3_600;
 /** Mints a user token with the test stack's keys (loaded lazily: only the root harness has them). */
 async function mint(expiresInSeconds: number): Promise<string> {
   const [{ mintUserToken }, { testStack }] = await Promise.all([
-    import('@coko/server/stack'),
+    import('@coko/server/dev'),
     import('../../../test/stack.js'),
   ]);
   return mintUserToken(testStack().keys, DEMO_READER, { expiresInSeconds });

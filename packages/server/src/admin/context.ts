@@ -11,7 +11,8 @@
 //   and to `current_setting` while the transaction runs).
 import os from 'node:os';
 import type { Queryable } from '../db/pool.ts';
-import { type Database, rows, sqlState, withTransaction } from '../identity/db.ts';
+import { rows, sqlState } from '../db/rows.ts';
+import { type Database, withTransaction } from '../db/transaction.ts';
 
 export interface Actor {
   /** Label of who acts, e.g. `cli:alice` (recorded as the audit entry's user agent). */

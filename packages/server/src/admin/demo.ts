@@ -5,8 +5,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
+import { rows } from '../db/rows.ts';
 import { type ApiKeyKind, hashApiKey, parseApiKey } from '../identity/api-keys.ts';
-import { rows } from '../identity/db.ts';
 import type { Partner } from '../identity/partners.ts';
 import { type Actor, AdminError } from './context.ts';
 import { createKey } from './keys.ts';

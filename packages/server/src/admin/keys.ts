@@ -2,8 +2,8 @@
 // generated, hashed and stored by src/identity (generateApiKey via createPartnerKey,
 // rotatePartnerKey, revokePartnerKey); the whole key is returned once and never stored or logged.
 import type { Queryable } from '../db/pool.ts';
+import { rows } from '../db/rows.ts';
 import { type ApiKeyKind, parseApiKey } from '../identity/api-keys.ts';
-import { rows } from '../identity/db.ts';
 import {
   createPartnerKey,
   type IssuedKey,

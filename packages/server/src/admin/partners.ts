@@ -1,17 +1,18 @@
 // Partner administration (what `coko partners …` runs): create, list, update, suspend, resume.
-// Writes go through src/identity (createPartner, createPartnerKey, setPartnerStatus) inside
+// Writes go through src/identity (insertPartner, createPartnerKey, setPartnerStatus) inside
 // withAdmin(), so each operation is one audited transaction.
 import type { Queryable } from '../db/pool.ts';
+import { rows } from '../db/rows.ts';
 import { canonicalLanguage, isCountryCode, isLanguageTag } from '../identity/countries.ts';
-import { rows } from '../identity/db.ts';
 import {
   createPartnerKey,
   getPartner,
   type IssuedKey,
-  createPartner as insertPartner,
+  insertPartner,
   type Partner,
   setPartnerStatus,
 } from '../identity/partners.ts';
+import { slugify } from '../text/slugify.ts';
 import { type AdminContext, AdminError, isUuid, withAdmin } from './context.ts';
 
 export interface CreatePartnerOptions {
@@ -47,18 +48,6 @@ export interface PartnerSummary extends Partner {
     /** Every key ever issued. */
     total: number;
   };
-}
-
-/** `Éditions Clairafrique!` → `editions-clairafrique`. */
-export function slugify(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+/, '')
-    .slice(0, 100)
-    .replace(/-+$/, '');
 }
 
 /**
@@ -133,7 +122,7 @@ const unique = (values: string[]) => [...new Set(values)];
 export async function createPartner(ctx: AdminContext, options: CreatePartnerOptions): Promise<CreatedPartner> {
   const name = options.name?.trim() ?? '';
   if (!name) throw new AdminError('invalid_input', 'A partner needs a name (--name)');
-  const slug = options.slug?.trim() || slugify(name);
+  const slug = options.slug?.trim() || slugify(name, { maxLength: 100 });
   if (!slug)
     throw new AdminError(
       'invalid_input',

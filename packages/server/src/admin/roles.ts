@@ -2,7 +2,7 @@
 // whose audit trigger records each grant and revocation (user_role.insert / user_role.delete) with
 // the actor withAdmin() sets. Every signed-in user holds `user` implicitly, so only admin and
 // moderator are granted.
-import { rows } from '../identity/db.ts';
+import { rows } from '../db/rows.ts';
 import { type AdminContext, AdminError, resolveUser, withAdmin } from './context.ts';
 
 export const GRANTABLE_ROLES = ['admin', 'moderator'] as const;

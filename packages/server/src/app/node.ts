@@ -1,13 +1,14 @@
 // Node entry: serves createApp with @hono/node-server. Everything Node-specific (process, fs, http, Sentry) lives here.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
 import type pg from 'pg';
 import { type Config, isConfigError, loadConfig } from '../config/index.ts';
 import { checkExtensions, createPool, describeDatabaseUrl, REQUIRED_EXTENSIONS, withTimeout } from '../db/index.ts';
+import { findMigrationsDir as findMigrationsDirAbove, readMigrationVersions } from '../db/migrations.ts';
 import { tokenServiceFromConfig } from '../identity/index.ts';
 import { type AppLimits, limitsFromConfig } from '../limits/from-config.ts';
 import type { CaptureException } from '../observability/index.ts';
@@ -53,34 +54,26 @@ export interface PreparedApi {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The package version of @coko/server. */
+/** The package version of @coko/server (from the sources, `src/app/`, or the build, `dist/`). */
 export function packageVersion(): string {
-  try {
-    return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-  } catch {
-    return '0.0.0-dev';
+  const require = createRequire(import.meta.url);
+  for (const path of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = require(path) as { name?: string; version: string };
+      if (pkg.name === '@coko/server') return pkg.version;
+    } catch {
+      // not this layout
+    }
   }
+  return '0.0.0-dev';
 }
 
-/** `supabase/migrations` of the repository above `from`, if there is one. */
+/** `supabase/migrations` of the repository above `from` (default: this file), if there is one. */
 export function findMigrationsDir(from = here): string | undefined {
-  let dir = resolve(from);
-  for (;;) {
-    const candidate = join(dir, 'supabase', 'migrations');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  return findMigrationsDirAbove(from);
 }
 
-/** Versions (the 14-digit prefixes) of `<version>_<name>.sql` files in `dir`, sorted. */
-export function readMigrationVersions(dir: string): string[] {
-  return readdirSync(dir)
-    .map((file) => /^(\d{14})_.+\.sql$/.exec(file)?.[1])
-    .filter((version): version is string => version !== undefined)
-    .sort();
-}
+export { readMigrationVersions };
 
 /**
  * Startup checks, then the app: connects to the database (clear error when it cannot), requires the extensions,

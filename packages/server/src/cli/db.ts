@@ -1,47 +1,47 @@
+// The database a CLI command acts on. Production commands (worker, partners, keys, roles) with
+// DATABASE_URL never load the dev stack: embedded Postgres is imported only for the local fallback.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
-import {
-  externalPostgres,
-  freePort,
-  loadOrCreateProjectKeys,
-  type PostgresServer,
-  prepareDatabase,
-  repoRoot,
-  runSqlFile,
-  seedFile,
-  startEmbeddedPostgres,
-  withClient,
-} from '../stack/index.js';
+import { stateDir } from '../config/project.ts';
 
-/** Local state (keys, Postgres data, dev.json); `COKO_STATE_DIR` moves it (benches, parallel stacks). */
-export const stateDir = process.env.COKO_STATE_DIR ? resolve(process.env.COKO_STATE_DIR) : join(repoRoot, '.coko');
+export { stateDir };
 
-const localDataDir = join(stateDir, 'postgres');
+const localDataDir = () => join(stateDir(), 'postgres');
+
+/** A database a command started (embedded, local) or was given (`DATABASE_URL`, never stopped by us). */
+export interface CommandServer {
+  adminUrl: string;
+  /** True when this command started it. */
+  embedded: boolean;
+  stop(): Promise<void>;
+}
 
 export interface CommandDatabase {
   url: string;
-  server: PostgresServer;
+  server: CommandServer;
   source: string;
 }
+
+const given = (url: string): CommandServer => ({ adminUrl: url, embedded: false, stop: async () => {} });
 
 /**
  * The database commands act on: `DATABASE_URL`, or the local embedded one under `.coko/` (started
  * for the command). Refuses while another process (`coko dev`) runs the local one: starting a second
  * server on the same data would stop the first.
  */
-export async function openDatabase(): Promise<{ url: string; server: PostgresServer }> {
-  if (!process.env.DATABASE_URL && postmasterRunning(localDataDir)) {
+export async function openDatabase(): Promise<{ url: string; server: CommandServer }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, server: given(process.env.DATABASE_URL) };
+  if (postmasterRunning(localDataDir())) {
     throw new Error('The local database is in use (is `coko dev` running?): stop it first, or set DATABASE_URL.');
   }
-  const keys = await loadOrCreateProjectKeys(join(stateDir, 'keys.json'));
-  const server = process.env.DATABASE_URL
-    ? externalPostgres(process.env.DATABASE_URL)
-    : await startEmbeddedPostgres({
-        dataDir: localDataDir,
-        port: await freePort(),
-        password: keys.adminPassword,
-      });
+  const { freePort, loadOrCreateProjectKeys, startEmbeddedPostgres } = await import('../stack/index.ts');
+  const keys = await loadOrCreateProjectKeys(join(stateDir(), 'keys.json'));
+  const server = await startEmbeddedPostgres({
+    dataDir: localDataDir(),
+    port: await freePort(),
+    password: keys.adminPassword,
+  });
   return { url: server.adminUrl, server };
 }
 
@@ -53,16 +53,16 @@ export async function openDatabase(): Promise<{ url: string; server: PostgresSer
 export async function resolveDatabase(options: { requireLocal?: string } = {}): Promise<CommandDatabase> {
   if (process.env.DATABASE_URL) {
     const url = process.env.DATABASE_URL;
-    return { url, server: externalPostgres(url), source: 'DATABASE_URL' };
+    return { url, server: given(url), source: 'DATABASE_URL' };
   }
-  const devFile = join(stateDir, 'dev.json');
+  const devFile = join(stateDir(), 'dev.json');
   if (existsSync(devFile)) {
     const { databaseUrl } = JSON.parse(readFileSync(devFile, 'utf8')) as { databaseUrl?: string };
     if (databaseUrl && (await reachable(databaseUrl))) {
-      return { url: databaseUrl, server: externalPostgres(databaseUrl), source: 'coko dev (.coko/dev.json)' };
+      return { url: databaseUrl, server: given(databaseUrl), source: 'coko dev (.coko/dev.json)' };
     }
   }
-  if (options.requireLocal && !existsSync(join(localDataDir, 'PG_VERSION'))) throw new Error(options.requireLocal);
+  if (options.requireLocal && !existsSync(join(localDataDir(), 'PG_VERSION'))) throw new Error(options.requireLocal);
   const { url, server } = await openDatabase();
   return { url, server, source: 'local .coko database' };
 }
@@ -89,28 +89,5 @@ function postmasterRunning(dataDir: string): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export async function migrateCommand(): Promise<number> {
-  const { url, server } = await openDatabase();
-  try {
-    const keys = await loadOrCreateProjectKeys(join(stateDir, 'keys.json'));
-    const result = await prepareDatabase(url, keys, { seed: false, setPostgresPassword: server.embedded });
-    console.log(result.applied.length ? `Applied ${result.applied.join(', ')}` : 'Database is up to date.');
-    return 0;
-  } finally {
-    await server.stop();
-  }
-}
-
-export async function seedCommand(): Promise<number> {
-  const { url, server } = await openDatabase();
-  try {
-    await withClient(url, (client) => runSqlFile(client, seedFile));
-    console.log('Seeded.');
-    return 0;
-  } finally {
-    await server.stop();
   }
 }

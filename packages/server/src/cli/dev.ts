@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliActor, type DemoPartner, ensureDemoPartner } from '../admin/index.ts';
-import { createApiFactory } from '../app/api-factory.js';
-import { startWorker } from '../jobs/worker.js';
-import { createLogger } from '../observability/logger.js';
-import { mintUserToken, startStack } from '../stack/index.js';
-import { stateDir } from './db.js';
+import { createApiFactory } from '../app/api-factory.ts';
+import { startWorker } from '../jobs/worker.ts';
+import { createLogger } from '../observability/logger.ts';
+import { lineProgress, mintUserToken, startStack } from '../stack/index.ts';
+import { stateDir as stateDirOf } from './db.ts';
 
 /** The demo reader created by supabase/seed.sql. */
 const DEMO_USER = { id: '00000000-0000-4000-8000-000000000001', email: 'demo@coko.africa' };
@@ -20,7 +20,10 @@ export async function dev(args: string[]): Promise<undefined> {
   const port = Number(values.port ?? process.env.COKO_PORT ?? 54321);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`Invalid port: ${values.port ?? process.env.COKO_PORT}`);
+  const stateDir = stateDirOf();
   const started = Date.now();
+  const progress = lineProgress();
+  console.error('  Starting Coko…');
   const stack = await startStack({
     dir: stateDir,
     port,
@@ -32,21 +35,26 @@ export async function dev(args: string[]): Promise<undefined> {
     seed: 'if-fresh',
     persistent: true,
     createApi: createApiFactory({ env: 'development' }),
+    progress,
   });
-  const worker = await startWorker({
-    databaseUrl: stack.databaseUrl,
-    logger: createLogger({ level: 'warn', base: { service: 'coko-worker' } }),
-    stopTimeoutMs: 10_000,
-  });
+  const worker = await progress.step('worker', () =>
+    startWorker({
+      databaseUrl: stack.databaseUrl,
+      logger: createLogger({ level: 'warn', base: { service: 'coko-worker' } }),
+      stopTimeoutMs: 10_000,
+    }),
+  );
   const demoUserToken = await mintUserToken(stack.keys, DEMO_USER, { expiresInSeconds: DEMO_TOKEN_SECONDS });
   // The demo partner of the example apps (examples/partner-backend); keys kept in .coko/partner.json.
   let partner: DemoPartner | undefined;
   try {
-    partner = await ensureDemoPartner({
-      databaseUrl: stack.databaseUrl,
-      file: join(stateDir, 'partner.json'),
-      actor: cliActor(),
-    });
+    partner = await progress.step('demo partner', () =>
+      ensureDemoPartner({
+        databaseUrl: stack.databaseUrl,
+        file: join(stateDir, 'partner.json'),
+        actor: cliActor(),
+      }),
+    );
   } catch (error) {
     console.error(
       `coko dev: could not set up the demo partner: ${error instanceof Error ? error.message : String(error)}`,

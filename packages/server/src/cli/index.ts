@@ -1,15 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { migrateCommand, seedCommand } from './db.js';
-import { dev } from './dev.js';
-import { buildFunctionCommand } from './function.ts';
-import { gatewayCommand } from './gateway.ts';
-import { keysCommand } from './keys.js';
-import { openapiCommand } from './openapi.ts';
-import { partnersCommand } from './partners.js';
-import { rolesCommand } from './roles.js';
-import { typesCommand } from './types.js';
-import { workerCommand } from './worker.js';
 
 const HELP = `coko — Coko's local stack and operations
 
@@ -20,6 +10,8 @@ Commands:
                    --reset        wipe .coko/ (database, keys) first
                    --port <n>     gateway port (default: $COKO_PORT or 54321)
                    --host <addr>  bind address (default 127.0.0.1)
+  api            Serve the API (production: config from the environment, DATABASE_URL required);
+                   SIGTERM stops it gracefully
   gateway        Run the production gateway in front of a Supabase project (partners' pk_ keys,
                  origins, body limit, hardening); settings from the environment, see docs/DEPLOY.md
   migrate        Apply pending migrations (to $DATABASE_URL, or the local .coko database)
@@ -52,18 +44,27 @@ partners, keys and roles act on $DATABASE_URL, else the running \`coko dev\` dat
 .coko database. Errors exit with code 1.
 `;
 
-const commands: Record<string, (args: string[]) => Promise<number | undefined>> = {
-  dev,
-  gateway: gatewayCommand,
-  migrate: migrateCommand,
-  seed: seedCommand,
-  types: typesCommand,
-  'build:function': buildFunctionCommand,
-  openapi: openapiCommand,
-  worker: workerCommand,
-  partners: partnersCommand,
-  keys: keysCommand,
-  roles: rolesCommand,
+type Command = (args: string[]) => Promise<number | undefined>;
+
+// Each command is loaded when run: the dev stack (embedded Postgres, PostgREST, migrations runner,
+// typegen) only by dev, migrate, seed and types; worker and the admin commands never load it with DATABASE_URL.
+const commands: Record<string, Command> = {
+  dev: async (args) => (await import('./dev.ts')).dev(args),
+  // Serves until a signal stops it (the shutdown handlers exit the process).
+  api: async () => {
+    await (await import('../app/node.ts')).main();
+    return undefined;
+  },
+  migrate: async () => (await import('./migrate.ts')).migrateCommand(),
+  seed: async () => (await import('./migrate.ts')).seedCommand(),
+  types: async (args) => (await import('./types.ts')).typesCommand(args),
+  'build:function': async (args) => (await import('./function.ts')).buildFunctionCommand(args),
+  openapi: async (args) => (await import('./openapi.ts')).openapiCommand(args),
+  gateway: async (args) => (await import('./gateway.ts')).gatewayCommand(args),
+  worker: async (args) => (await import('./worker.ts')).workerCommand(args),
+  partners: async (args) => (await import('./partners.ts')).partnersCommand(args),
+  keys: async (args) => (await import('./keys.ts')).keysCommand(args),
+  roles: async (args) => (await import('./roles.ts')).rolesCommand(args),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app.ts';
 import { loadConfig } from '../config/index.ts';
 import { silentLogger } from '../observability/index.ts';
-import { repoRoot } from '../stack/paths.ts';
+import { findRepoRoot } from '../stack/paths.ts';
+
+// docs/openapi.json belongs to the Coko repository: this command is for its developers.
+const repoRoot = findRepoRoot();
 
 /** The committed OpenAPI document of the API (server routes and the data API calls of the SDK). */
 export const openApiFile = join(repoRoot, 'docs', 'openapi.json');

@@ -16,7 +16,7 @@ import {
   updatePartner,
 } from '../admin/index.ts';
 import { describeDatabaseUrl } from '../db/pool.ts';
-import { type CommandDatabase, resolveDatabase } from './db.js';
+import { type CommandDatabase, resolveDatabase } from './db.ts';
 
 // =============================================================================================
 // Shared by partners, keys and roles

@@ -24,12 +24,13 @@ async function workerDatabase(config: WorkerConfig): Promise<WorkerDatabase> {
   if (config.databaseUrl) return { url: config.databaseUrl, source: 'DATABASE_URL', stop: async () => {} };
   if (config.env === 'production') throw new Error('DATABASE_URL is not set (required in production)');
   const { join } = await import('node:path');
-  const { reachable, resolveDatabase, stateDir } = await import('./db.js');
-  const { loadOrCreateProjectKeys, withDatabase } = await import('../stack/index.js');
+  const { reachable, resolveDatabase, stateDir } = await import('./db.ts');
+  const { withDatabase } = await import('../db/url.ts');
+  const { loadOrCreateProjectKeys } = await import('../stack/keys.ts');
   const database = await resolveDatabase();
   const stop = () => database.server.stop();
   if (database.source !== 'local .coko database') return { url: database.url, source: database.source, stop };
-  const keys = await loadOrCreateProjectKeys(join(stateDir, 'keys.json'));
+  const keys = await loadOrCreateProjectKeys(join(stateDir(), 'keys.json'));
   const asPostgres = withDatabase(database.url, 'postgres', { user: 'postgres', password: keys.postgresPassword });
   if (!(await reachable(asPostgres))) {
     await stop();

@@ -3,8 +3,8 @@
 // validity (revoked, expired, partner suspended) is decided by the database clock on every request,
 // so revocation and suspension take effect at once.
 import type { Queryable } from '../db/pool.ts';
+import { rows } from '../db/rows.ts';
 import { type ApiKeyKind, generateApiKey, parseApiKey, verifyApiKey } from './api-keys.ts';
-import { rows } from './db.ts';
 
 export type PartnerStatus = 'active' | 'suspended';
 
@@ -151,8 +151,11 @@ export interface CreatePartnerInput {
   webhookUrl?: string | null;
 }
 
-/** Creates a partner (administration, tests, seeds). */
-export async function createPartner(db: Queryable, input: CreatePartnerInput): Promise<Partner> {
+/**
+ * Writes a partner row as given. Partners are created through `createPartner` (src/admin/partners.ts:
+ * validated, audited, with keys), which calls this inside its transaction.
+ */
+export async function insertPartner(db: Queryable, input: CreatePartnerInput): Promise<Partner> {
   const [row] = await rows<PartnerRow>(
     db,
     `insert into private.partners as p (name, slug, allowed_origins, default_country, default_language, webhook_url)

@@ -1,7 +1,7 @@
 // Whether a user token may still be used: the API's twin of the database's PostgREST pre-request
 // (private.check_request), so that a token refused by PostgREST is refused by the API too.
 import type { Queryable } from '../db/pool.ts';
-import { rows } from './db.ts';
+import { rows } from '../db/rows.ts';
 
 export type SessionRefusalReason = 'unknown_user' | 'deleted' | 'revoked' | 'partner_suspended';
 

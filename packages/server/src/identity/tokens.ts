@@ -2,8 +2,9 @@
 // (partner sessions and Supabase Auth sessions alike) against the project's keys, as PostgREST does.
 import { type CryptoKey, errors, importJWK, type JWK, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
 import type { SigningJwk } from '../config/schema.ts';
+import { AUTHENTICATED_AUDIENCE, type UserClaims, userClaims } from './claims.ts';
 
-export const AUTHENTICATED_AUDIENCE = 'authenticated';
+export { AUTHENTICATED_AUDIENCE, type UserClaims } from './claims.ts';
 /** `app_metadata.provider` of users that partners' backends sign in. */
 export const PARTNER_PROVIDER = 'coko-partner';
 
@@ -35,25 +36,6 @@ export interface SessionSubject {
   /** As stored in `auth.users.phone` (digits without `+`, as Supabase Auth stores it). */
   phone?: string | null | undefined;
   name?: string | null | undefined;
-}
-
-/** The claims of a Coko / Supabase user access token. */
-export interface UserClaims {
-  iss?: string;
-  sub: string;
-  aud: string | string[];
-  exp: number;
-  iat: number;
-  email?: string;
-  phone?: string;
-  role: string;
-  app_metadata?: { provider?: string; partner_id?: string; [key: string]: unknown };
-  user_metadata?: Record<string, unknown>;
-  aal?: string;
-  amr?: { method: string; timestamp: number }[];
-  session_id?: string;
-  is_anonymous?: boolean;
-  [claim: string]: unknown;
 }
 
 export interface MintedToken {
@@ -146,22 +128,17 @@ export class TokenService {
   async mint(subject: SessionSubject): Promise<MintedToken> {
     const iat = Math.floor(this.#now() / 1000);
     const exp = iat + this.ttlSeconds;
-    const claims: UserClaims = {
-      iss: this.issuer,
+    const claims = userClaims({
       sub: subject.userId,
-      aud: AUTHENTICATED_AUDIENCE,
-      exp,
       iat,
-      email: subject.email ?? '',
-      phone: subject.phone ?? '',
-      role: 'authenticated',
-      app_metadata: { provider: PARTNER_PROVIDER, partner_id: subject.partnerId },
-      user_metadata: subject.name ? { name: subject.name } : {},
-      aal: 'aal1',
-      amr: [{ method: PARTNER_PROVIDER, timestamp: iat }],
-      session_id: crypto.randomUUID(),
-      is_anonymous: false,
-    };
+      exp,
+      issuer: this.issuer,
+      email: subject.email,
+      phone: subject.phone,
+      appMetadata: { provider: PARTNER_PROVIDER, partner_id: subject.partnerId },
+      userMetadata: subject.name ? { name: subject.name } : {},
+      method: PARTNER_PROVIDER,
+    });
     const jwt = new SignJWT(claims);
     let accessToken: string;
     if (this.#signingKey) {

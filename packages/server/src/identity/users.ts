@@ -2,7 +2,8 @@
 // private.partner_users, created on the first session and kept up to date on later ones, in one transaction.
 // Its public.profiles row is created by the database trigger on auth.users; the session fills it in.
 import type { Queryable } from '../db/pool.ts';
-import { type Database, rows, sqlState, withTransaction } from './db.ts';
+import { rows, sqlState } from '../db/rows.ts';
+import { type Database, withTransaction } from '../db/transaction.ts';
 import type { Partner } from './partners.ts';
 import { PARTNER_PROVIDER } from './tokens.ts';
 

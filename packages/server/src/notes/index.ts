@@ -13,6 +13,7 @@ export {
   cleanText,
   DEFAULT_NOTES_TIME_ZONE,
   describeLocation,
+  fileSlug,
   formatNotesDate,
   isValidTimeZone,
   NOTES_LANGUAGES,
@@ -24,7 +25,6 @@ export {
   type NotesExportData,
   type NotesLanguage,
   notesLanguage,
-  slugify,
 } from './model.ts';
 export { type RenderNotesPdfOptions, renderNotesPdf } from './pdf.ts';
 export { asReader, type LoadedNotes, loadNotes, type NotesReader } from './query.ts';

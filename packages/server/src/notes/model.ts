@@ -1,6 +1,7 @@
 // The export of a reader's annotations for one book, as data (from the database) and as a document
 // (labels resolved, dates and positions formatted, text cleaned): the Markdown and PDF renderers
 // both draw the same document, so they say the same thing. Runtime-agnostic (Node and Deno).
+import { slugify } from '../text/slugify.ts';
 
 /** Languages of the export's labels. */
 export const NOTES_LANGUAGES = ['fr', 'en'] as const;
@@ -291,23 +292,8 @@ function entryKind(kind: string): NotesEntry['kind'] {
 }
 
 /** ASCII file-name slug of a title (`Les Bouts de bois de Dieu` → `les-bouts-de-bois-de-dieu`). */
-export function slugify(title: string, fallback = 'livre'): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[ŋŊ]/g, 'ng')
-    .replace(/[ɗƊ]/g, 'd')
-    .replace(/[ɓƁ]/g, 'b')
-    .replace(/[ƴƳ]/g, 'y')
-    .replace(/[æÆ]/g, 'ae')
-    .replace(/[œŒ]/g, 'oe')
-    .replace(/ß/g, 'ss')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/g, '');
-  return slug || fallback;
+export function fileSlug(title: string, fallback = 'livre'): string {
+  return slugify(title, { maxLength: 80, fallback });
 }
 
 /** Resolves labels, formats dates and positions, cleans every string. Never throws on odd data. */
@@ -361,7 +347,7 @@ export function buildNotesDocument(data: NotesExportData, options: NotesDocument
     entries,
     emptyMessage: labels.empty,
     footer: `Coko — ${title}`,
-    slug: slugify(title, language === 'fr' ? 'livre' : 'book'),
+    slug: fileSlug(title, language === 'fr' ? 'livre' : 'book'),
     exportedAt,
   };
 }

@@ -2,7 +2,8 @@
 // in a read-only transaction, so Row Level Security decides what is visible (the reader's own
 // annotations; the book only if it is published, or if the reader is an admin).
 import type { Queryable } from '../db/pool.ts';
-import { type Database, rows, withTransaction } from '../identity/db.ts';
+import { rows } from '../db/rows.ts';
+import { type Database, withTransaction } from '../db/transaction.ts';
 import type { NotesAnnotation, NotesExportData } from './model.ts';
 
 export interface NotesReader {

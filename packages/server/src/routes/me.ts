@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { RoutesApp } from '../app/env.ts';
+import { type Database, withTransaction } from '../db/transaction.ts';
 import type { ExportRegistry } from '../gdpr/registry.ts';
-import { type Database, withTransaction } from '../identity/db.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import type { RouteLimits } from '../limits/route-limits.ts';
 import { downloadLimits } from '../middleware/download-limits.ts';

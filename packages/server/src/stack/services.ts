@@ -5,10 +5,10 @@ import { answerNodeRefusals } from '../gateway/node-refusals.ts';
 import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
 import { postgrestUpstream } from '../gateway/upstream.ts';
 import { type GatewayRateLimitOptions, gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
-import { withDatabase } from './database.js';
-import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.js';
-import { freePort } from './ports.js';
-import { startSupervisedPostgrest } from './supervise.js';
+import { withDatabase } from './database.ts';
+import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.ts';
+import { freePort } from './ports.ts';
+import { startSupervisedPostgrest } from './supervise.ts';
 
 type SupervisedPostgrest = Awaited<ReturnType<typeof startSupervisedPostgrest>>;
 

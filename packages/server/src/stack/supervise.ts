@@ -1,4 +1,4 @@
-import { type PostgrestOptions, type PostgrestServer, startPostgrest } from './postgrest.js';
+import { type PostgrestOptions, type PostgrestServer, startPostgrest } from './postgrest.ts';
 
 export interface SupervisedPostgrestOptions extends PostgrestOptions {
   /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { dropDatabase, ensureDatabase, withDatabase } from '../stack/database.js';
-import type { ProjectKeys } from '../stack/keys.js';
-import { type ApiFactory, startServices } from '../stack/services.js';
+import { dropDatabase, ensureDatabase, withDatabase } from '../stack/database.ts';
+import type { ProjectKeys } from '../stack/keys.ts';
+import { type ApiFactory, startServices } from '../stack/services.ts';
 
 export { spawnTestStack } from './spawn-stack.ts';
 

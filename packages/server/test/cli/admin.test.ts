@@ -17,10 +17,10 @@ import {
   revokeKey,
   revokeRole,
   rotateKey,
-  slugify,
   suspendPartner,
   updatePartner,
 } from '../../src/admin/index.ts';
+import { slugify } from '../../src/text/slugify.ts';
 import {
   admin,
   auditOf,

@@ -3,7 +3,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/stack/index.ts';
+import { findRepoRoot } from '../../src/stack/index.ts';
+
+const repoRoot = findRepoRoot();
+
 import { auditOf, postSession, SEED_ADMIN, SEED_READER, stack, unique } from './helpers.ts';
 
 const BIN = join(repoRoot, 'packages', 'server', 'bin', 'coko.mjs');

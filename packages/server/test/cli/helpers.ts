@@ -2,7 +2,7 @@
 // superuser for time travel), an admin context, and requests through the gateway.
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
 import type { AdminContext } from '../../src/admin/index.ts';
 
 export const stack = testStack();

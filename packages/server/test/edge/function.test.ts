@@ -4,7 +4,7 @@
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeFunction, type EdgeBuildResult } from '../../src/edge/build.ts';
 import { closedPort } from '../app/helpers.ts';
@@ -122,7 +122,7 @@ describe('the Edge Function directory', () => {
       expect(answers.map((r) => r.status)).toEqual([401, 401, 429]);
       expect(answers.map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['1', '0', '0']);
       expect(Number(answers[2]?.headers.get('retry-after'))).toBeGreaterThan(3500);
-      expect(((await answers[2]?.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+      expect(((await (answers[2] as Response).json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
     } finally {
       await deno.stop();
     }

@@ -1,9 +1,10 @@
-// Fixtures for the identity tests: partners and keys created through src/identity (as the API's
+// Fixtures for the identity tests: partners created through src/admin, keys through src/identity (as the API's
 // `postgres` role), sessions minted through the gateway, raw requests to /rest/v1 and the API.
 import pg from 'pg';
 import { afterAll, expect } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
-import { type ApiKeyKind, createPartner, createPartnerKey, type Partner } from '../../src/identity/index.ts';
+import { testStack } from '../../../../test/stack.ts';
+import { cliActor, createPartner } from '../../src/admin/index.ts';
+import { type ApiKeyKind, createPartnerKey, type Partner } from '../../src/identity/index.ts';
 
 export const stack = testStack();
 export const API = `${stack.url}/functions/v1/api`;
@@ -33,21 +34,24 @@ export async function newPartner(
   options: { allowedOrigins?: string[]; defaultCountry?: string | null; defaultLanguage?: string } = {},
 ): Promise<TestPartner> {
   const slug = `partner-${unique()}`;
-  const partner = await createPartner(db, {
-    name: `Partner ${slug}`,
-    slug,
-    allowedOrigins: options.allowedOrigins ?? ['https://reader.partner.example'],
-    defaultCountry: options.defaultCountry === undefined ? 'SN' : options.defaultCountry,
-    defaultLanguage: options.defaultLanguage ?? 'fr',
-  });
-  const secret = await createPartnerKey(db, { partnerId: partner.id, kind: 'secret', label: 'test server' });
-  const publishable = await createPartnerKey(db, { partnerId: partner.id, kind: 'publishable', label: 'test web' });
+  // The one way partners are made (as `coko partners create` does): validated, audited, with both keys.
+  const { partner, secretKey, publishableKey } = await createPartner(
+    { db, actor: cliActor() },
+    {
+      name: `Partner ${slug}`,
+      slug,
+      allowedOrigins: options.allowedOrigins ?? ['https://reader.partner.example'],
+      defaultCountry: options.defaultCountry === undefined ? 'SN' : options.defaultCountry,
+      defaultLanguage: options.defaultLanguage ?? 'fr',
+    },
+  );
+  if (!secretKey || !publishableKey) throw new Error('createPartner issued no keys');
   return {
     ...partner,
-    secretKey: secret.key,
-    secretKeyId: secret.keyId,
-    publishableKey: publishable.key,
-    publishableKeyId: publishable.keyId,
+    secretKey: secretKey.key,
+    secretKeyId: secretKey.keyId,
+    publishableKey: publishableKey.key,
+    publishableKeyId: publishableKey.keyId,
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
 import { type CokoWorker, startWorker } from '../../src/jobs/worker.ts';
 import { CRASH_QUEUE, crashHandler, crashQueues } from './fixtures/crash-queue.ts';
 import { jobRow, memoryLogger, ownDatabaseAsPostgres, queryPool, waitFor } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
 import { anonymizeDueAccounts, createAuditPartitions, pruneJobRuns } from '../../src/jobs/handlers/index.ts';
 import type { Job, JobContext } from '../../src/jobs/types.ts';
 import { silentLogger } from '../../src/observability/logger.ts';

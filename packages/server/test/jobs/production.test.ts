@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
 import { createApp } from '../../src/app/create-app.ts';
 import { isConfigError } from '../../src/config/index.ts';
 import { loadWorkerConfig, MISSING_DATABASE_URL } from '../../src/jobs/config.ts';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
 import { HANDLERS } from '../../src/jobs/handlers/index.ts';
 import { DEAD_LETTER_QUEUE, QUEUE_NAMES, QUEUES, SCHEDULES } from '../../src/jobs/queues.ts';
 import { startWorker } from '../../src/jobs/worker.ts';

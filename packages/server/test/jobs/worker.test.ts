@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
 import { DEAD_LETTER_QUEUE, QUEUES, type QueueDefinition } from '../../src/jobs/queues.ts';
 import { runOnce } from '../../src/jobs/run-once.ts';
 import type { JobHandlers } from '../../src/jobs/types.ts';

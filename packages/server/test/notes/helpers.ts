@@ -1,11 +1,12 @@
 // Fixtures for the notes export tests: books, readers and annotations written as the superuser in the
 // test file's own database, requests through the gateway with user tokens, PDF text read back with unpdf.
 import { randomUUID } from 'node:crypto';
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import pg from 'pg';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
+import { withTransaction } from '../../src/db/transaction.ts';
 
 export const stack = testStack();
 export const API = `${stack.url}/functions/v1/api`;
@@ -99,11 +100,9 @@ export interface AnnotationInput {
  */
 export async function insertAnnotation(input: AnnotationInput): Promise<string> {
   const id = randomUUID();
-  const client = await admin.connect();
-  try {
-    await client.query('begin');
-    await client.query('set local session_replication_role = replica');
-    await client.query(
+  await withTransaction(admin, async (tx) => {
+    await tx.query('set local session_replication_role = replica');
+    await tx.query(
       `insert into public.annotations (id, user_id, book_id, kind, locator, selected_text, note, color, device_id,
          device_updated_at, deleted_at, created_at, updated_at, change_seq)
        values ($1, $2, $3, $4, $5, $6, $7, $8, 'test-device', $9, $10, $9, $11, nextval('private.reading_change_seq'))`,
@@ -121,13 +120,7 @@ export async function insertAnnotation(input: AnnotationInput): Promise<string> 
         input.updatedAt ?? input.createdAt,
       ],
     );
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return id;
 }
 

@@ -2,7 +2,7 @@
 // renderer (fonts found without import.meta.resolve, glyph substitution), and the 501 of the PDF route
 // when its font cannot be loaded on Deno.
 
-import { mintUserToken } from '@coko/server/stack';
+import { mintUserToken } from '@coko/server/dev';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import {
   cleanText,
   describeLocation,
   escapeMarkdownLine,
+  fileSlug,
   formatNotesDate,
   loadDejaVuFonts,
   type NotesAnnotation,
@@ -24,7 +25,6 @@ import {
   notesLanguage,
   renderNotesMarkdown,
   renderNotesPdf,
-  slugify,
 } from '../../src/notes/index.ts';
 import { directionalRuns } from '../../src/notes/pdf.ts';
 import { createLogger } from '../../src/observability/index.ts';
@@ -115,10 +115,10 @@ describe('document', () => {
   });
 
   it('slugs titles to ASCII file names', () => {
-    expect(slugify("L'Aventure ambiguë")).toBe('l-aventure-ambigue');
-    expect(slugify('Ŋaari ɗemmbere ɓernde — Œuvres')).toBe('ngaari-demmbere-bernde-oeuvres');
-    expect(slugify('😀😀')).toBe('livre');
-    expect(slugify('a'.repeat(200))).toHaveLength(80);
+    expect(fileSlug("L'Aventure ambiguë")).toBe('l-aventure-ambigue');
+    expect(fileSlug('Ŋaari ɗemmbere ɓernde — Œuvres')).toBe('ngaari-demmbere-bernde-oeuvres');
+    expect(fileSlug('😀😀')).toBe('livre');
+    expect(fileSlug('a'.repeat(200))).toHaveLength(80);
   });
 });
 

@@ -1,7 +1,7 @@
-import { mintJwt, mintUserToken } from '@coko/server/stack';
+import { mintJwt, mintUserToken } from '@coko/server/dev';
 import { createClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
-import { testStack } from '../../../../test/stack.js';
+import { testStack } from '../../../../test/stack.ts';
 
 const stack = testStack();
 const rest = (path: string, headers: Record<string, string> = {}) => fetch(`${stack.url}/rest/v1${path}`, { headers });

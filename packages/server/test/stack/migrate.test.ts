@@ -10,7 +10,7 @@ import {
   readMigrations,
   withClient,
   withDatabase,
-} from '@coko/server/stack';
+} from '@coko/server/dev';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const cluster = inject('cokoCluster');

@@ -1,0 +1,5 @@
+// @coko/server/dev: the local Supabase-style stack (`coko dev`): embedded Postgres, Supabase
+// bootstrap, the migration runner, PostgREST, the gateway, project keys and type generation.
+// Never imported by the production entry (@coko/server).
+export { type ApiFactoryContext, type ApiFactoryOptions, createApiFactory } from './app/api-factory.ts';
+export * from './stack/index.ts';
