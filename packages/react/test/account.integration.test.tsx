@@ -16,8 +16,8 @@ describe.skipIf(!process.env.COKO_TEST_URL)('account hooks against the real stac
 
   beforeAll(async () => {
     const [{ mintUserToken }, { testStack }] = await Promise.all([
-      import('@coko/server/stack'),
-      import('../../../test/stack.js'),
+      import('@coko/server/dev'),
+      import('../../../test/stack.ts'),
     ]);
     accessToken = await mintUserToken(testStack().keys, DEMO_READER, { expiresInSeconds: 600 });
   });
