@@ -174,8 +174,10 @@ describe('errorFromResponse: Coko API errors', () => {
       409: 'ConflictError',
       413: 'ValidationError',
       415: 'ValidationError',
+      417: 'ValidationError',
       422: 'ValidationError',
       429: 'RateLimitError',
+      431: 'ValidationError',
     };
     for (const [code, status] of Object.entries(ERROR_STATUS)) {
       const error = errorFromResponse(status, api(code), headers());

@@ -9,7 +9,7 @@ import type { ClientErrorCode, ErrorCode } from './error-codes';
  *
  * | class                   | codes                                                                      | status |
  * | ----------------------- | -------------------------------------------------------------------------- | ------ |
- * | `ValidationError`       | `VALIDATION_ERROR`, `INVALID_JSON`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `UNPROCESSABLE` | 4xx |
+ * | `ValidationError`       | `VALIDATION_ERROR`, `INVALID_JSON`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `EXPECTATION_FAILED`, `UNPROCESSABLE`, `HEADERS_TOO_LARGE` | 4xx |
  * | `AuthenticationError`   | `AUTHENTICATION_ERROR`                                                     | 401    |
  * | `PermissionDeniedError` | `PERMISSION_DENIED`, `ORIGIN_NOT_ALLOWED`                                  | 403    |
  * | `NotFoundError`         | `NOT_FOUND`                                                                | 404    |

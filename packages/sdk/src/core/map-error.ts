@@ -30,7 +30,9 @@ export function errorForCode(code: CokoErrorCode, message: string, init: CokoErr
     case 'INVALID_JSON':
     case 'PAYLOAD_TOO_LARGE':
     case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'EXPECTATION_FAILED':
     case 'UNPROCESSABLE':
+    case 'HEADERS_TOO_LARGE':
       return new ValidationError(message, full);
     case 'AUTHENTICATION_ERROR':
       return new AuthenticationError(message, full);

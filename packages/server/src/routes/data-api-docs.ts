@@ -1,6 +1,6 @@
 // The data API (PostgREST at /rest/v1) as partners call it through @coko/sdk, documented next to the
 // server routes in /api/openapi.json and /api/reference. Hand-written from the SDK's calls
-// (packages/sdk/src/catalog, packages/sdk/src/reading): PostgREST's own description lists every
+// (packages/sdk/src/catalog, packages/sdk/src/reading, packages/sdk/src/account): PostgREST's own description lists every
 // table, but not which calls the SDK makes, with which select, headers and RPC arguments.
 
 type Json = Record<string, unknown>;
@@ -237,6 +237,80 @@ export const dataApiPaths: Record<string, Json> = {
       requestBody: body({ ended_at: { type: 'string', format: 'date-time' }, end_progression: { type: 'number' } }),
       responses: { 204: { description: 'Updated.' } },
     }),
+  },
+  '/rest/v1/profiles': {
+    get: operation("The reader's profile", '`coko.account.profile.get()` / `.preferences.get()`.', {
+      operationId: 'get_profile',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        query('select', 'Columns.', 'id,display_name,avatar_path,country,language,preferences'),
+        query('id', 'The signed-in reader (RLS shows no other row).', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+      ],
+      responses: { 200: rows('One profile row.') },
+    }),
+    patch: operation(
+      "Update the reader's profile or preferences",
+      '`coko.account.profile.update()` / `.preferences.update()` (preferences are written whole).',
+      {
+        operationId: 'update_profile',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('id', 'The signed-in reader.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+          headers.prefer('The updated row back.', 'return=representation'),
+        ],
+        requestBody: body({
+          display_name: { type: ['string', 'null'], maxLength: 100 },
+          avatar_path: {
+            type: ['string', 'null'],
+            description: '`avatars/<own user id>/<file name>`, at most 150 characters.',
+          },
+          country: { type: ['string', 'null'], pattern: '^[A-Z]{2}$' },
+          language: { type: 'string' },
+          preferences: {
+            type: 'object',
+            properties: {
+              theme: { type: 'string', enum: ['light', 'dark', 'system'] },
+              fontSize: { type: 'integer', minimum: 8, maximum: 48 },
+              notifications: { type: 'object' },
+            },
+            required: ['theme', 'fontSize', 'notifications'],
+          },
+        }),
+        responses: { 200: rows('The updated profile.') },
+      },
+    ),
+  },
+  '/rest/v1/current_consents': {
+    get: operation("The reader's current consent decisions", '`coko.account.consents.list()`.', {
+      operationId: 'list_current_consents',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        query('user_id', 'The signed-in reader.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+      ],
+      responses: { 200: rows('The latest decision per kind (tracking, marketing, analytics).') },
+    }),
+  },
+  '/rest/v1/consents': {
+    post: operation(
+      'Record a consent decision',
+      '`coko.account.consents.set()`: consents are append-only, the latest per kind is the current one.',
+      {
+        operationId: 'insert_consent',
+        security: reader,
+        parameters: [headers.apikey, headers.prefer('The row back.', 'return=representation')],
+        requestBody: body(
+          {
+            kind: { type: 'string', enum: ['tracking', 'marketing', 'analytics'] },
+            granted: { type: 'boolean' },
+          },
+          ['kind', 'granted'],
+        ),
+        responses: { 201: rows('The recorded decision.') },
+      },
+    ),
   },
   '/rest/v1/rpc/sync_reading': {
     post: operation(

@@ -119,7 +119,8 @@ describe('a worker SIGKILLed during 1,000 jobs', () => {
       victim.child.kill('SIGKILL');
       expect((await victim.exited).signal).toBe('SIGKILL');
       const atKill = await states(ids);
-      expect(atKill.active).toBeGreaterThanOrEqual(1);
+      // The hung jobs were in flight: active, or (on a slow machine, past their 4 s expiry) back in retry.
+      expect((atKill.active ?? 0) + (atKill.retry ?? 0)).toBeGreaterThanOrEqual(1);
       expect(atKill.completed ?? 0).toBeLessThan(total);
 
       const { logger } = memoryLogger();
