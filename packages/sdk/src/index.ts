@@ -21,9 +21,9 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './core/errors';
+export type { Json } from './core/json';
 export type { Page } from './core/pagination';
 export type { AccessToken, AccessTokenFunction, Session } from './core/session';
-export type { ApiRequestOptions, CokoOptions, HttpOptions, RequestOptions, Transport } from './core/transport';
-export type { Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types';
+export type { ApiRequestOptions, CokoOptions, HttpOptions, RequestOptions } from './core/transport';
 export type { Reading } from './reading';
 export type * from './reading/types';

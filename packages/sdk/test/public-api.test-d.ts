@@ -58,3 +58,21 @@ expectTypeOf<ProgressSaver['save']>().returns.toEqualTypeOf<ProgressSave>();
 
 // The generated database types are not part of the client's surface.
 expectTypeOf<CokoClient>().not.toHaveProperty('rest');
+
+// Nor of the package's exports: the public types are Coko's own (schema-drift.test-d.ts keeps
+// them in step with the schema), so a migration never changes the SDK's surface by accident.
+export type RemovedExports = [
+  // @ts-expect-error not exported
+  import('../src').Database,
+  // @ts-expect-error not exported
+  import('../src').Tables<'books'>,
+  // @ts-expect-error not exported
+  import('../src').TablesInsert<'books'>,
+  // @ts-expect-error not exported
+  import('../src').TablesUpdate<'books'>,
+  // @ts-expect-error not exported
+  import('../src').Enums<'book_format'>,
+];
+// Rows are plain interfaces (snake_case, as stored).
+expectTypeOf<import('../src').ListBook['price']>().toBeNumber();
+expectTypeOf<import('../src').ReadingSession['device_type']>().toEqualTypeOf<'web' | 'android' | 'ios' | 'other'>();

@@ -1,5 +1,3 @@
-import type { Enums, Tables } from '../database.types';
-
 /** Reader preferences (stored whole in `profiles.preferences`). */
 export interface Preferences {
   theme: 'light' | 'dark' | 'system';
@@ -16,10 +14,16 @@ export interface PreferencesPatch {
 }
 
 /** The signed-in reader's profile (`account.profile.get()`), as stored: snake_case like every row. */
-export type Profile = Pick<
-  Tables<'profiles'>,
-  'id' | 'display_name' | 'avatar_path' | 'country' | 'language' | 'created_at' | 'updated_at'
-> & { preferences: Preferences };
+export interface Profile {
+  id: string;
+  display_name: string | null;
+  avatar_path: string | null;
+  country: string | null;
+  language: string;
+  preferences: Preferences;
+  created_at: string;
+  updated_at: string;
+}
 
 /** Profile fields a reader may change (`null` clears an optional one). */
 export interface ProfilePatch {
@@ -34,10 +38,15 @@ export interface ProfilePatch {
 }
 
 /** What a consent is given for. */
-export type ConsentKind = Enums<'consent_kind'>;
+export type ConsentKind = 'tracking' | 'marketing' | 'analytics';
 
 /** The current decision for one kind (the latest recorded). */
-export type Consent = Pick<Tables<'consents'>, 'kind' | 'granted' | 'created_at'>;
+export interface Consent {
+  kind: ConsentKind;
+  granted: boolean;
+  /** When this decision was recorded. */
+  created_at: string;
+}
 
 /** The user of the access token (`GET /v1/me`; the API's camelCase). */
 export interface Me {

@@ -1,5 +1,5 @@
+import type { Json } from '../core/json';
 import type { Page } from '../core/pagination';
-import type { Tables } from '../database.types';
 import type { BOOK_SORTS } from './schemas';
 
 /**
@@ -9,68 +9,89 @@ import type { BOOK_SORTS } from './schemas';
 export type BookSort = (typeof BOOK_SORTS)[number];
 
 /** An author as embedded in book lists. */
-export type AuthorSummary = Pick<Tables<'authors'>, 'id' | 'name'>;
+export interface AuthorSummary {
+  id: string;
+  name: string;
+}
 
 /** A book in lists and search results (only the fields a list or grid needs). */
-export type ListBook = Pick<
-  Tables<'books'>,
-  | 'id'
-  | 'title'
-  | 'subtitle'
-  | 'cover_path'
-  | 'language'
-  | 'price'
-  | 'currency'
-  | 'is_free'
-  | 'is_featured'
-  | 'format'
-  | 'publication_date'
-> & {
+export interface ListBook {
+  id: string;
+  title: string;
+  subtitle: string | null;
+  cover_path: string | null;
+  /** ISO 639-1 with an optional region (`fr`, `fr-SN`). */
+  language: string;
+  /** Integer, in the currency's minor unit. */
+  price: number;
+  currency: string;
+  is_free: boolean;
+  is_featured: boolean;
+  format: 'epub' | 'pdf' | null;
+  /** `YYYY-MM-DD`. */
+  publication_date: string | null;
   /** Authors in credit order. */
   authors: AuthorSummary[];
-};
+}
 
 /** A category as listed by `catalog.categories()` (a flat list; see `buildCategoryTree`). */
-export type Category = Pick<Tables<'categories'>, 'id' | 'parent_id' | 'name' | 'slug' | 'description' | 'position'>;
+export interface Category {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  slug: string;
+  description: string | null;
+  position: number;
+}
 
 /** A category with its sub-categories, as built by `buildCategoryTree`. */
 export type CategoryNode = Category & { children: CategoryNode[] };
 
 /** An author as listed by `catalog.authors()`. */
-export type Author = Pick<Tables<'authors'>, 'id' | 'name' | 'slug' | 'photo_path'>;
+export interface Author {
+  id: string;
+  name: string;
+  slug: string;
+  photo_path: string | null;
+}
 
 /** A publisher as listed by `catalog.publishers()`. */
-export type Publisher = Pick<Tables<'publishers'>, 'id' | 'name' | 'slug' | 'description' | 'website'>;
+export interface Publisher {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  website: string | null;
+}
 
 /** The full book returned by `catalog.get()`. */
-export type Book = Pick<
-  Tables<'books'>,
-  | 'id'
-  | 'title'
-  | 'subtitle'
-  | 'description'
-  | 'isbn'
-  | 'language'
-  | 'publication_date'
-  | 'page_count'
-  | 'file_size'
-  | 'format'
-  | 'cover_path'
-  | 'price'
-  | 'currency'
-  | 'is_free'
-  | 'is_featured'
-  | 'available_countries'
-  | 'metadata'
-  | 'published_at'
-  | 'created_at'
-  | 'updated_at'
-> & {
+export interface Book {
+  id: string;
+  title: string;
+  subtitle: string | null;
+  description: string | null;
+  isbn: string | null;
+  language: string;
+  publication_date: string | null;
+  page_count: number | null;
+  file_size: number | null;
+  format: 'epub' | 'pdf' | null;
+  cover_path: string | null;
+  price: number;
+  currency: string;
+  is_free: boolean;
+  is_featured: boolean;
+  /** ISO 3166-1 alpha-2 countries; empty: everywhere. */
+  available_countries: string[];
+  metadata: NonNullable<Json>;
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
   /** Authors in credit order. */
-  authors: Pick<Tables<'authors'>, 'id' | 'name' | 'slug' | 'photo_path'>[];
-  categories: Pick<Tables<'categories'>, 'id' | 'parent_id' | 'name' | 'slug'>[];
-  publisher: Pick<Tables<'publishers'>, 'id' | 'name' | 'slug'> | null;
-};
+  authors: Author[];
+  categories: Pick<Category, 'id' | 'parent_id' | 'name' | 'slug'>[];
+  publisher: Pick<Publisher, 'id' | 'name' | 'slug'> | null;
+}
 
 /** Parameters of `catalog.list()`. */
 export interface ListBooksParams {
@@ -120,9 +141,9 @@ export type ListPublishersParams = ListAuthorsParams;
 
 /** Facet counts over all matches of a search (not just the current page). */
 export interface SearchFacets {
-  categories: Array<Pick<Tables<'categories'>, 'id' | 'slug' | 'name'> & { count: number }>;
-  languages: Array<{ language: Tables<'books'>['language']; count: number }>;
-  price: Array<{ is_free: Tables<'books'>['is_free']; count: number }>;
+  categories: Array<Pick<Category, 'id' | 'slug' | 'name'> & { count: number }>;
+  languages: Array<{ language: string; count: number }>;
+  price: Array<{ is_free: boolean; count: number }>;
 }
 
 /** Result of `catalog.search()`. */

@@ -1,5 +1,4 @@
 import type { CokoError } from '../core/errors';
-import type { Enums, Tables } from '../database.types';
 
 /**
  * A position in a book, in the Readium locator shape (docs/CONTRACT-reading.md). `href` names the
@@ -22,22 +21,62 @@ export interface Locator {
 }
 
 /** What an annotation is. */
-export type AnnotationKind = Enums<'annotation_kind'>;
+export type AnnotationKind = 'highlight' | 'note' | 'bookmark';
 
 /** The kind of device a reading session ran on. */
-export type DeviceType = Enums<'device_type'>;
-
-/** A generated row with `locator` typed (the database stores it as `jsonb`). */
-type WithLocator<Row> = Omit<Row, 'locator'> & { locator: Locator };
+export type DeviceType = 'web' | 'android' | 'ios' | 'other';
 
 /** A `reading_progress` row: where the reader is in one book. */
-export type ReadingProgressRow = WithLocator<Tables<'reading_progress'>>;
+export interface ReadingProgressRow {
+  user_id: string;
+  book_id: string;
+  locator: Locator;
+  /** `locations.totalProgression` as a percentage, 0..100. */
+  percentage: number;
+  device_id: string;
+  device_updated_at: string;
+  finished_at: string | null;
+  /** Internal sync order (the checkpoint `sync()` pulls from). */
+  change_seq: number;
+  created_at: string;
+  updated_at: string;
+}
 
 /** An `annotations` row (a tombstone when `deleted_at` is set: text erased, kept so other devices learn of the deletion). */
-export type AnnotationRow = WithLocator<Tables<'annotations'>>;
+export interface AnnotationRow {
+  id: string;
+  user_id: string;
+  book_id: string;
+  kind: AnnotationKind;
+  locator: Locator;
+  selected_text: string | null;
+  note: string | null;
+  /** `#rrggbb`. */
+  color: string;
+  device_id: string;
+  device_updated_at: string;
+  deleted_at: string | null;
+  change_seq: number;
+  created_at: string;
+  updated_at: string;
+}
 
 /** A `reading_sessions` row. */
-export type ReadingSessionRow = Tables<'reading_sessions'>;
+export interface ReadingSessionRow {
+  id: string;
+  user_id: string;
+  book_id: string;
+  device_type: DeviceType;
+  device_id: string;
+  started_at: string;
+  ended_at: string | null;
+  start_progression: number | null;
+  end_progression: number | null;
+  pages_read: number;
+  change_seq: number;
+  created_at: string;
+  updated_at: string;
+}
 
 /** The reader's progress in a book, as `reading.getProgress()` returns it. */
 export type ReadingProgress = Pick<
