@@ -20,7 +20,27 @@ export async function forwardRest(
   const headers = withoutHopByHop(request.headers, ['apikey', 'authorization', 'accept-encoding']);
   for (const [name, value] of Object.entries(upstream.credentials(access))) headers.set(name, value);
   headers.set('x-request-id', requestIdOf(c));
-  return forward(c, target, request, headers, timeoutMs);
+  const response = await forward(c, target, request, headers, timeoutMs);
+  return response.status === 503 ? outageInErrorFormat(c, response) : response;
+}
+
+/**
+ * PostgREST's 503s while it cannot reach the database (PGRST000–003: connection lost, pool timeout,
+ * schema cache not loaded) become Coko's own 503 `SERVICE_UNAVAILABLE`, as the API answers in an
+ * outage; other responses stay PostgREST's.
+ */
+async function outageInErrorFormat(c: Context, response: Response): Promise<Response> {
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as { code?: unknown } | undefined;
+  const code = typeof body?.code === 'string' ? body.code : '';
+  if (!/^PGRST00\d$/.test(code)) return response;
+  await response.body?.cancel();
+  return gatewayError(c, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly.', {
+    details: { postgrestCode: code },
+    headers: { 'retry-after': '1' },
+  });
 }
 
 /** Default longest wait for the upstream's response headers: 60 s. */
