@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { envSchema, type SigningJwk } from '../config/schema.ts';
+import type { RateLimitPolicies } from '../limits/policies.ts';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body-limit.ts';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from './proxy.ts';
 
@@ -26,6 +28,14 @@ export interface GatewayConfig {
   dbPoolMax: number;
   /** `GATEWAY_FAILED_KEY_BURST`: failed partner key checks a client may make before 429 (default 20; 1 more per second). */
   failedKeyBurst: number;
+  /**
+   * `RATE_LIMITS` (the API's syntax; default the seed's limits, `off` for none): `/rest/v1` is counted
+   * in the same Postgres buckets as the API, so the gateway needs the API's token keys to tell readers
+   * apart — `COKO_JWT_SECRET` and/or `COKO_JWT_SIGNING_KEY`, as the API has them.
+   */
+  rateLimits:
+    | false
+    | { policies: RateLimitPolicies; jwtSecret?: string | undefined; signingKey?: SigningJwk | undefined };
 }
 
 function integer(defaultValue: number, min: number, max: number) {
@@ -67,6 +77,8 @@ const schema = z.object({
   GATEWAY_TRUSTED_PROXIES: integer(0, 0, 10),
   GATEWAY_DB_POOL_MAX: integer(2, 1, 100),
   GATEWAY_FAILED_KEY_BURST: integer(20, 1, 100_000),
+  // The API's own validators: the same variables mean the same thing for both.
+  ...envSchema('development').pick({ RATE_LIMITS: true, COKO_JWT_SECRET: true, COKO_JWT_SIGNING_KEY: true }).shape,
 });
 
 /**
@@ -89,6 +101,14 @@ export function loadGatewayConfig(source: Readonly<Record<string, string | undef
     throw new Error(['Invalid gateway configuration:', ...lines].join('\n'));
   }
   const v = result.data;
+  if (v.RATE_LIMITS && !v.COKO_JWT_SECRET && !v.COKO_JWT_SIGNING_KEY) {
+    throw new Error(
+      [
+        'Invalid gateway configuration:',
+        "  - RATE_LIMITS: counting readers needs the API's token keys (COKO_JWT_SECRET and/or COKO_JWT_SIGNING_KEY); set them, or RATE_LIMITS=off",
+      ].join('\n'),
+    );
+  }
   return {
     supabaseUrl: v.SUPABASE_URL,
     publishableKey: v.SUPABASE_PUBLISHABLE_KEY,
@@ -101,5 +121,10 @@ export function loadGatewayConfig(source: Readonly<Record<string, string | undef
     trustedProxies: v.GATEWAY_TRUSTED_PROXIES,
     dbPoolMax: v.GATEWAY_DB_POOL_MAX,
     failedKeyBurst: v.GATEWAY_FAILED_KEY_BURST,
+    rateLimits: v.RATE_LIMITS && {
+      policies: v.RATE_LIMITS,
+      jwtSecret: v.COKO_JWT_SECRET,
+      signingKey: v.COKO_JWT_SIGNING_KEY,
+    },
   };
 }

@@ -1,5 +1,9 @@
 import { type ServerType, serve } from '@hono/node-server';
 import pg from 'pg';
+import { TokenService } from '../identity/tokens.ts';
+import { limitsFromConfig } from '../limits/from-config.ts';
+import { gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
+import { createLogger } from '../observability/logger.ts';
 import { createGateway, forwardTo } from './app.ts';
 import { clientIp } from './client-ip.ts';
 import type { GatewayConfig } from './config.ts';
@@ -33,6 +37,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  const partnerKeys = createPartnerKeyResolver(pool, {
+    throttle: createFailureThrottle({ burst: config.failedKeyBurst }),
+  });
+  const limits = gatewayLimits(config, pool);
+  const client = clientIp(config.trustedProxies);
   const gateway = createGateway({
     rest: supabaseUpstream({
       url: config.supabaseUrl,
@@ -40,14 +49,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       secretKey: config.secretKey,
     }),
     keys: { publishableKey: config.publishableKey, secretKey: config.secretKey },
-    partnerKeys: createPartnerKeyResolver(pool, {
-      throttle: createFailureThrottle({ burst: config.failedKeyBurst }),
-    }),
+    partnerKeys,
+    limiter: limits && gatewayRateLimit({ ...limits, partnerOf: partnerOfKey(partnerKeys), clientIp: client }),
     functions: forwardTo(`${config.supabaseUrl}/functions/v1`),
     auth: forwardTo(config.supabaseUrl),
     bodyLimitBytes: config.bodyLimitBytes,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
-    client: clientIp(config.trustedProxies),
+    client,
   });
   const server = await new Promise<ServerType>((resolveListen, reject) => {
     const started = serve({ fetch: gateway.fetch, port: config.port, hostname: config.host }, () =>
@@ -67,4 +75,20 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       await pool.end();
     },
   };
+}
+
+/**
+ * The API's limits on `/rest/v1`, counted in the same Postgres buckets (see limits/gateway.ts); readers
+ * are told apart by their tokens, verified with the API's keys.
+ */
+function gatewayLimits(config: GatewayConfig, pool: pg.Pool) {
+  if (!config.rateLimits) return undefined;
+  const tokens = new TokenService({
+    secret: config.rateLimits.jwtSecret,
+    signingKey: config.rateLimits.signingKey,
+    issuer: 'coko',
+    ttlSeconds: 900,
+  });
+  const logger = createLogger({ level: 'warn', base: { service: 'coko-gateway' } });
+  return limitsFromConfig({ rateLimits: { policies: config.rateLimits.policies } }, { db: pool, tokens, logger });
 }

@@ -32,7 +32,10 @@ export interface AppLimitsOptions {
  * const limits = limitsFromConfig(config, { db: pool, tokens, logger })
  * ```
  */
-export function limitsFromConfig(config: Config, options: AppLimitsOptions): AppLimits | undefined {
+export function limitsFromConfig(
+  config: { rateLimits: Pick<Config['rateLimits'], 'policies'> },
+  options: AppLimitsOptions,
+): AppLimits | undefined {
   const policies = config.rateLimits.policies;
   if (!policies) return undefined;
   const { db, tokens, logger } = options;

@@ -55,6 +55,7 @@ describe('coko gateway', () => {
       SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
       SUPABASE_SECRET_KEY: stack.secretKey,
       DATABASE_URL: stack.databaseUrl,
+      COKO_JWT_SECRET: stack.keys.jwtSecret,
       PORT: '0',
       HOST: '127.0.0.1',
     });

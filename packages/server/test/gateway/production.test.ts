@@ -2,6 +2,8 @@
 // front of a Supabase project. Supabase's own gateway is stood in for by a plain proxy that knows only
 // the project's sb_ keys (swaps them for the anon / service_role JWTs, passes user tokens, refuses
 // anything else), in front of the test stack's real PostgREST and API.
+
+import { mintUserToken } from '@coko/server/dev';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +58,8 @@ beforeAll(async () => {
       SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
       SUPABASE_SECRET_KEY: stack.secretKey,
       DATABASE_URL: stack.databaseUrl,
+      // Limits have their own gateway below: this file's requests must not spend one budget.
+      RATE_LIMITS: 'off',
       PORT: '0',
       HOST: '127.0.0.1',
     }),
@@ -127,6 +131,54 @@ describe('production: coko gateway in front of Supabase', () => {
   });
 });
 
+describe('production: rate limits', () => {
+  it('counts /rest/v1 in the shared Postgres buckets, readers told apart by their verified tokens', async () => {
+    const limited = await startGateway(
+      loadGatewayConfig({
+        SUPABASE_URL: standInUrl,
+        SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
+        SUPABASE_SECRET_KEY: stack.secretKey,
+        DATABASE_URL: stack.databaseUrl,
+        RATE_LIMITS: 'anonymous=2/1h,authenticated=3/1h',
+        COKO_JWT_SECRET: stack.keys.jwtSecret,
+        PORT: '0',
+        HOST: '127.0.0.1',
+      }),
+    );
+    try {
+      const anonymous = [];
+      for (let i = 0; i < 3; i++) anonymous.push(await books(limited.url, { apikey: stack.publishableKey }));
+      expect(anonymous.map((r) => r.status)).toEqual([200, 200, 429]);
+      expect(anonymous.map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['1', '0', '0']);
+      expect(Number(anonymous[2]?.headers.get('retry-after'))).toBeGreaterThan(3500);
+      expect((await errorOf(anonymous[2] as Response)).code).toBe('RATE_LIMITED');
+
+      // A signed-in reader has a budget of their own, whatever the address already spent.
+      const token = await mintUserToken(
+        stack.keys,
+        { id: '00000000-0000-4000-8000-000000000001' },
+        { expiresInSeconds: 600, alg: 'HS256' },
+      );
+      const reader = await books(limited.url, { apikey: stack.publishableKey, authorization: `Bearer ${token}` });
+      expect(reader.status).toBe(200);
+      expect(reader.headers.get('x-ratelimit-limit')).toBe('3');
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('refuses to start limits it cannot apply: RATE_LIMITS needs the API token keys', () => {
+    expect(() =>
+      loadGatewayConfig({
+        SUPABASE_URL: 'https://x.supabase.co',
+        SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_x',
+        SUPABASE_SECRET_KEY: 'sb_secret_x',
+        DATABASE_URL: 'postgres://x',
+      }),
+    ).toThrow(/RATE_LIMITS: counting readers needs the API's token keys/);
+  });
+});
+
 describe('production: configuration', () => {
   it('names every missing or malformed variable, never a value', () => {
     expect(() => loadGatewayConfig({})).toThrow(
@@ -159,6 +211,7 @@ describe('production: configuration', () => {
       SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_x',
       SUPABASE_SECRET_KEY: 'sb_secret_x',
       DATABASE_URL: 'postgresql://postgres:pw@db.abc.supabase.co:5432/postgres',
+      COKO_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters',
     });
     expect(config).toMatchObject({
       supabaseUrl: 'https://abc.supabase.co',
@@ -166,6 +219,8 @@ describe('production: configuration', () => {
       host: '0.0.0.0',
       bodyLimitBytes: 1024 * 1024,
       trustedProxies: 0,
+      // The seed's limits.
+      rateLimits: { policies: { anonymous: { limit: 100 }, authenticated: { limit: 1000 } } },
     });
   });
 });
