@@ -157,7 +157,7 @@ describe('a worker SIGKILLed during 1,000 jobs', () => {
       );
       expect(runs.rows[0]?.n).toBe(total);
       console.info(
-        `worker SIGKILL test: ${total} jobs, killed with ${atKill.completed ?? 0} completed and ${atKill.active} active; ` +
+        `worker SIGKILL test: ${total} jobs, killed with ${atKill.completed ?? 0} completed and ${atKill.active ?? 0} active, ${atKill.retry ?? 0} awaiting retry; ` +
           `after recovery ${rows[0]?.jobs} effects, 0 lost, ${rows[0]?.duplicated} duplicated`,
       );
     } finally {
