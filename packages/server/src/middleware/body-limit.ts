@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
+import { limitRequestBody } from '../http/limit-body.ts';
 
 export interface BodyLimitOptions {
   /** Largest accepted request body in bytes (default 1 MiB). */
@@ -11,7 +11,8 @@ export interface BodyLimitOptions {
 const defaults = { maxBytes: 1024 * 1024 };
 
 /**
- * Refuses bodies over `maxBytes` with 413 PAYLOAD_TOO_LARGE, by Content-Length or while streaming (`hono/body-limit`).
+ * Refuses bodies over `maxBytes` with 413 PAYLOAD_TOO_LARGE, by Content-Length or while streaming, after
+ * draining what the client is still sending so it reads the 413 (see limitRequestBody).
  *
  * @example
  * ```ts
@@ -20,12 +21,9 @@ const defaults = { maxBytes: 1024 * 1024 };
  */
 export function bodyLimit(options: BodyLimitOptions = {}): MiddlewareHandler<AppEnv> {
   const { maxBytes } = { ...defaults, ...options };
-  return honoBodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`, {
-        details: { limitBytes: maxBytes },
-      });
-    },
+  return limitRequestBody(maxBytes, () => {
+    throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`, {
+      details: { limitBytes: maxBytes },
+    });
   });
 }
