@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStack } from '../../../../test/stack.ts';
 import { type CokoWorker, startWorker } from '../../src/jobs/worker.ts';
 import { CRASH_QUEUE, crashHandler, crashQueues } from './fixtures/crash-queue.ts';
-import { jobRow, memoryLogger, ownDatabaseAsPostgres, queryPool, waitFor } from './helpers.ts';
+import { insertJobs, jobRow, memoryLogger, ownDatabaseAsPostgres, queryPool, sendJob, waitFor } from './helpers.ts';
 import { cokoBin, fixture, killChildrenAfterAll, spawnNode, tsxLoader } from './processes.ts';
 
 const stack = testStack();
@@ -32,8 +32,8 @@ describe('a worker killed mid-job', () => {
     // Two jobs in flight at once: one hangs inside its transaction, the other after COMMIT.
     let recovery: CokoWorker | undefined;
     try {
-      const before = await sendTo(CRASH_QUEUE, { stage: 'before-commit' });
-      const after = await sendTo(CRASH_QUEUE, { stage: 'after-commit' });
+      const before = await sendJob(stack.databaseUrl, CRASH_QUEUE, { stage: 'before-commit' });
+      const after = await sendJob(stack.databaseUrl, CRASH_QUEUE, { stage: 'after-commit' });
       await victim.waitForLine(
         (line) => line.stage === 'before-commit' && line.jobId === before,
         'the before-commit hang',
@@ -104,10 +104,13 @@ describe('a worker SIGKILLed during 1,000 jobs', () => {
     try {
       // Two jobs that hang, one inside its transaction and one after COMMIT, guarantee work in
       // flight in both states at the moment of the kill; the other 998 flow through the other slots.
-      const before = await sendTo(CRASH_QUEUE, { stage: 'before-commit' });
-      const after = await sendTo(CRASH_QUEUE, { stage: 'after-commit' });
+      const before = await sendJob(stack.databaseUrl, CRASH_QUEUE, { stage: 'before-commit' });
+      const after = await sendJob(stack.databaseUrl, CRASH_QUEUE, { stage: 'after-commit' });
       const bulk = Array.from({ length: total - 2 }, () => randomUUID());
-      await insertJobs(bulk.map((id) => ({ id, name: CRASH_QUEUE, data: { stage: 'none' } })));
+      await insertJobs(
+        stack.databaseUrl,
+        bulk.map((id) => ({ id, name: CRASH_QUEUE, data: { stage: 'none' } })),
+      );
       const ids = [before, after, ...bulk];
       await victim.waitForLine((line) => line.jobId === before, 'the before-commit hang');
       await victim.waitForLine((line) => line.jobId === after, 'the after-commit hang');
@@ -187,43 +190,6 @@ describe('coko worker', () => {
     expect(cli.json().map((line) => line.msg)).toEqual(expect.arrayContaining(['worker stopping', 'worker stopped']));
   }, 30_000);
 });
-
-async function sendTo(queue: string, data: object): Promise<string> {
-  // Jobs are plain rows: send through pg-boss's SQL-level API from a short-lived instance.
-  const { default: PgBoss } = await import('pg-boss');
-  const boss = new PgBoss({
-    connectionString: stack.databaseUrl,
-    schema: 'pgboss',
-    supervise: false,
-    schedule: false,
-    migrate: false,
-  });
-  await boss.start();
-  try {
-    const id = await boss.send(queue, data);
-    if (!id) throw new Error('send returned no id');
-    return id;
-  } finally {
-    await boss.stop({ graceful: false });
-  }
-}
-
-async function insertJobs(jobs: { id: string; name: string; data: object }[]): Promise<void> {
-  const { default: PgBoss } = await import('pg-boss');
-  const boss = new PgBoss({
-    connectionString: stack.databaseUrl,
-    schema: 'pgboss',
-    supervise: false,
-    schedule: false,
-    migrate: false,
-  });
-  await boss.start();
-  try {
-    await boss.insert(jobs);
-  } finally {
-    await boss.stop({ graceful: false });
-  }
-}
 
 async function effectCount(ids: string[]): Promise<number> {
   const { rows } = await db.query<{ n: number }>(

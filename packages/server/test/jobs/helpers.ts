@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type PgBoss from 'pg-boss';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -64,4 +65,36 @@ export async function ownDatabaseAsPostgres(adminDatabaseUrl: string): Promise<v
   } finally {
     await admin.end();
   }
+}
+
+/** Runs `use` with a short-lived pg-boss client on `url` (no maintenance, no migrations): jobs are plain rows. */
+async function withBossClient<T>(url: string, use: (boss: PgBoss) => Promise<T>): Promise<T> {
+  const { default: PgBoss } = await import('pg-boss');
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: 'pgboss',
+    supervise: false,
+    schedule: false,
+    migrate: false,
+  });
+  await boss.start();
+  try {
+    return await use(boss);
+  } finally {
+    await boss.stop({ graceful: false });
+  }
+}
+
+/** Sends one job from outside the worker under test; its id. */
+export function sendJob(url: string, queue: string, data: object = {}): Promise<string> {
+  return withBossClient(url, async (boss) => {
+    const id = await boss.send(queue, data);
+    if (!id) throw new Error('send returned no id');
+    return id;
+  });
+}
+
+/** Inserts many jobs at once (pg-boss's bulk insert). */
+export function insertJobs(url: string, jobs: { id: string; name: string; data: object }[]): Promise<void> {
+  return withBossClient(url, (boss) => boss.insert(jobs));
 }

@@ -5,7 +5,6 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStack } from '../../../../test/stack.ts';
 import { createApp } from '../../src/app/create-app.ts';
@@ -16,7 +15,7 @@ import { jobQueueCheck } from '../../src/jobs/readiness.ts';
 import { initWorkerSentry } from '../../src/jobs/sentry-node.ts';
 import { startWorker } from '../../src/jobs/worker.ts';
 import { captureLogs, type Envelope, eventsIn, fakeSentryTransport, testConfig } from '../app/helpers.ts';
-import { jobRow, memoryLogger, ownDatabaseAsPostgres, queryPool, waitFor } from './helpers.ts';
+import { jobRow, memoryLogger, ownDatabaseAsPostgres, queryPool, sendJob, waitFor } from './helpers.ts';
 import { cokoBin, fixture, killChildrenAfterAll, spawnNode, tsxLoader } from './processes.ts';
 
 const stack = testStack();
@@ -48,24 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.end();
 });
-
-async function send(queue: string, data: object = {}): Promise<string> {
-  const boss = new PgBoss({
-    connectionString: stack.databaseUrl,
-    schema: 'pgboss',
-    supervise: false,
-    schedule: false,
-    migrate: false,
-  });
-  await boss.start();
-  try {
-    const id = await boss.send(queue, data);
-    if (!id) throw new Error('send returned no id');
-    return id;
-  } finally {
-    await boss.stop({ graceful: false });
-  }
-}
 
 /** The environment of a production worker: nothing inherited (no DATABASE_URL sneaking in). */
 function productionEnv(extra: Record<string, string>) {
@@ -223,7 +204,7 @@ describe('coko worker in production', () => {
       COKO_DATABASE_URL: stack.databaseUrl,
     });
     await child.waitForLine((line) => line.msg === 'worker started', 'the worker to start', 20_000);
-    const jobId = await send('test.graceful');
+    const jobId = await sendJob(stack.databaseUrl, 'test.graceful');
     await child.waitForLine((line) => line.msg === 'graceful-test: job running' && line.jobId === jobId, 'the job');
 
     child.child.kill('SIGTERM');
@@ -231,7 +212,7 @@ describe('coko worker in production', () => {
     // Still draining: the process lives, the job is active and has no effect yet.
     expect(child.child.exitCode).toBeNull();
     expect((await jobRow(db, jobId))?.state).toBe('active');
-    const queued = await send('test.graceful');
+    const queued = await sendJob(stack.databaseUrl, 'test.graceful');
 
     await db.query('insert into jobs_test.release (job_id) values ($1)', [jobId]);
     expect(await child.exited).toEqual({ code: 0, signal: null });
@@ -265,7 +246,7 @@ describe('startWorker', () => {
       logger,
     });
     try {
-      const id = await send(queue.name);
+      const id = await sendJob(stack.databaseUrl, queue.name);
       const row = await waitFor(
         async () => (await db.query('select * from jobs_test.settings where job_id = $1', [id])).rows[0],
         { what: 'the settings row' },
@@ -305,7 +286,7 @@ describe('startWorker', () => {
       logger,
     });
     try {
-      const id = await send(queue.name);
+      const id = await sendJob(stack.databaseUrl, queue.name);
       await waitFor(async () => (await jobRow(db, id))?.state === 'failed', { what: 'the job to fail' });
       await sentry.flush(2000);
       const events = eventsIn(envelopes);
