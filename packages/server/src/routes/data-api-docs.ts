@@ -58,6 +58,12 @@ const body = (properties: Json, required: string[] = []) => ({
 });
 
 const anon = [{ apikey: [] }];
+
+/** What every upsert the SDK makes sends: the key and `Prefer` for a merge without a body back. */
+const upsertParameters = [
+  headers.apikey,
+  headers.prefer('Upsert without a body back.', 'resolution=merge-duplicates,return=minimal'),
+];
 const reader = [{ apikey: [], readerToken: [] }];
 
 function operation(summary: string, description: string, extra: Json & { responses: Json }): Json {
@@ -142,10 +148,7 @@ export const dataApiPaths: Record<string, Json> = {
       {
         operationId: 'upsert_reading_progress',
         security: reader,
-        parameters: [
-          headers.apikey,
-          headers.prefer('Upsert without a body back.', 'resolution=merge-duplicates,return=minimal'),
-        ],
+        parameters: upsertParameters,
         requestBody: body(
           {
             book_id: { type: 'string', format: 'uuid' },
@@ -175,10 +178,7 @@ export const dataApiPaths: Record<string, Json> = {
     post: operation('Create or replace an annotation (upsert)', '`coko.reading.annotations.create()`.', {
       operationId: 'upsert_annotation',
       security: reader,
-      parameters: [
-        headers.apikey,
-        headers.prefer('Upsert without a body back.', 'resolution=merge-duplicates,return=minimal'),
-      ],
+      parameters: upsertParameters,
       requestBody: body(
         {
           id: { type: 'string', format: 'uuid' },
@@ -214,10 +214,7 @@ export const dataApiPaths: Record<string, Json> = {
     post: operation('Start a reading session (upsert)', '`coko.reading.sessions.start()`.', {
       operationId: 'upsert_reading_session',
       security: reader,
-      parameters: [
-        headers.apikey,
-        headers.prefer('Upsert without a body back.', 'resolution=merge-duplicates,return=minimal'),
-      ],
+      parameters: upsertParameters,
       requestBody: body(
         {
           id: { type: 'string', format: 'uuid' },
