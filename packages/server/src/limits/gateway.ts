@@ -1,6 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { ErrorCode } from '../errors/codes.ts';
+import { gatewayError } from '../gateway/errors.ts';
 import { rateLimitHeaders } from '../middleware/rate-limit.ts';
 import { clientIpOf, generalHit, type TokenSubject, userTokenOf } from './client.ts';
 import type { RateLimitPolicies } from './policies.ts';
@@ -18,9 +18,6 @@ export interface GatewayRateLimitOptions {
   clientIp?: ((c: Context) => string) | undefined;
   now?: () => number;
 }
-
-const RATE_LIMITED: ErrorCode = 'RATE_LIMITED';
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The gateway's rate limit, registered on `/rest/v1/*` and `/functions/v1/*`:
@@ -60,7 +57,7 @@ export function gatewayRateLimit(options: GatewayRateLimitOptions): MiddlewareHa
     const hit = generalHit(policies, { user, ip, partnerId });
     const at = now();
     const decision = await store.take(hit, at);
-    if (!decision.allowed) return limited(request, decision, at, hit.windowMs);
+    if (!decision.allowed) return limited(c, decision, at, hit.windowMs);
     await next();
     if (!c.res.headers.has('X-RateLimit-Limit')) {
       for (const [name, value] of Object.entries(rateLimitHeaders(decision))) c.res.headers.set(name, value);
@@ -94,22 +91,10 @@ export function partnerOfKey(resolver: {
   };
 }
 
-function limited(request: Request, decision: RateLimitDecision, now: number, windowMs: number): Response {
-  const given = request.headers.get('x-request-id');
-  const id = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+function limited(c: Context, decision: RateLimitDecision, now: number, windowMs: number): Response {
   const retryAfter = Math.max(1, Math.ceil((decision.resetAt - now) / 1000));
-  return Response.json(
-    {
-      error: {
-        code: RATE_LIMITED,
-        message: 'Too many requests; retry after the Retry-After delay',
-        details: { limit: decision.limit, windowSeconds: Math.round(windowMs / 1000), retryAfterSeconds: retryAfter },
-        id,
-      },
-    },
-    {
-      status: 429,
-      headers: { ...rateLimitHeaders(decision), 'Retry-After': String(retryAfter), 'x-request-id': id },
-    },
-  );
+  return gatewayError(c, 'RATE_LIMITED', 'Too many requests; retry after the Retry-After delay', {
+    details: { limit: decision.limit, windowSeconds: Math.round(windowMs / 1000), retryAfterSeconds: retryAfter },
+    headers: { ...rateLimitHeaders(decision), 'Retry-After': String(retryAfter) },
+  });
 }
