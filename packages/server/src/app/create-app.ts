@@ -17,7 +17,6 @@ import { collectMetrics } from '../middleware/metrics.ts';
 import { requestId } from '../middleware/request-id.ts';
 import { securityHeaders } from '../middleware/security-headers.ts';
 import { timeout } from '../middleware/timeout.ts';
-import type { NotesFontLoader } from '../notes/index.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
