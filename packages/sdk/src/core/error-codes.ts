@@ -19,17 +19,29 @@ export const ERROR_STATUS = {
   PERMISSION_DENIED: 403,
   /** A publishable key used from an origin its partner did not allow. */
   ORIGIN_NOT_ALLOWED: 403,
+  /** The reader has no right to read this book (not free, not bought, no active subscription covering it). */
+  NOT_ENTITLED: 403,
+  /** The book is not sold in the reader's country. */
+  NOT_AVAILABLE_IN_COUNTRY: 403,
   /** The resource does not exist or is not visible to the caller. */
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   /** The request conflicts with the current state (a duplicate, a reference to nothing). */
   CONFLICT: 409,
+  /** The reader already has the right to read what they try to buy. */
+  ALREADY_OWNED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** An `Expect` header other than `100-continue`. */
   EXPECTATION_FAILED: 417,
+  /** A `Range` header outside the file. */
+  RANGE_NOT_SATISFIABLE: 416,
   /** Well-formed but refused by a business rule (e.g. an idempotency key reused with another body). */
   UNPROCESSABLE: 422,
+  /** The payment provider is not configured on this deployment, or does not take this currency. */
+  PROVIDER_UNAVAILABLE: 422,
+  /** A webhook whose signature, timestamp or token does not verify. */
+  INVALID_SIGNATURE: 400,
   /** Too many requests; `Retry-After` says when to try again. */
   RATE_LIMITED: 429,
   /** The request line or headers are larger than the server reads. */
@@ -85,6 +97,8 @@ export function codeForStatus(status: number): ErrorCode {
       return 'PAYLOAD_TOO_LARGE';
     case 415:
       return 'UNSUPPORTED_MEDIA_TYPE';
+    case 416:
+      return 'RANGE_NOT_SATISFIABLE';
     case 417:
       return 'EXPECTATION_FAILED';
     case 422:
