@@ -2,16 +2,20 @@ import type { StoragePort } from '../providers/storage/port.ts';
 import { type CoverSize, coverWebps } from './covers.ts';
 import type { Epub } from './epub.ts';
 import { drawCover } from './generated-cover.ts';
+import {
+  BOOKS_BUCKET,
+  type BookFormat,
+  bookFilePath,
+  COVERS_BUCKET,
+  coverPaths,
+  explodedPath,
+  manifestPath as manifestPathOf,
+} from './layout.ts';
 import { mediaTypeOf } from './media-types.ts';
 import { readPdfInfo } from './pdf-info.ts';
 import { readEpub } from './read-epub.ts';
 import { WEBPUB_MEDIA_TYPE } from './webpub.ts';
-import { MANIFEST_FILE, webpubManifest } from './webpub-manifest.ts';
-
-export type BookFormat = 'epub' | 'pdf';
-
-export const BOOKS_BUCKET = 'books';
-export const COVERS_BUCKET = 'covers';
+import { webpubManifest } from './webpub-manifest.ts';
 
 /** What publishBookFiles stored, in the shape of the `books` columns it fills. */
 export interface PublishedBookFiles {
@@ -49,7 +53,7 @@ export async function publishBookFiles(
   bytes: Uint8Array,
   format: BookFormat,
 ): Promise<PublishedBookFiles> {
-  const filePath = `${bookId}/book.${format}`;
+  const filePath = bookFilePath(bookId, format);
   if (format === 'pdf') {
     const info = await readPdfInfo(bytes);
     const cover = await drawCover(bookId, { title: info.title ?? '', author: info.author ?? '' });
@@ -70,7 +74,7 @@ export async function publishBookFiles(
   }
 
   const epub = readEpub(bytes);
-  const manifestPath = `${bookId}/${MANIFEST_FILE}`;
+  const manifestPath = manifestPathOf(bookId);
   await storage.put(BOOKS_BUCKET, filePath, bytes, {
     contentType: FILE_TYPES.epub,
     cacheControl: BOOK_CACHE,
@@ -83,7 +87,7 @@ export async function publishBookFiles(
     cacheControl: BOOK_CACHE,
     upsert: true,
   });
-  await removeStale(storage, `${bookId}/epub/`, exploded);
+  await removeStale(storage, explodedPath(bookId, ''), exploded);
   const coverImage = epub.cover ? epub.files.get(epub.cover.href) : undefined;
   await putCovers(storage, bookId, coverImage ?? (await drawCover(bookId, coverTextOf(epub))), () =>
     drawCover(bookId, coverTextOf(epub)),
@@ -106,7 +110,7 @@ async function putExploded(storage: StoragePort, bookId: string, epub: Epub): Pr
   for (let i = 0; i < entries.length; i += PARALLEL_WRITES) {
     await Promise.all(
       entries.slice(i, i + PARALLEL_WRITES).map(async ([path, body]) => {
-        const target = `${bookId}/epub/${path}`;
+        const target = explodedPath(bookId, path);
         await storage.put(BOOKS_BUCKET, target, body, {
           contentType: mediaTypeOf(path, declared.get(path)),
           cacheControl: BOOK_CACHE,
@@ -133,13 +137,14 @@ async function putCovers(
   image: Uint8Array,
   fallback?: () => Promise<Uint8Array>,
 ): Promise<void> {
+  const paths = coverPaths(bookId);
   const webps = await coverWebps(image).catch(async (error: unknown) => {
     if (!fallback) throw error;
     return coverWebps(await fallback());
   });
   await Promise.all(
     (Object.entries(webps) as [CoverSize, Uint8Array][]).map(([size, body]) =>
-      storage.put(COVERS_BUCKET, `${bookId}/${size}.webp`, body, {
+      storage.put(COVERS_BUCKET, paths[size], body, {
         contentType: 'image/webp',
         cacheControl: COVER_CACHE,
         upsert: true,

@@ -1,9 +1,7 @@
 import type { Epub, EpubLink, EpubResource } from './epub.ts';
+import { MANIFEST_FILE } from './layout.ts';
 import { withoutFragment } from './paths.ts';
 import { EPUB_PROFILE, WEBPUB_CONTEXT, WEBPUB_MEDIA_TYPE, type WebPubLink, type WebPubManifest } from './webpub.ts';
-
-/** Where the manifest is stored, next to the exploded `epub/` folder its hrefs are relative to. */
-export const MANIFEST_FILE = 'manifest.json';
 
 /**
  * The Readium Web Publication Manifest of an EPUB: spine → `readingOrder`, every other manifest item

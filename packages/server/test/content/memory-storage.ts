@@ -35,7 +35,13 @@ export function memoryStorage(): StoragePort & {
     async get(bucket, path) {
       const stored = objects.get(key(bucket, path));
       if (!stored) return null;
-      return { object: stored.object, body: new Blob([stored.body]).stream() };
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(stored.body);
+          controller.close();
+        },
+      });
+      return { object: stored.object, body };
     },
     async list(bucket, prefix) {
       return [...objects.values()]

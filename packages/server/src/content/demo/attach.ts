@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Queryable } from '../../db/pool.ts';
 import { rows } from '../../db/rows.ts';
 import type { StoragePort } from '../../providers/storage/port.ts';
-import { BOOKS_BUCKET, publishBookFiles } from '../publish.ts';
+import { BOOKS_BUCKET, bookFilePath } from '../layout.ts';
+import { publishBookFiles } from '../publish.ts';
 import { recordBookFiles } from '../record-book-files.ts';
 import type { DemoBookText } from './book-text.ts';
 import { DEMO_BOOKS, type DemoBookShape, seedBookId } from './catalog.ts';
@@ -65,7 +66,7 @@ export async function attachDemoContent(options: AttachDemoContentOptions): Prom
     shapes.map(async (shape) => {
       const row = byId.get(seedBookId(shape.seed));
       if (!row) return;
-      const filePath = `${row.id}/book.${shape.format}`;
+      const filePath = bookFilePath(row.id, shape.format);
       if (row.file_path === filePath && (await options.storage.head(BOOKS_BUCKET, filePath))) {
         result.unchanged.push(row.id);
         return;
