@@ -29,6 +29,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
+  // Numeric references (&#233;) and HTML's named ones (&nbsp; in XHTML navigation documents).
+  htmlEntities: true,
   isArray: (name) => REPEATED.has(name),
 });
 
@@ -39,7 +41,10 @@ export function parseXml(bytes: Uint8Array): XmlNode {
   return parser.parse(new TextDecoder().decode(bytes), true) as XmlNode;
 }
 
-/** The text content of a node, descendants included (document order within one element name). */
+/**
+ * The text content of a node, descendants included (document order within one element name). Only XML
+ * whitespace collapses: a narrow no-break space before French punctuation is text.
+ */
 export function textOf(node: unknown): string {
   if (typeof node === 'string') return node;
   if (Array.isArray(node)) return node.map(textOf).join(' ');
@@ -49,7 +54,11 @@ export function textOf(node: unknown): string {
   const children = Object.entries(record)
     .filter(([key]) => key !== '#text' && key !== ATTRIBUTES)
     .map(([, value]) => textOf(value));
-  return [...own, ...children].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+  return [...own, ...children]
+    .filter(Boolean)
+    .join(' ')
+    .replace(/[ \t\r\n]+/g, ' ')
+    .trim();
 }
 
 /** Children of `node` named `name`, always as an array. */

@@ -79,6 +79,28 @@ describe('readEpub on an EPUB 2', () => {
   });
 });
 
+describe('readEpub and XML', () => {
+  const opf = () => new TextDecoder().decode(unzipSync(zip(epub2Files()))['OPS/book.opf']);
+
+  it('decodes character references in metadata', () => {
+    const withReferences = opf().replace('Contes du soir', 'Contes &#233;tranges &amp; autres&#8239;r&#xE9;cits');
+    const epub = readEpub(zip({ ...epub2Files(), 'OPS/book.opf': encode(withReferences) }));
+    expect(epub.metadata.title).toBe('Contes étranges & autres\u202Frécits');
+  });
+
+  it('does not expand nested entities (billion laughs)', () => {
+    const levels = Array.from({ length: 9 }, (_, i) => {
+      const previous = i === 0 ? 'lol' : `lol${i}`;
+      return `<!ENTITY lol${i + 1} "${`&${previous};`.repeat(10)}">`;
+    }).join('');
+    const bomb = opf()
+      .replace('<package', `<!DOCTYPE package [<!ENTITY lol "lol">${levels}]>\n<package`)
+      .replace('Contes du soir', '&lol9;');
+    const epub = readEpub(zip({ ...epub2Files(), 'OPS/book.opf': encode(bomb) }));
+    expect(epub.metadata.title.length).toBeLessThan(100);
+  });
+});
+
 describe('readEpub refuses what is not a usable EPUB, with a reason', () => {
   it('a file that is not a zip', () => {
     expect(refusal(encode('%PDF-1.7 not a zip')).reason).toBe('NOT_A_ZIP');
