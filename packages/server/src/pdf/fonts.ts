@@ -164,11 +164,18 @@ export function loadFontkit(): Promise<FontkitModule> {
       const namespace = module as Partial<FontkitModule> & { default?: FontkitModule };
       const fontkit = typeof namespace.create === 'function' ? (namespace as FontkitModule) : namespace.default;
       if (typeof fontkit?.create !== 'function') throw new Error('fontkit has no create()');
+      // pdf-lib parses the font again for every document; the first layout of a parsed DejaVu costs
+      // ~150 ms (its GSUB/GPOS tables), so a font read once per process is parsed once too. Subsets are
+      // still made per document; the parsed font is only read from.
+      const parsed = new WeakMap<Uint8Array, FontkitFont>();
       return {
         create(buffer: Uint8Array, postscriptName?: string) {
+          const known = postscriptName === undefined ? parsed.get(buffer) : undefined;
+          if (known) return known;
           const font = fontkit.create(buffer, postscriptName);
           const createSubset = font.createSubset.bind(font);
           font.createSubset = () => withEncodeStream(createSubset());
+          if (postscriptName === undefined) parsed.set(buffer, font);
           return font;
         },
       };
