@@ -3,6 +3,7 @@
 export { RECEIPT_LABELS, RECEIPT_LANGUAGES, type ReceiptLanguage, receiptLanguage } from './labels.ts';
 export { receiptMarkdown } from './markdown.ts';
 export {
+  InvalidReceiptError,
   OWN_RECEIPT_PREFIX,
   type ReceiptInput,
   type ReceiptModel,

@@ -72,14 +72,30 @@ function optionalLine(value: string | null): string | null {
 }
 
 /**
- * The receipt ready to render. Throws a ZodError when the receipt or its parties are malformed (an unknown
- * currency, an amount that is not a whole number of minor units…): the caller's data is wrong, not the reader's.
+ * A stored receipt (or its parties) that cannot be shown: an unknown currency, an amount that is not a
+ * whole number of minor units… The server's data is wrong, not the reader's request, so it is not a
+ * ZodError (which the API would answer as 400 VALIDATION_ERROR) but a bug: 500, reported.
+ */
+export class InvalidReceiptError extends Error {
+  override readonly name = 'InvalidReceiptError';
+}
+
+function parsed<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new InvalidReceiptError(`Invalid ${what}: ${issues.join('; ')}`);
+}
+
+/**
+ * The receipt ready to render. Throws {@link InvalidReceiptError} when the receipt or its parties are
+ * malformed.
  *
  * @example receiptModel(receipt, { partner: { name: 'Démo', slug: 'demo' }, buyer: 'Awa Diop' })
  */
 export function receiptModel(receipt: ReceiptInput, parties: ReceiptParties): ReceiptModel {
-  const stored = receiptSchema.parse(receipt);
-  const { partner, buyer, payment } = receiptPartiesSchema.parse(parties);
+  const stored = parsed(receiptSchema, receipt, 'receipt');
+  const { partner, buyer, payment } = parsed(receiptPartiesSchema, parties, 'receipt parties');
   return {
     id: stored.id,
     orderId: stored.orderId,

@@ -3,10 +3,10 @@
 import { PDFDocument } from 'pdf-lib';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
 import { PdfUnavailableError } from '../../src/pdf/index.ts';
 import {
   formatMoney,
+  InvalidReceiptError,
   type ReceiptInput,
   type ReceiptParties,
   receiptLanguage,
@@ -82,7 +82,10 @@ describe('receipt model', () => {
       [{ ...RECEIPT, issuedAt: 'hier' }, PARTIES],
       [RECEIPT, { ...PARTIES, partner: { name: 'x', slug: 'Not A Slug' } }],
     ];
-    for (const [receipt, parties] of bad) expect(() => receiptModel(receipt, parties)).toThrow(ZodError);
+    expect(() => receiptModel({ ...RECEIPT, currency: 'ZZZ' }, PARTIES)).toThrow(
+      'Invalid receipt: currency: not an ISO 4217 currency code',
+    );
+    for (const [receipt, parties] of bad) expect(() => receiptModel(receipt, parties)).toThrow(InvalidReceiptError);
   });
 
   it('reads the language of a query or a profile', () => {
