@@ -110,7 +110,7 @@ export function orangeMoneyProvider(options: OrangeMoneyOptions): PaymentProvide
 
     async verifyWebhook(input: WebhookInput): Promise<ProviderEvent> {
       const orderId = orderFromUrl(input.url);
-      const notification = parseWebhookBody('orange_money', input.rawBody, Notification);
+      const { event: notification, payload } = parseWebhookBody('orange_money', input.rawBody, Notification);
       const expected = await input.secretFor({ orderId });
       // Compared even when the order has no token, so timing does not reveal which orders exist.
       const matches = constantTimeEqual(notification.notif_token, expected ?? '');
@@ -123,7 +123,7 @@ export function orangeMoneyProvider(options: OrangeMoneyOptions): PaymentProvide
         // A hint only (confirmsByPolling): the job asks transactionstatus before moving money.
         status: STATUSES[notification.status] ?? null,
         occurredAt: input.now,
-        payload: notification,
+        payload,
       };
     },
 

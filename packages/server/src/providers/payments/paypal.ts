@@ -165,7 +165,7 @@ export function paypalProvider(options: PayPalOptions): PaymentProvider {
         if (!value) throw new WebhookVerificationError('paypal', `Missing ${header} header`);
         transmission[field] = value;
       }
-      const event = parseWebhookBody('paypal', input.rawBody, Event);
+      const { event, payload } = parseWebhookBody('paypal', input.rawBody, Event);
       // The raw body goes back verbatim: PayPal signed those bytes, a re-serialisation may differ.
       const body = `${JSON.stringify({ ...transmission, webhook_id: options.webhookId }).slice(0, -1)},"webhook_event":${input.rawBody}}`;
       const verification = await call(
@@ -191,7 +191,7 @@ export function paypalProvider(options: PayPalOptions): PaymentProvider {
         status: EVENT_STATUSES[event.event_type] ?? null,
         ...(resource.amount && amount != null ? { amount, currency: resource.amount.currency_code } : {}),
         occurredAt: Number.isNaN(occurredAt.getTime()) ? input.now : occurredAt,
-        payload: event,
+        payload,
       };
     },
 
