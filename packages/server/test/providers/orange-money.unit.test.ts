@@ -133,6 +133,33 @@ describe('Orange Money: createCheckout', () => {
     await expect(fresh.createCheckout(checkoutRequest())).resolves.toMatchObject({ secret: NOTIF_TOKEN });
   });
 
+  it('retries once with a new token when Orange revokes the cached one, then gives up', async () => {
+    const tokens = tokenEndpoint();
+    const seen: (string | null)[] = [];
+    let accepted = 'Bearer om-token-2';
+    server.use(
+      http.post(`${DEV}/webpayment`, ({ request }) => {
+        seen.push(request.headers.get('authorization'));
+        if (request.headers.get('authorization') !== accepted) {
+          return HttpResponse.json({ code: 42, message: 'Expired credentials' }, { status: 401 });
+        }
+        return HttpResponse.json({
+          pay_token: PAY_TOKEN,
+          payment_url: 'https://mpayment.orange-money.com/p',
+          notif_token: NOTIF_TOKEN,
+        });
+      }),
+    );
+    const provider = orange();
+    await expect(provider.createCheckout(checkoutRequest())).resolves.toMatchObject({ providerReference: PAY_TOKEN });
+    expect(seen).toEqual(['Bearer om-token-1', 'Bearer om-token-2']);
+    expect(tokens.count).toBe(2);
+
+    accepted = 'nobody';
+    await rejection(provider.createCheckout(checkoutRequest()), 'ProviderAuthenticationError');
+    expect(seen.slice(2)).toEqual(['Bearer om-token-2', 'Bearer om-token-3']);
+  });
+
   it('maps a refused or failing web payment to typed errors', async () => {
     tokenEndpoint();
     server.use(

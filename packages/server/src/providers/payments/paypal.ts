@@ -96,7 +96,7 @@ function orderStatus(order: Order): PaymentStatus {
  */
 export function paypalProvider(options: PayPalOptions): PaymentProvider {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
-  const accessToken = clientCredentialsToken({
+  const withToken = clientCredentialsToken({
     provider: 'paypal',
     fetch: options.fetch,
     tokenUrl: `${apiUrl}/v1/oauth2/token`,
@@ -105,23 +105,24 @@ export function paypalProvider(options: PayPalOptions): PaymentProvider {
     now: options.now,
   });
   /** A JSON call; a string body is JSON already. PayPal-Request-Id makes a retried POST return its first answer. */
-  const call = async <Schema extends z.ZodType>(
+  const call = <Schema extends z.ZodType>(
     path: string,
     schema: Schema,
     init: { body?: unknown; requestId?: string } = {},
-  ) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${await accessToken()}` };
-    if (init.requestId) headers['paypal-request-id'] = init.requestId;
-    if (typeof init.body === 'string') headers['content-type'] = 'application/json';
-    return callProvider({
-      provider: 'paypal',
-      fetch: options.fetch,
-      url: `${apiUrl}${path}`,
-      headers,
-      body: init.body,
-      schema,
+  ) =>
+    withToken((bearer) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${bearer}` };
+      if (init.requestId) headers['paypal-request-id'] = init.requestId;
+      if (typeof init.body === 'string') headers['content-type'] = 'application/json';
+      return callProvider({
+        provider: 'paypal',
+        fetch: options.fetch,
+        url: `${apiUrl}${path}`,
+        headers,
+        body: init.body,
+        schema,
+      });
     });
-  };
 
   return {
     name: 'paypal',
