@@ -82,6 +82,11 @@ describe('GET /v1/files/{bucket}/{path} (local signed URLs)', () => {
     expect((await get({ 'if-none-match': '"other"' })).status).toBe(200);
 
     expect((await get({ range: 'bytes=10-', 'if-range': etag })).status).toBe(206);
+    const lastModified = (await get()).headers.get('last-modified')!;
+    expect((await get({ range: 'bytes=10-', 'if-range': lastModified })).status).toBe(206);
+    const earlier = new Date(Date.parse(lastModified) - 60_000).toUTCString();
+    expect((await get({ range: 'bytes=10-', 'if-range': earlier })).status).toBe(200);
+    expect((await get({ range: 'bytes=10-', 'if-range': `W/${etag}` })).status).toBe(200);
     const changed = await get({ range: 'bytes=10-', 'if-range': '"an-older-version"' });
     expect(changed.status).toBe(200);
     expect(await changed.text()).toBe('0123456789abcdefghij');
