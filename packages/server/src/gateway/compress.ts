@@ -26,6 +26,9 @@ export function compressResponses(options: CompressOptions = {}): MiddlewareHand
     const res = c.res;
     if (!encoding || !res.body || res.headers.has('content-encoding') || c.req.method === 'HEAD') return;
     if (!COMPRESSIBLE.test(res.headers.get('content-type') ?? '')) return;
+    // A byte range is a slice of the identity bytes: compressing it would break Content-Range and resumption.
+    // (PostgREST's row ranges, `Content-Range: 0-49/*`, have no unit and stay compressible.)
+    if (/^bytes /i.test(res.headers.get('content-range') ?? '')) return;
     const body = Buffer.from(await res.arrayBuffer());
     const headers = new Headers(res.headers);
     headers.append('vary', 'accept-encoding');
@@ -43,8 +46,13 @@ export function compressResponses(options: CompressOptions = {}): MiddlewareHand
           })
         : gzipSync(body, { level: 6 });
     headers.set('content-encoding', encoding);
-    headers.delete('content-length');
     c.res = new Response(compressed, { status: res.status, headers });
+    // Hono's `c.res` setter copies the previous response's headers back: fix them on the new one.
+    c.res.headers.delete('content-length');
+    // Other bytes, so no longer the strong validator of the stored file: a weak ETag still revalidates
+    // (If-None-Match) but never resumes a download (If-Range) from compressed bytes.
+    const etag = c.res.headers.get('etag');
+    if (etag && !etag.startsWith('W/')) c.res.headers.set('etag', `W/${etag}`);
   };
 }
 
