@@ -115,6 +115,27 @@ async function pricePlan(
   return { amount: price.amount, currency: price.currency, description: plan.name };
 }
 
+async function insertOrder(db: Queryable, values: unknown[]): Promise<void> {
+  try {
+    await db.query(
+      `insert into public.orders (id, user_id, partner_id, book_id, plan_id, amount, currency, provider, status,
+         country, idempotency_key, return_url, expires_at, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $11, $12, $13, $13)`,
+      values,
+    );
+  } catch (cause) {
+    // Only when a request died between its order and its stored response, and the client retried after the
+    // key's takeover delay: that order is the answer, under GET /v1/orders.
+    if ((cause as { constraint?: string }).constraint === 'orders_idempotency_key_key') {
+      throw new ApiError(409, 'CONFLICT', 'An order was already opened with this Idempotency-Key; see GET /v1/orders', {
+        details: { reason: 'order_exists' },
+        cause,
+      });
+    }
+    throw cause;
+  }
+}
+
 /**
  * Opens an order and the provider's checkout: the price comes from the database, never from the client; the
  * reader's country, what they already own, the provider's availability and currencies and the return URL are
@@ -154,26 +175,21 @@ export async function startCheckout(deps: CheckoutDeps, input: CheckoutInput): P
   }
 
   const orderId = crypto.randomUUID();
-  await db.query(
-    `insert into public.orders (id, user_id, partner_id, book_id, plan_id, amount, currency, provider, status, country,
-       idempotency_key, return_url, expires_at, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $11, $12, $13, $13)`,
-    [
-      orderId,
-      input.user.id,
-      input.user.partnerId ?? null,
-      input.item.bookId ?? null,
-      input.item.planId ?? null,
-      priced.amount,
-      priced.currency,
-      input.provider,
-      who.country,
-      input.idempotencyKey,
-      input.returnUrl,
-      new Date(now.getTime() + ORDER_TTL_MS),
-      now,
-    ],
-  );
+  await insertOrder(db, [
+    orderId,
+    input.user.id,
+    input.user.partnerId ?? null,
+    input.item.bookId ?? null,
+    input.item.planId ?? null,
+    priced.amount,
+    priced.currency,
+    input.provider,
+    who.country,
+    input.idempotencyKey,
+    input.returnUrl,
+    new Date(now.getTime() + ORDER_TTL_MS),
+    now,
+  ]);
   let session: Awaited<ReturnType<typeof provider.createCheckout>>;
   try {
     session = await provider.createCheckout({
@@ -186,14 +202,16 @@ export async function startCheckout(deps: CheckoutDeps, input: CheckoutInput): P
       webhookUrl: deps.webhookUrl(input.provider),
     });
   } catch (cause) {
-    const rejected = isPaymentProviderError(cause) && cause.name === 'ProviderRejectedError';
+    const rejected = isPaymentProviderError(cause) && cause.name === 'ProviderRejectedError' ? cause : undefined;
     await db.query(`select private.mark_order_failed($1, 'failed', $2)`, [
       orderId,
-      rejected ? `refused by ${input.provider}: ${cause.message}` : `${input.provider} unreachable`,
+      rejected ? `refused by ${input.provider}: ${rejected.message}` : `${input.provider} unreachable`,
     ]);
+    // The key is released with this refusal (see idempotencyKey): the reader's retry opens a new order.
+    await db.query('update public.orders set idempotency_key = null where id = $1', [orderId]);
     if (rejected) {
-      throw new ApiError(422, 'UNPROCESSABLE', `${input.provider} refused this payment: ${cause.message}`, {
-        details: { provider: input.provider, orderId, providerCode: cause.providerCode },
+      throw new ApiError(422, 'UNPROCESSABLE', `${input.provider} refused this payment: ${rejected.message}`, {
+        details: { provider: input.provider, orderId, providerCode: rejected.providerCode },
         cause,
       });
     }

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
 import type { Database } from '../db/transaction.ts';
@@ -89,6 +90,10 @@ export function registerCheckoutRoutes(app: RoutesApp, options: CheckoutRoutesOp
     return c.json({ data: await listPlans(db, partnerId) }, 200);
   });
 
+  const middleware: [MiddlewareHandler<UserEnv>, MiddlewareHandler<UserEnv>] = [
+    userAuth({ tokens, db }),
+    idempotencyKey<UserEnv>({ db, scope: (c) => `user:${c.var.user.id}`, now }),
+  ];
   const checkoutRoute = createRoute({
     method: 'post',
     path: '/v1/checkout',
@@ -100,10 +105,7 @@ export function registerCheckoutRoutes(app: RoutesApp, options: CheckoutRoutesOp
       'Requires an `Idempotency-Key` header: a retry with the same key and body gets the same response, the same key ' +
       'with another body is 422.',
     security: [{ userAccessToken: [] }],
-    middleware: [
-      userAuth({ tokens, db }),
-      idempotencyKey<UserEnv>({ db, scope: (c) => `user:${c.var.user.id}`, now }),
-    ] as const,
+    middleware,
     request: {
       headers: z.object({
         'idempotency-key': z.string().openapi({ description: '1–255 visible ASCII characters, e.g. a UUID.' }),

@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
 import type { Database } from '../db/transaction.ts';
 import type { TokenService } from '../identity/tokens.ts';
-import { userAuth } from '../middleware/user-auth.ts';
+import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
 import { listEntitlements } from '../payments/entitlements.ts';
 import { decodeCursor, findOrder, listOrders, orderJson } from '../payments/orders.ts';
 import { findReceipt, listReceipts } from '../payments/receipts.ts';
@@ -50,7 +51,7 @@ const unauthorized = { 401: error('Missing, invalid or expired access token') };
 export function registerPurchaseRoutes(app: RoutesApp, options: PurchaseRoutesOptions): void {
   const { db, tokens } = options;
   const now = options.now ?? (() => new Date());
-  const middleware = [userAuth({ tokens, db })] as const;
+  const middleware: [MiddlewareHandler<UserEnv>] = [userAuth({ tokens, db })];
 
   app.openapi(
     createRoute({
