@@ -20,9 +20,8 @@ import { securityHeaders } from '../middleware/security-headers.ts';
 import { timeout } from '../middleware/timeout.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
-import { paymentsCheck } from '../payments/readiness.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
-import { type PaymentProviders, paymentProvidersFromConfig } from '../providers/payments/index.ts';
+import { type PaymentProviders, paymentProvidersFromConfig, paymentsReadiness } from '../providers/payments/index.ts';
 import { registerAdminOrderRoutes } from '../routes/admin-orders.ts';
 import { registerCheckoutRoutes } from '../routes/checkout.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
@@ -152,7 +151,7 @@ export function createApp(deps: AppDeps): CokoApp {
         required: config.env === 'production',
         now,
       }),
-      payments: paymentsCheck(payments),
+      payments: paymentsReadiness(payments),
       ...deps.readinessChecks,
     },
     now,
@@ -169,14 +168,14 @@ export function createApp(deps: AppDeps): CokoApp {
     db: deps.db,
     tokens,
     providers: payments,
-    webhookUrl: (provider) => `${publicBase}/v1/webhooks/${provider}`,
+    webhookPath: (provider) => `${publicBase}/v1/webhooks/${provider}`,
     firstPartyOrigins: config.corsOrigins,
     now: clock,
   });
   registerPurchaseRoutes(app, { db: deps.db, tokens, now: clock });
   registerWebhookRoutes(app, { db: deps.db, providers: payments, sendJob: deps.sendJob ?? jobSender(deps.db), now: clock });
   if (payments.get('sandbox')) {
-    registerSandboxCheckoutRoutes(app, { db: deps.db, secret: config.payments.sandboxWebhookSecret, now: clock });
+    registerSandboxCheckoutRoutes(app, { db: deps.db, secret: config.payments.sandbox.webhookSecret, now: clock });
   }
   registerPartnerOrderRoutes(app, { db: deps.db });
   registerAdminOrderRoutes(app, { db: deps.db, tokens });

@@ -17,8 +17,11 @@ export interface CheckoutRoutesOptions {
   db: Database;
   tokens: TokenService;
   providers: PaymentProviders;
-  /** `POST /v1/webhooks/{provider}` as providers must call it (absolute URL). */
-  webhookUrl: (provider: ProviderName) => string;
+  /**
+   * `POST /v1/webhooks/{provider}` as providers must call it: absolute with `COKO_PUBLIC_URL`, else a path resolved
+   * against the request's URL (local development).
+   */
+  webhookPath: (provider: ProviderName) => string;
   /** Origins a reader without a partner may return to after paying. */
   firstPartyOrigins: readonly string[];
   now?: (() => Date) | undefined;
@@ -134,7 +137,13 @@ export function registerCheckoutRoutes(app: RoutesApp, options: CheckoutRoutesOp
     const body = c.req.valid('json');
     const { user } = c.var;
     const order = await startCheckout(
-      { db, providers: options.providers, webhookUrl: options.webhookUrl, firstPartyOrigins: options.firstPartyOrigins, now },
+      {
+        db,
+        providers: options.providers,
+        webhookUrl: (provider) => new URL(options.webhookPath(provider), c.req.url).toString(),
+        firstPartyOrigins: options.firstPartyOrigins,
+        now,
+      },
       {
         user: { id: user.id, partnerId: user.partnerId },
         item: body.bookId ? { bookId: body.bookId } : { planId: body.planId as string },

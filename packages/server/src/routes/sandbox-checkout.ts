@@ -5,6 +5,7 @@ import type { Queryable } from '../db/pool.ts';
 import { findOrder, type OrderRow } from '../payments/orders.ts';
 import { renderSandboxPage } from '../payments/sandbox-page.ts';
 import {
+  returnUrlFor,
   SANDBOX_SIGNATURE_HEADER,
   sandboxEvent,
   signSandboxEvent,
@@ -119,9 +120,6 @@ export function registerSandboxCheckoutRoutes(app: RoutesApp, options: SandboxCh
       c.get('logger')?.error('sandbox webhook refused', { orderId, status: delivered.status, body: await delivered.text() });
       throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'The payment could not be recorded; try again');
     }
-    const target = new URL(order.return_url);
-    target.searchParams.set('order', order.id);
-    target.searchParams.set('status', outcome === 'approved' ? 'paid' : 'failed');
-    return c.redirect(target.toString(), 303);
+    return c.redirect(returnUrlFor(order.return_url, order.id, outcome === 'approved' ? 'paid' : 'failed'), 303);
   });
 }
