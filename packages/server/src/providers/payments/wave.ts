@@ -104,7 +104,7 @@ export function waveProvider(options: WaveOptions): PaymentProvider {
         signedPayload: (timestamp) => `${timestamp}${input.rawBody}`,
         now: input.now,
       });
-      const event = parseWebhookBody('wave', input.rawBody, Event);
+      const { event, payload } = parseWebhookBody('wave', input.rawBody, Event);
       const parsed = Session.safeParse(event.data);
       const session = parsed.success ? parsed.data : null;
       const amount = session ? fromDecimalString(session.amount, session.currency) : null;
@@ -116,7 +116,7 @@ export function waveProvider(options: WaveOptions): PaymentProvider {
         status: eventStatus(event.type, session),
         ...(session && amount !== null ? { amount, currency: session.currency } : {}),
         occurredAt: date(session?.when_completed) ?? input.now,
-        payload: event,
+        payload,
       };
     },
 
