@@ -22,7 +22,7 @@ describe('amounts in the currency unit', () => {
     expect(fromDecimalString('1e3', 'XOF')).toBeNull();
     expect(() => toDecimalString(1.5, 'EUR')).toThrow(RangeError);
     expect(() => toDecimalString(-1, 'EUR')).toThrow(RangeError);
-    expect(() => minorUnits('BTC')).toThrow('Unsupported currency: BTC');
+    expect(() => minorUnits('BTC')).toThrow('Unknown currency code: "BTC"');
   });
 });
 

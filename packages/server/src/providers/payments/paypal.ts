@@ -2,9 +2,9 @@
 // approves it on PayPal, then Coko captures it. Webhooks are checked by PayPal itself through
 // `POST /v1/notifications/verify-webhook-signature`.
 import { z } from 'zod';
+import { fromDecimalString, toDecimalString } from '../../money/index.ts';
 import { ProviderResponseError } from './errors.ts';
 import { callProvider } from './http.ts';
-import { fromDecimalString, toDecimalString } from './money.ts';
 import { clientCredentialsToken } from './oauth.ts';
 import {
   type CheckoutRequest,

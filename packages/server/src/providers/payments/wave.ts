@@ -1,8 +1,8 @@
 // Wave Checkout API (https://docs.wave.com/checkout, /webhook): a checkout session opened on the reader's
 // phone through `wave_launch_url`; webhooks signed `Wave-Signature: t=…,v1=HMAC-SHA256(secret, t + body)`.
 import { z } from 'zod';
+import { fromDecimalString, toDecimalString } from '../../money/index.ts';
 import { callProvider } from './http.ts';
-import { fromDecimalString, toDecimalString } from './money.ts';
 import type {
   CheckoutRequest,
   CheckoutSession,
