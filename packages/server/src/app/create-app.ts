@@ -75,7 +75,7 @@ export interface AppDeps {
   tokens?: TokenService | undefined;
   /** GDPR exporters behind `GET /v1/me/export` (default: the shared registry, see gdpr/registry.ts). */
   exporters?: ExportRegistry | undefined;
-  /** Notes PDF export: caps, render deadline, renderer (defaults in routes/notes.ts). */
+  /** Notes PDF export: caps, render deadline, renderer (defaults in routes/notes.ts); its fonts also print receipts. */
   notes?: Pick<NotesRoutesOptions, 'pdfLimits' | 'pdfTimeoutMs' | 'pdfRenderer' | 'fonts'> | undefined;
   /**
    * Rate limits (default: `config.rateLimits` counted in `db`, shared with every other process; see
@@ -195,7 +195,7 @@ export function createApp(deps: AppDeps): CokoApp {
     now: clock,
   });
   registerPurchaseRoutes(app, { db: deps.db, tokens, now: clock });
-  registerReceiptFileRoutes(app, { db: deps.db, tokens });
+  registerReceiptFileRoutes(app, { db: deps.db, tokens, fonts: deps.notes?.fonts });
   registerWebhookRoutes(app, {
     db: deps.db,
     providers: payments,

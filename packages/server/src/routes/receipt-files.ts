@@ -6,7 +6,7 @@ import type { Database } from '../db/transaction.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
 import { findReceiptDocument } from '../payments/receipts.ts';
-import { PdfUnavailableError } from '../pdf/fonts.ts';
+import { type PdfFontLoader, PdfUnavailableError } from '../pdf/fonts.ts';
 import { RECEIPT_LANGUAGES, receiptMarkdown, receiptModel, receiptPdf } from '../receipts/index.ts';
 import { error, IdParamSchema } from './payment-schemas.ts';
 import { errorResponses } from './schemas.ts';
@@ -14,6 +14,8 @@ import { errorResponses } from './schemas.ts';
 export interface ReceiptFileRoutesOptions {
   db: Database;
   tokens: TokenService;
+  /** Fonts of the PDF (default: DejaVu Sans from the `dejavu-fonts-ttf` package; the edge function embeds them). */
+  fonts?: PdfFontLoader | undefined;
 }
 
 const query = z.object({
@@ -75,7 +77,7 @@ export function registerReceiptFileRoutes(app: RoutesApp, options: ReceiptFileRo
     const receipt = await model(c.var.user.id, c.req.valid('param').id);
     let pdf: Uint8Array;
     try {
-      pdf = await receiptPdf(receipt, c.req.valid('query').lang);
+      pdf = await receiptPdf(receipt, c.req.valid('query').lang, { fonts: options.fonts });
     } catch (cause) {
       if (cause instanceof PdfUnavailableError) {
         throw new ApiError(501, 'NOT_IMPLEMENTED', 'PDF receipts are not available on this server; use receipt.md', {
