@@ -1,104 +1,43 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliActor, createPartner } from '../../server/src/admin/index.ts';
-import { HANDLERS } from '../../server/src/jobs/handlers/index.ts';
-import { QUEUE_NAMES, QUEUES } from '../../server/src/jobs/queues.ts';
-import type { JobHandlers } from '../../server/src/jobs/types.ts';
-import { type CokoWorker, startWorker } from '../../server/src/jobs/worker.ts';
-import { createLogger } from '../../server/src/observability/logger.ts';
-import { ownDatabaseAsPostgres } from '../../server/test/jobs/helpers.ts';
-import { type CokoClient, createCoko, isCokoError, NotFoundError, ValidationError } from '../src';
-import { createCokoServer } from '../src/server';
+import { paymentFixtures, RETURN_URL } from '../../../test/payment-fixtures.ts';
+import { createCoko, isCokoError, NotFoundError, ValidationError } from '../src';
 
 // Real-stack tests of coko.payments: the gateway, the Coko API with its sandbox provider, PostgREST
 // (`can_read` under RLS) and a pg-boss worker in this process that moves orders as webhooks arrive.
 // The reader's browser is played by fetch: it opens the sandbox page and posts its form.
-const url = process.env.COKO_TEST_URL ?? '';
-const publishableKey = process.env.COKO_TEST_PUBLISHABLE_KEY ?? 'unused';
-const databaseUrl = process.env.COKO_TEST_DATABASE_URL ?? '';
-const adminDatabaseUrl = process.env.COKO_TEST_ADMIN_DATABASE_URL ?? '';
-const RETURN_ORIGIN = 'https://reader.partner.example';
-const RETURN_URL = `${RETURN_ORIGIN}/orders`;
 /** Safety net only: the worker polls every 0.5 s, an order settles in about a second. */
 const SETTLE_TIMEOUT = 30_000;
 
 describe.skipIf(!process.env.COKO_TEST_URL)('payments against the real stack', () => {
-  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const admin = new pg.Pool({ connectionString: adminDatabaseUrl, max: 2 });
-  let worker: CokoWorker;
-  let secretKey: string;
-
+  let fixtures: Awaited<ReturnType<typeof paymentFixtures>>;
   beforeAll(async () => {
-    const partner = await createPartner(
-      { db, actor: cliActor() },
-      { name: `Pay ${randomUUID().slice(0, 8)}`, allowedOrigins: [RETURN_ORIGIN], defaultCountry: 'SN' },
-    );
-    secretKey = partner.secretKey?.key as string;
-    await ownDatabaseAsPostgres(adminDatabaseUrl);
-    worker = await startWorker({
-      databaseUrl,
-      queues: QUEUES,
-      schedules: [],
-      handlers: {
-        [QUEUE_NAMES.processPaymentEvent]: HANDLERS[QUEUE_NAMES.processPaymentEvent] as JobHandlers[string],
-      },
-      pollingIntervalSeconds: 0.5,
-      logger: createLogger({ level: 'silent' }),
-    });
+    fixtures = await paymentFixtures();
   });
-  afterAll(async () => {
-    await worker?.stop({ timeoutMs: 2000 });
-    await Promise.all([db.end(), admin.end()]);
-  });
+  afterAll(() => fixtures?.stop());
 
-  /** A new reader of the partner, signed in through a session minted by @coko/sdk/server. */
-  async function reader(): Promise<CokoClient> {
-    const server = createCokoServer({ url, secretKey });
-    const session = await server.sessions.create({ externalUserId: `payer-${randomUUID()}`, name: 'Awa Diop' });
-    return createCoko({ url, publishableKey, accessToken: session.accessToken });
-  }
-
-  /** A published paid book (1 500 F CFA). */
-  async function paidBook(): Promise<string> {
-    const id = randomUUID();
-    await admin.query(
-      `insert into public.books (id, title, language, status, format, price, currency, is_free)
-       values ($1, $2, 'fr', 'published', 'epub', 1500, 'XOF', false)`,
-      [id, `Livre ${id.slice(0, 8)}`],
-    );
-    return id;
-  }
-
-  /** The reader's browser on the sandbox page: opens it, then approves or declines; returns the redirect. */
-  async function sandbox(checkoutUrl: string, outcome: 'approve' | 'decline'): Promise<string | null> {
-    const page = await fetch(checkoutUrl);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/1\s500\sF\sCFA/);
-    const token = new URL(checkoutUrl).searchParams.get('token') ?? '';
-    const submitted = await fetch(checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token, outcome }).toString(),
-      redirect: 'manual',
-    });
-    expect(submitted.status).toBe(303);
-    return submitted.headers.get('location');
+  const reader = () => fixtures.reader();
+  const paidBook = () => fixtures.paidBook();
+  /** Approves or declines on the sandbox page (which shows the price); returns where it redirects. */
+  async function sandbox(checkoutUrl: string, outcome: 'approve' | 'decline') {
+    const { html, location } = await fixtures.sandbox(checkoutUrl, outcome);
+    expect(html).toMatch(/1\s500\sF\sCFA/);
+    return location;
   }
 
   it('plans lists the active plans with their prices, for guests too', async () => {
     const slug = `mensuel-${randomUUID().slice(0, 8)}`;
     const {
       rows: [plan],
-    } = await admin.query(
+    } = await fixtures.admin.query(
       `insert into public.plans (slug, name, interval) values ($1, 'Mensuel', 'month') returning id`,
       [slug],
     );
-    await admin.query(
+    await fixtures.admin.query(
       `insert into public.plan_prices (plan_id, currency, amount) values ($1, 'XOF', 2000), ($1, 'EUR', 300)`,
       [plan.id],
     );
-    const plans = await createCoko({ url, publishableKey }).payments.plans();
+    const plans = await createCoko({ url: fixtures.url, publishableKey: fixtures.publishableKey }).payments.plans();
     expect(plans.find((p) => p.slug === slug)).toMatchObject({
       id: plan.id,
       name: 'Mensuel',
@@ -125,7 +64,7 @@ describe.skipIf(!process.env.COKO_TEST_URL)('payments against the real stack', (
       currency: 'XOF',
       provider: 'sandbox',
     });
-    expect(checkoutUrl.startsWith(`${url}/functions/v1/api/v1/sandbox/checkout/${order.id}`)).toBe(true);
+    expect(checkoutUrl.startsWith(`${fixtures.url}/functions/v1/api/v1/sandbox/checkout/${order.id}`)).toBe(true);
 
     expect(await sandbox(checkoutUrl, 'approve')).toBe(`${RETURN_URL}?order=${order.id}&status=paid`);
     const paid = await coko.payments.waitForOrder(order.id, { timeoutMs: SETTLE_TIMEOUT });
