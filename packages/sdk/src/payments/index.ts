@@ -157,7 +157,7 @@ export interface Payments {
 
 /** Builds the payments namespace; its implementation is a separate chunk, imported on the first call. */
 export function createPayments(transport: Transport): Payments {
-  const call = lazyMethods(() => import('./methods'), { rest: transport.rest, api: transport.api });
+  const call = lazyMethods(() => import('./methods'), transport);
   return {
     plans: call('plans'),
     checkout: call('checkout'),
