@@ -5,8 +5,8 @@
 --
 -- Contents: the demo reader and the demo admin (auth.users + user_roles), a category tree,
 -- 10 publishers, 60 authors, 240 published and 12 draft books (about 3/4 in French, 1/4 in English),
--- with their author and category links. Prices are in ISO 4217 minor units (XOF has none;
--- 499 EUR = 4.99 €).
+-- with their author and category links, and the two subscription plans (mensuel, annuel) over the
+-- whole catalog. Prices are in ISO 4217 minor units (XOF has none; 499 EUR = 4.99 €).
 
 -- =============================================================================================
 -- Helpers (session-only, in pg_temp)
@@ -508,5 +508,26 @@ cross join lateral (
 ) as c
 on conflict do nothing;
 
+-- =============================================================================================
+-- Subscription plans (the whole catalog, every partner)
+-- =============================================================================================
+insert into public.plans (id, slug, name, description, interval, created_at, updated_at)
+values
+  (pg_temp.seed_uuid('plan:mensuel'), 'mensuel', 'Abonnement mensuel',
+   'Tout le catalogue payant pendant un mois. Renouvelable en un paiement mobile.', 'month',
+   timestamptz '2025-01-01 09:00:00+00', timestamptz '2025-01-01 09:00:00+00'),
+  (pg_temp.seed_uuid('plan:annuel'), 'annuel', 'Abonnement annuel',
+   'Tout le catalogue payant pendant un an : deux mois offerts par rapport au mensuel.', 'year',
+   timestamptz '2025-01-01 09:00:00+00', timestamptz '2025-01-01 09:00:00+00')
+on conflict (id) do nothing;
+
+insert into public.plan_prices (plan_id, currency, amount)
+values
+  (pg_temp.seed_uuid('plan:mensuel'), 'XOF', 2000),
+  (pg_temp.seed_uuid('plan:mensuel'), 'EUR', 300),
+  (pg_temp.seed_uuid('plan:annuel'), 'XOF', 20000),
+  (pg_temp.seed_uuid('plan:annuel'), 'EUR', 3000)
+on conflict do nothing;
+
 analyze public.categories, public.publishers, public.authors, public.books,
-  public.book_authors, public.book_categories;
+  public.book_authors, public.book_categories, public.plans, public.plan_prices;

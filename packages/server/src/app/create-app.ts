@@ -130,7 +130,14 @@ export function createApp(deps: AppDeps): CokoApp {
   const limits =
     deps.limits === false ? undefined : (deps.limits ?? limitsFromConfig(config, { db: deps.db, tokens, logger }));
   // The general budget (per user, else per IP) of the API's own routes; system routes (health, docs) are free.
-  if (limits) root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits }));
+  // Providers' webhooks are not counted: they come in bursts from a few addresses, are authenticated by their
+  // signature, and one refused is a payment notification lost (Orange Money never retries).
+  if (limits) {
+    root.use(
+      `${API_BASE_PATH}/v1/*`,
+      clientRateLimit({ ...limits, skip: (path) => path.startsWith(`${API_BASE_PATH}/v1/webhooks/`) }),
+    );
+  }
 
   app.onError(createErrorHandler({ logger, captureException: deps.captureException }));
   app.notFound(notFoundHandler);
@@ -175,7 +182,12 @@ export function createApp(deps: AppDeps): CokoApp {
   });
   registerPurchaseRoutes(app, { db: deps.db, tokens, now: clock });
   registerReceiptFileRoutes(app, { db: deps.db, tokens });
-  registerWebhookRoutes(app, { db: deps.db, providers: payments, sendJob: deps.sendJob ?? jobSender(deps.db), now: clock });
+  registerWebhookRoutes(app, {
+    db: deps.db,
+    providers: payments,
+    sendJob: deps.sendJob ?? jobSender(deps.db),
+    now: clock,
+  });
   if (payments.get('sandbox')) {
     registerSandboxCheckoutRoutes(app, { db: deps.db, secret: config.payments.sandbox.webhookSecret, now: clock });
   }

@@ -1,12 +1,18 @@
 import { accountExporter } from './account.ts';
 import { activityExporter } from './activity.ts';
+import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
 import { exportRegistry } from './registry.ts';
 
 export { accountExporter } from './account.ts';
 export { activityExporter } from './activity.ts';
+export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
 
 // Built-in sections. Other domains register theirs from their own modules (see registry.ts).
-exportRegistry.register(accountExporter).register(activityExporter).register(readingExporter);
+exportRegistry
+  .register(accountExporter)
+  .register(activityExporter)
+  .register(readingExporter)
+  .register(paymentsExporter);

@@ -1,5 +1,6 @@
 // The sandbox provider's checkout page (docs/CONTRACT-payments.md §2): what a mobile-money payment page would
 // show, with Approve and Decline, so the whole flow runs offline.
+import { formatMoney } from '../money/index.ts';
 
 export interface SandboxPageOrder {
   id: string;
@@ -14,14 +15,6 @@ const escapeHtml = (value: string) =>
     /[&<>"']/g,
     (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string,
   );
-
-/** `1 500 F CFA`, `4,99 €`: the amount in its minor unit, shown as a reader in the region reads it. */
-export function formatAmount(amount: number, currency: string): string {
-  const format = new Intl.NumberFormat('fr-FR', { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 0;
-  // Intl separates thousands with a narrow no-break space; a plain one reads the same and copies cleanly.
-  return format.format(amount / 10 ** digits).replace(/[\u202f\u00a0]/g, ' ');
-}
 
 /** The page: Approve / Decline while the order is pending, its state otherwise. */
 export function renderSandboxPage(order: SandboxPageOrder, token: string): string {
@@ -45,7 +38,7 @@ export function renderSandboxPage(order: SandboxPageOrder, token: string): strin
 <body>
 <p><small>Bac à sable : aucun argent ne circule.</small></p>
 <h1>${escapeHtml(order.label)}</h1>
-<p>Montant : <strong>${escapeHtml(formatAmount(order.amount, order.currency))}</strong></p>
+<p>Montant : <strong>${escapeHtml(formatMoney(order.amount, order.currency, 'fr'))}</strong></p>
 <p><small>Commande ${escapeHtml(order.id)}</small></p>
 ${body}
 </body>

@@ -1,8 +1,8 @@
 // A receipt as the renderers need it: the stored receipt (contract §3 `Receipt` shape, checked here since
 // its `lines` come out of a jsonb column) plus who it is for (partner, buyer) and how it was paid.
 import { z } from 'zod';
+import { isCurrencyCode } from '../money/index.ts';
 import { RECEIPT_LANGUAGES, type ReceiptLanguage } from './labels.ts';
-import { isCurrencyCode } from './money.ts';
 
 const minorAmount = z.number().int().refine(Number.isSafeInteger, 'not a safe integer');
 

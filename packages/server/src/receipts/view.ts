@@ -1,9 +1,10 @@
 // A receipt in one language, every value written out: the Markdown and PDF renderers both draw this, so
 // they say the same thing.
+
+import { formatMoney } from '../money/index.ts';
 import { DEFAULT_NOTES_TIME_ZONE, formatNotesDate } from '../notes/model.ts';
 import { RECEIPT_LABELS, type ReceiptLanguage } from './labels.ts';
 import type { ReceiptModel } from './model.ts';
-import { formatMoney } from './money.ts';
 
 /** Dates are shown in this time zone (Senegal: UTC all year, like most of the region). */
 export const RECEIPT_TIME_ZONE = DEFAULT_NOTES_TIME_ZONE;

@@ -5,6 +5,7 @@ import { ApiError } from '../app/errors.ts';
 import type { Database } from '../db/transaction.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import { userAuth } from '../middleware/user-auth.ts';
+import { asReader } from '../notes/query.ts';
 import { orderJson } from '../payments/orders.ts';
 import { error, IdParamSchema, OrderSchema } from './payment-schemas.ts';
 import { errorResponses, text } from './schemas.ts';
@@ -19,7 +20,7 @@ const route = (middleware: ReturnType<typeof userAuth>) =>
     method: 'post',
     path: '/v1/admin/orders/{id}/refund',
     tags: ['Payments'],
-    summary: 'Refund a paid order (admins)',
+    summary: 'Refund a paid order (admins: payments:refund)',
     description:
       "Marks the order refunded and revokes its entitlement in one audited transaction (the actor is the admin). Return the money in the provider's dashboard. Refunding a refunded order changes nothing.",
     security: [{ userAccessToken: [] }],
@@ -38,7 +39,7 @@ const route = (middleware: ReturnType<typeof userAuth>) =>
       },
       400: error('Invalid id or reason'),
       401: error('Missing, invalid or expired access token'),
-      403: error('Not an admin (PERMISSION_DENIED)'),
+      403: error('Without the payments:refund permission (PERMISSION_DENIED)'),
       404: error('No such order'),
       409: error('The order is not paid (CONFLICT)'),
       ...errorResponses,
@@ -50,12 +51,13 @@ export function registerAdminOrderRoutes(app: RoutesApp, options: AdminOrderRout
   const { db, tokens } = options;
   app.openapi(route(userAuth({ tokens, db })), async (c) => {
     const { user } = c.var;
-    const { rows } = await db.query(
-      `select exists (select 1 from public.user_roles where user_id = $1 and role = 'admin') as admin`,
-      [user.id],
-    );
-    if (!(rows[0] as { admin: boolean }).admin)
-      throw new ApiError(403, 'PERMISSION_DENIED', 'Only admins can refund orders');
+    // The database's own RBAC decides, as it would for PostgREST: admins hold payments:*, and any role granted
+    // payments:refund may refund too.
+    const allowed = await asReader(db, { id: user.id, claims: { ...user.claims } }, async (tx) => {
+      const { rows } = await tx.query(`select public.authorize('payments:refund') as allowed`);
+      return (rows[0] as { allowed: boolean }).allowed;
+    });
+    if (!allowed) throw new ApiError(403, 'PERMISSION_DENIED', 'Refunding needs the payments:refund permission');
     const ctx: AdminContext = { db, actor: { label: `api:${user.id}`, userId: user.id, userAgent: 'coko-api' } };
     try {
       const refund = await refundOrder(ctx, c.req.valid('param').id, c.req.valid('json').reason);

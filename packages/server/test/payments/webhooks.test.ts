@@ -1,6 +1,8 @@
 // POST /v1/webhooks/{provider} through the real API and database, with a worker applying the events: duplicates
 // and concurrency, bad signatures, stale timestamps, events out of order.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app/create-app.ts';
+import { loadConfig } from '../../src/config/index.ts';
 import { jobSender } from '../../src/jobs/send.ts';
 import { sandboxEvent, signSandboxEvent } from '../../src/providers/payments/index.ts';
 import { waitFor } from '../jobs/helpers.ts';
@@ -9,6 +11,7 @@ import {
   config,
   counts,
   db,
+  logger,
   newBook,
   newPartner,
   newReader,
@@ -16,6 +19,7 @@ import {
   orderStatus,
   type Partner,
   paymentWorker,
+  providers,
   sql,
 } from './helpers.ts';
 
@@ -45,7 +49,9 @@ async function pendingOrder(price = 1500) {
 }
 
 const eventBody = (order: { id: string; amount: number; currency: string }, outcome: 'approved' | 'declined') =>
-  JSON.stringify(sandboxEvent({ orderId: order.id, amount: order.amount, currency: order.currency }, outcome, new Date()));
+  JSON.stringify(
+    sandboxEvent({ orderId: order.id, amount: order.amount, currency: order.currency }, outcome, new Date()),
+  );
 
 /** Waits until every event of the order has been processed. */
 const settled = (orderId: string) =>
@@ -88,6 +94,34 @@ describe('POST /v1/webhooks/{provider}', () => {
 
     expect(await counts(order.id)).toEqual({ events: 0, entitlements: 0, receipts: 0 });
     expect(await orderStatus(order.id)).toBe('pending');
+  });
+
+  it('is outside the anonymous request budget: a burst of notifications is never throttled', async () => {
+    const limited = createApp({
+      config: loadConfig({
+        COKO_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        COKO_JWT_SECRET: 'p'.repeat(40),
+        RATE_LIMITS: 'anonymous=2/1h',
+      }),
+      db,
+      logger,
+      payments: providers,
+    });
+    const order = await pendingOrder();
+    const body = eventBody(order, 'declined');
+    const signature = await signSandboxEvent(secret, body, new Date());
+    const post = (path: string) =>
+      limited.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'sandbox-signature': signature, 'x-real-ip': '203.0.113.9' },
+        body,
+      });
+    for (let i = 0; i < 5; i++) expect((await post('/api/v1/webhooks/sandbox')).status).toBe(200);
+    // The same address elsewhere in the API is counted.
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post('/api/v1/checkout')).status);
+    expect(statuses).toContain(429);
   });
 
   it('an unknown provider is 404', async () => {

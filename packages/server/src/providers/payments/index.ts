@@ -1,3 +1,4 @@
+export { fromDecimalString, minorUnits, toDecimalString } from '../../money/index.ts';
 export {
   isPaymentProviderError,
   PaymentProviderError,
@@ -6,7 +7,6 @@ export {
   ProviderResponseError,
   ProviderUnavailableError,
 } from './errors.ts';
-export { fromDecimalString, minorUnits, toDecimalString } from './money.ts';
 export { ORANGE_MONEY_SANDBOX_API_URL, orangeMoneyProvider } from './orange-money.ts';
 export { PAYPAL_LIVE_API_URL, PAYPAL_SANDBOX_API_URL, paypalProvider } from './paypal.ts';
 export {

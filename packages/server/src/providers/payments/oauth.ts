@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPaymentProviderError } from './errors.ts';
 import { callProvider } from './http.ts';
 import type { ProviderName } from './port.ts';
 
@@ -16,11 +17,16 @@ export interface ClientCredentials {
   now: () => Date;
 }
 
+/** Runs `call` with a bearer token. */
+export type WithAccessToken = <T>(call: (bearer: string) => Promise<T>) => Promise<T>;
+
 /**
  * OAuth 2 client-credentials tokens (Orange Money, PayPal): Basic auth on the token endpoint, then a
- * bearer token, cached until shortly before it expires. Concurrent callers share one request.
+ * bearer token, cached until shortly before it expires. Concurrent callers share one request. A call the
+ * provider refuses with 401/403 is retried once with a new token: a token can be revoked before it
+ * expires (credentials rotated in the provider's portal).
  */
-export function clientCredentialsToken(options: ClientCredentials): () => Promise<string> {
+export function clientCredentialsToken(options: ClientCredentials): WithAccessToken {
   let cached: { token: Promise<string>; expiresAt: number } | undefined;
   const basic = btoa(`${options.clientId}:${options.clientSecret}`);
 
@@ -37,7 +43,7 @@ export function clientCredentialsToken(options: ClientCredentials): () => Promis
     return { token: answer.access_token, expiresAt: issuedAt + answer.expires_in * 1000 - RENEW_MARGIN_MS };
   }
 
-  return () => {
+  function token(): Promise<string> {
     if (cached && cached.expiresAt > options.now().getTime()) return cached.token;
     // Until it resolves, concurrent callers share this request (expiry +∞); a failure is not cached.
     const entry = { token: Promise.resolve(''), expiresAt: Number.POSITIVE_INFINITY };
@@ -53,5 +59,17 @@ export function clientCredentialsToken(options: ClientCredentials): () => Promis
     );
     cached = entry;
     return entry.token;
+  }
+
+  return async (call) => {
+    const bearer = await token();
+    try {
+      return await call(bearer);
+    } catch (error) {
+      if (!(isPaymentProviderError(error) && error.name === 'ProviderAuthenticationError')) throw error;
+      const current = cached;
+      if (current && (await current.token) === bearer && cached === current) cached = undefined;
+      return call(await token());
+    }
   };
 }

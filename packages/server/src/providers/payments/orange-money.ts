@@ -70,7 +70,7 @@ function orderFromUrl(url: string | undefined): string {
 export function orangeMoneyProvider(options: OrangeMoneyOptions): PaymentProvider {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
   const wireCurrency = (currency: string) => (/\/dev\//.test(`${apiUrl}/`) ? 'OUV' : currency);
-  const accessToken = clientCredentialsToken({
+  const withToken = clientCredentialsToken({
     provider: 'orange_money',
     fetch: options.fetch,
     tokenUrl: `${new URL(apiUrl).origin}/oauth/v3/token`,
@@ -78,7 +78,17 @@ export function orangeMoneyProvider(options: OrangeMoneyOptions): PaymentProvide
     clientSecret: options.clientSecret,
     now: options.now,
   });
-  const authorized = async () => ({ authorization: `Bearer ${await accessToken()}` });
+  const call = <Schema extends z.ZodType>(path: string, body: unknown, schema: Schema) =>
+    withToken((bearer) =>
+      callProvider({
+        provider: 'orange_money',
+        fetch: options.fetch,
+        url: `${apiUrl}${path}`,
+        headers: { authorization: `Bearer ${bearer}` },
+        body,
+        schema,
+      }),
+    );
 
   return {
     name: 'orange_money',
@@ -86,12 +96,9 @@ export function orangeMoneyProvider(options: OrangeMoneyOptions): PaymentProvide
     confirmsByPolling: true,
 
     async createCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
-      const payment = await callProvider({
-        provider: 'orange_money',
-        fetch: options.fetch,
-        url: `${apiUrl}/webpayment`,
-        headers: await authorized(),
-        body: {
+      const payment = await call(
+        '/webpayment',
+        {
           merchant_key: options.merchantKey,
           currency: wireCurrency(request.currency),
           // Orange refuses a reused order id: Coko's order ids are never reused.
@@ -103,14 +110,14 @@ export function orangeMoneyProvider(options: OrangeMoneyOptions): PaymentProvide
           lang: 'fr',
           reference: request.description.slice(0, REFERENCE_MAX),
         },
-        schema: WebPayment,
-      });
+        WebPayment,
+      );
       return { providerReference: payment.pay_token, checkoutUrl: payment.payment_url, secret: payment.notif_token };
     },
 
     async verifyWebhook(input: WebhookInput): Promise<ProviderEvent> {
       const orderId = orderFromUrl(input.url);
-      const notification = parseWebhookBody('orange_money', input.rawBody, Notification);
+      const { event: notification, payload } = parseWebhookBody('orange_money', input.rawBody, Notification);
       const expected = await input.secretFor({ orderId });
       // Compared even when the order has no token, so timing does not reveal which orders exist.
       const matches = constantTimeEqual(notification.notif_token, expected ?? '');
@@ -123,21 +130,18 @@ export function orangeMoneyProvider(options: OrangeMoneyOptions): PaymentProvide
         // A hint only (confirmsByPolling): the job asks transactionstatus before moving money.
         status: STATUSES[notification.status] ?? null,
         occurredAt: input.now,
-        payload: notification,
+        payload,
       };
     },
 
     async fetchStatus(order: StatusQuery) {
       // Without the pay_token (the checkout call's answer was lost) Orange cannot be asked.
       if (!order.providerReference) return { status: 'pending' };
-      const transaction = await callProvider({
-        provider: 'orange_money',
-        fetch: options.fetch,
-        url: `${apiUrl}/transactionstatus`,
-        headers: await authorized(),
-        body: { order_id: order.orderId, amount: order.amount, pay_token: order.providerReference },
-        schema: TransactionStatus,
-      });
+      const transaction = await call(
+        '/transactionstatus',
+        { order_id: order.orderId, amount: order.amount, pay_token: order.providerReference },
+        TransactionStatus,
+      );
       return { status: STATUSES[transaction.status] ?? 'pending', providerReference: order.providerReference };
     },
   };

@@ -2,9 +2,9 @@
 // approves it on PayPal, then Coko captures it. Webhooks are checked by PayPal itself through
 // `POST /v1/notifications/verify-webhook-signature`.
 import { z } from 'zod';
+import { fromDecimalString, toDecimalString } from '../../money/index.ts';
 import { ProviderResponseError } from './errors.ts';
 import { callProvider } from './http.ts';
-import { fromDecimalString, toDecimalString } from './money.ts';
 import { clientCredentialsToken } from './oauth.ts';
 import {
   type CheckoutRequest,
@@ -96,7 +96,7 @@ function orderStatus(order: Order): PaymentStatus {
  */
 export function paypalProvider(options: PayPalOptions): PaymentProvider {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
-  const accessToken = clientCredentialsToken({
+  const withToken = clientCredentialsToken({
     provider: 'paypal',
     fetch: options.fetch,
     tokenUrl: `${apiUrl}/v1/oauth2/token`,
@@ -105,23 +105,24 @@ export function paypalProvider(options: PayPalOptions): PaymentProvider {
     now: options.now,
   });
   /** A JSON call; a string body is JSON already. PayPal-Request-Id makes a retried POST return its first answer. */
-  const call = async <Schema extends z.ZodType>(
+  const call = <Schema extends z.ZodType>(
     path: string,
     schema: Schema,
     init: { body?: unknown; requestId?: string } = {},
-  ) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${await accessToken()}` };
-    if (init.requestId) headers['paypal-request-id'] = init.requestId;
-    if (typeof init.body === 'string') headers['content-type'] = 'application/json';
-    return callProvider({
-      provider: 'paypal',
-      fetch: options.fetch,
-      url: `${apiUrl}${path}`,
-      headers,
-      body: init.body,
-      schema,
+  ) =>
+    withToken((bearer) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${bearer}` };
+      if (init.requestId) headers['paypal-request-id'] = init.requestId;
+      if (typeof init.body === 'string') headers['content-type'] = 'application/json';
+      return callProvider({
+        provider: 'paypal',
+        fetch: options.fetch,
+        url: `${apiUrl}${path}`,
+        headers,
+        body: init.body,
+        schema,
+      });
     });
-  };
 
   return {
     name: 'paypal',
@@ -165,7 +166,7 @@ export function paypalProvider(options: PayPalOptions): PaymentProvider {
         if (!value) throw new WebhookVerificationError('paypal', `Missing ${header} header`);
         transmission[field] = value;
       }
-      const event = parseWebhookBody('paypal', input.rawBody, Event);
+      const { event, payload } = parseWebhookBody('paypal', input.rawBody, Event);
       // The raw body goes back verbatim: PayPal signed those bytes, a re-serialisation may differ.
       const body = `${JSON.stringify({ ...transmission, webhook_id: options.webhookId }).slice(0, -1)},"webhook_event":${input.rawBody}}`;
       const verification = await call(
@@ -191,7 +192,7 @@ export function paypalProvider(options: PayPalOptions): PaymentProvider {
         status: EVENT_STATUSES[event.event_type] ?? null,
         ...(resource.amount && amount != null ? { amount, currency: resource.amount.currency_code } : {}),
         occurredAt: Number.isNaN(occurredAt.getTime()) ? input.now : occurredAt,
-        payload: event,
+        payload,
       };
     },
 

@@ -96,7 +96,7 @@ export function sandboxProvider(options: SandboxOptions): PaymentProvider {
         signedPayload: (timestamp) => `${timestamp}.${input.rawBody}`,
         now: input.now,
       });
-      const event = parseWebhookBody('sandbox', input.rawBody, SandboxEventSchema);
+      const { event, payload } = parseWebhookBody('sandbox', input.rawBody, SandboxEventSchema);
       return {
         eventId: event.id,
         type: event.type,
@@ -106,7 +106,7 @@ export function sandboxProvider(options: SandboxOptions): PaymentProvider {
         amount: event.amount,
         currency: event.currency,
         occurredAt: new Date(event.createdAt),
-        payload: event,
+        payload,
       };
     },
 

@@ -118,7 +118,7 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
         signedPayload: (timestamp) => `${timestamp}.${input.rawBody}`,
         now: input.now,
       });
-      const event = parseWebhookBody('stripe', input.rawBody, Event);
+      const { event, payload } = parseWebhookBody('stripe', input.rawBody, Event);
       const parsed = Session.safeParse(event.data.object);
       const session = parsed.success ? parsed.data : null;
       return {
@@ -131,7 +131,7 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
           ? { amount: session.amount_total, currency: session.currency.toUpperCase() }
           : {}),
         occurredAt: new Date(event.created * 1000),
-        payload: event,
+        payload,
       };
     },
 

@@ -1,8 +1,8 @@
 // Wave Checkout API (https://docs.wave.com/checkout, /webhook): a checkout session opened on the reader's
 // phone through `wave_launch_url`; webhooks signed `Wave-Signature: t=…,v1=HMAC-SHA256(secret, t + body)`.
 import { z } from 'zod';
+import { fromDecimalString, toDecimalString } from '../../money/index.ts';
 import { callProvider } from './http.ts';
-import { fromDecimalString, toDecimalString } from './money.ts';
 import type {
   CheckoutRequest,
   CheckoutSession,
@@ -104,7 +104,7 @@ export function waveProvider(options: WaveOptions): PaymentProvider {
         signedPayload: (timestamp) => `${timestamp}${input.rawBody}`,
         now: input.now,
       });
-      const event = parseWebhookBody('wave', input.rawBody, Event);
+      const { event, payload } = parseWebhookBody('wave', input.rawBody, Event);
       const parsed = Session.safeParse(event.data);
       const session = parsed.success ? parsed.data : null;
       const amount = session ? fromDecimalString(session.amount, session.currency) : null;
@@ -116,7 +116,7 @@ export function waveProvider(options: WaveOptions): PaymentProvider {
         status: eventStatus(event.type, session),
         ...(session && amount !== null ? { amount, currency: session.currency } : {}),
         occurredAt: date(session?.when_completed) ?? input.now,
-        payload: event,
+        payload,
       };
     },
 

@@ -9,7 +9,7 @@ export function parseWebhookBody<Schema extends z.ZodType>(
   provider: ProviderName,
   rawBody: string,
   schema: Schema,
-): z.output<Schema> {
+): { event: z.output<Schema>; payload: unknown } {
   let json: unknown;
   try {
     json = JSON.parse(rawBody);
@@ -18,5 +18,6 @@ export function parseWebhookBody<Schema extends z.ZodType>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new WebhookVerificationError(provider, `The webhook body is not a ${provider} event`);
-  return parsed.data;
+  // The payload stored in payment_events is the whole body as sent, not the fields Coko reads.
+  return { event: parsed.data, payload: json };
 }

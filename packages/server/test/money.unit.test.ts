@@ -2,7 +2,7 @@
 // change of ICU data shows up here: U+202F narrow no-break space groups French thousands and sits inside
 // `F CFA`; U+00A0 no-break space sets the currency off from the number. Neither lets a line break there.
 import { describe, expect, it } from 'vitest';
-import { formatMoney, isCurrencyCode, minorUnits } from '../../src/receipts/index.ts';
+import { formatMoney, isCurrencyCode, minorUnits } from '../src/money/index.ts';
 
 const NNBSP = '\u202F';
 const NBSP = '\u00A0';
