@@ -83,7 +83,8 @@ export function registerCheckoutRoutes(app: RoutesApp, options: CheckoutRoutesOp
   app.openapi(plansRoute, async (c) => {
     const token = c.req.header('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
     let partnerId: string | undefined;
-    if (token) {
+    // Guests of the SDK (like supabase-js) send the publishable key as the bearer too: no reader.
+    if (token && token !== c.req.header('apikey')) {
       try {
         const claims = await tokens.verify(token);
         const claimed = claims.app_metadata?.partner_id;
