@@ -371,6 +371,273 @@ export type Database = {
         }
         Relationships: []
       }
+      entitlements: {
+        Row: {
+          book_id: string | null
+          created_at: string
+          id: string
+          order_id: string | null
+          plan_id: string | null
+          revoke_reason: string | null
+          revoked_at: string | null
+          subscription_id: string | null
+          user_id: string
+          valid_from: string
+          valid_until: string | null
+        }
+        Insert: {
+          book_id?: string | null
+          created_at?: string
+          id?: string
+          order_id?: string | null
+          plan_id?: string | null
+          revoke_reason?: string | null
+          revoked_at?: string | null
+          subscription_id?: string | null
+          user_id: string
+          valid_from: string
+          valid_until?: string | null
+        }
+        Update: {
+          book_id?: string | null
+          created_at?: string
+          id?: string
+          order_id?: string | null
+          plan_id?: string | null
+          revoke_reason?: string | null
+          revoked_at?: string | null
+          subscription_id?: string | null
+          user_id?: string
+          valid_from?: string
+          valid_until?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "entitlements_book_id_fkey"
+            columns: ["book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "entitlements_order_id_fkey"
+            columns: ["order_id"]
+            isOneToOne: true
+            referencedRelation: "orders"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "entitlements_plan_id_fkey"
+            columns: ["plan_id"]
+            isOneToOne: false
+            referencedRelation: "plans"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "entitlements_subscription_id_fkey"
+            columns: ["subscription_id"]
+            isOneToOne: false
+            referencedRelation: "subscriptions"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      orders: {
+        Row: {
+          amount: number
+          book_id: string | null
+          checkout_url: string | null
+          country: string | null
+          created_at: string
+          currency: string
+          expires_at: string | null
+          failure_reason: string | null
+          id: string
+          idempotency_key: string | null
+          paid_at: string | null
+          partner_id: string | null
+          plan_id: string | null
+          provider: Database["public"]["Enums"]["payment_provider"]
+          provider_reference: string | null
+          refunded_at: string | null
+          return_url: string | null
+          status: Database["public"]["Enums"]["order_status"]
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          amount: number
+          book_id?: string | null
+          checkout_url?: string | null
+          country?: string | null
+          created_at?: string
+          currency: string
+          expires_at?: string | null
+          failure_reason?: string | null
+          id?: string
+          idempotency_key?: string | null
+          paid_at?: string | null
+          partner_id?: string | null
+          plan_id?: string | null
+          provider: Database["public"]["Enums"]["payment_provider"]
+          provider_reference?: string | null
+          refunded_at?: string | null
+          return_url?: string | null
+          status?: Database["public"]["Enums"]["order_status"]
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          amount?: number
+          book_id?: string | null
+          checkout_url?: string | null
+          country?: string | null
+          created_at?: string
+          currency?: string
+          expires_at?: string | null
+          failure_reason?: string | null
+          id?: string
+          idempotency_key?: string | null
+          paid_at?: string | null
+          partner_id?: string | null
+          plan_id?: string | null
+          provider?: Database["public"]["Enums"]["payment_provider"]
+          provider_reference?: string | null
+          refunded_at?: string | null
+          return_url?: string | null
+          status?: Database["public"]["Enums"]["order_status"]
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "orders_book_id_fkey"
+            columns: ["book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "orders_plan_id_fkey"
+            columns: ["plan_id"]
+            isOneToOne: false
+            referencedRelation: "plans"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      payment_events: {
+        Row: {
+          error: string | null
+          event_id: string
+          id: string
+          order_id: string | null
+          payload: NonNullable<Json>
+          processed_at: string | null
+          provider: Database["public"]["Enums"]["payment_provider"]
+          received_at: string
+          status: Database["public"]["Enums"]["order_status"] | null
+          type: string
+        }
+        Insert: {
+          error?: string | null
+          event_id: string
+          id?: string
+          order_id?: string | null
+          payload: NonNullable<Json>
+          processed_at?: string | null
+          provider: Database["public"]["Enums"]["payment_provider"]
+          received_at?: string
+          status?: Database["public"]["Enums"]["order_status"] | null
+          type: string
+        }
+        Update: {
+          error?: string | null
+          event_id?: string
+          id?: string
+          order_id?: string | null
+          payload?: NonNullable<Json>
+          processed_at?: string | null
+          provider?: Database["public"]["Enums"]["payment_provider"]
+          received_at?: string
+          status?: Database["public"]["Enums"]["order_status"] | null
+          type?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "payment_events_order_id_fkey"
+            columns: ["order_id"]
+            isOneToOne: false
+            referencedRelation: "orders"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      plan_prices: {
+        Row: {
+          amount: number
+          currency: string
+          plan_id: string
+        }
+        Insert: {
+          amount: number
+          currency: string
+          plan_id: string
+        }
+        Update: {
+          amount?: number
+          currency?: string
+          plan_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "plan_prices_plan_id_fkey"
+            columns: ["plan_id"]
+            isOneToOne: false
+            referencedRelation: "plans"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      plans: {
+        Row: {
+          category_ids: string[]
+          created_at: string
+          description: string | null
+          id: string
+          interval: Database["public"]["Enums"]["plan_interval"]
+          is_active: boolean
+          name: string
+          partner_id: string | null
+          slug: string
+          updated_at: string
+        }
+        Insert: {
+          category_ids?: string[]
+          created_at?: string
+          description?: string | null
+          id?: string
+          interval: Database["public"]["Enums"]["plan_interval"]
+          is_active?: boolean
+          name: string
+          partner_id?: string | null
+          slug: string
+          updated_at?: string
+        }
+        Update: {
+          category_ids?: string[]
+          created_at?: string
+          description?: string | null
+          id?: string
+          interval?: Database["public"]["Enums"]["plan_interval"]
+          is_active?: boolean
+          name?: string
+          partner_id?: string | null
+          slug?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
       profiles: {
         Row: {
           avatar_path: string | null
@@ -543,6 +810,53 @@ export type Database = {
           },
         ]
       }
+      receipts: {
+        Row: {
+          amount: number
+          currency: string
+          id: string
+          issued_at: string
+          language: string
+          lines: NonNullable<Json>
+          number: number
+          order_id: string
+          partner_id: string | null
+          user_id: string
+        }
+        Insert: {
+          amount: number
+          currency: string
+          id?: string
+          issued_at: string
+          language: string
+          lines: NonNullable<Json>
+          number: number
+          order_id: string
+          partner_id?: string | null
+          user_id: string
+        }
+        Update: {
+          amount?: number
+          currency?: string
+          id?: string
+          issued_at?: string
+          language?: string
+          lines?: NonNullable<Json>
+          number?: number
+          order_id?: string
+          partner_id?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "receipts_order_id_fkey"
+            columns: ["order_id"]
+            isOneToOne: true
+            referencedRelation: "orders"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       role_permissions: {
         Row: {
           permission: string
@@ -557,6 +871,56 @@ export type Database = {
           role?: Database["public"]["Enums"]["app_role"]
         }
         Relationships: []
+      }
+      subscriptions: {
+        Row: {
+          cancel_at_period_end: boolean
+          canceled_at: string | null
+          created_at: string
+          current_period_end: string
+          current_period_start: string
+          id: string
+          partner_id: string | null
+          plan_id: string
+          status: Database["public"]["Enums"]["subscription_status"]
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          cancel_at_period_end?: boolean
+          canceled_at?: string | null
+          created_at?: string
+          current_period_end: string
+          current_period_start: string
+          id?: string
+          partner_id?: string | null
+          plan_id: string
+          status?: Database["public"]["Enums"]["subscription_status"]
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          cancel_at_period_end?: boolean
+          canceled_at?: string | null
+          created_at?: string
+          current_period_end?: string
+          current_period_start?: string
+          id?: string
+          partner_id?: string | null
+          plan_id?: string
+          status?: Database["public"]["Enums"]["subscription_status"]
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "subscriptions_plan_id_fkey"
+            columns: ["plan_id"]
+            isOneToOne: false
+            referencedRelation: "plans"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       user_roles: {
         Row: {
@@ -590,6 +954,7 @@ export type Database = {
     }
     Functions: {
       authorize: { Args: { permission: string }; Returns: boolean }
+      can_read: { Args: { book_id: string }; Returns: boolean }
       custom_access_token_hook: { Args: { event: Json }; Returns: Json }
       get_public_profiles: {
         Args: { ids: string[] }
@@ -628,8 +993,22 @@ export type Database = {
       book_status: "draft" | "published"
       consent_kind: "tracking" | "marketing" | "analytics"
       device_type: "web" | "android" | "ios" | "other"
+      order_status: "pending" | "paid" | "failed" | "expired" | "refunded"
       partner_key_kind: "publishable" | "secret"
       partner_status: "active" | "suspended"
+      payment_provider:
+        | "sandbox"
+        | "wave"
+        | "orange_money"
+        | "stripe"
+        | "paypal"
+      plan_interval: "month" | "year"
+      subscription_status:
+        | "pending"
+        | "active"
+        | "past_due"
+        | "canceled"
+        | "expired"
     }
     CompositeTypes: {
       [_ in never]: never
@@ -763,8 +1142,18 @@ export const Constants = {
       book_status: ["draft", "published"],
       consent_kind: ["tracking", "marketing", "analytics"],
       device_type: ["web", "android", "ios", "other"],
+      order_status: ["pending", "paid", "failed", "expired", "refunded"],
       partner_key_kind: ["publishable", "secret"],
       partner_status: ["active", "suspended"],
+      payment_provider: ["sandbox", "wave", "orange_money", "stripe", "paypal"],
+      plan_interval: ["month", "year"],
+      subscription_status: [
+        "pending",
+        "active",
+        "past_due",
+        "canceled",
+        "expired",
+      ],
     },
   },
 } as const
