@@ -7,6 +7,7 @@ import { tokenServiceFromConfig } from '../identity/index.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { jobQueueCheck } from '../jobs/readiness.ts';
+import { jobSender, type SendJob } from '../jobs/send.ts';
 import { type AppLimits, limitsFromConfig } from '../limits/from-config.ts';
 import { accessLog } from '../middleware/access-log.ts';
 import { bodyLimit } from '../middleware/body-limit.ts';
@@ -20,14 +21,21 @@ import { timeout } from '../middleware/timeout.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
+import { type PaymentProviders, paymentProvidersFromConfig, paymentsReadiness } from '../providers/payments/index.ts';
+import { registerAdminOrderRoutes } from '../routes/admin-orders.ts';
+import { registerCheckoutRoutes } from '../routes/checkout.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
 import { type ReadinessCheck, registerHealthRoutes } from '../routes/health.ts';
 import { registerJwksRoutes } from '../routes/jwks.ts';
 import { registerMeRoutes } from '../routes/me.ts';
 import { registerMetricsRoutes } from '../routes/metrics.ts';
 import { type NotesRoutesOptions, registerNotesRoutes } from '../routes/notes.ts';
+import { registerPartnerOrderRoutes } from '../routes/partner-orders.ts';
+import { registerPurchaseRoutes } from '../routes/purchases.ts';
 import { registerRootRoutes } from '../routes/root.ts';
+import { registerSandboxCheckoutRoutes } from '../routes/sandbox-checkout.ts';
 import { registerSessionRoutes } from '../routes/sessions.ts';
+import { registerWebhookRoutes } from '../routes/webhooks.ts';
 import type { AppEnv } from './env.ts';
 import { createErrorHandler, notFoundHandler, validationHook } from './errors.ts';
 
@@ -70,6 +78,12 @@ export interface AppDeps {
    * limits/from-config.ts). Pass the gateway's to share leases; `false` for none.
    */
   limits?: AppLimits | false | undefined;
+  /** Payment providers (default: from `config`, with `fetch`); `/ready` reports each one's status. */
+  payments?: PaymentProviders | undefined;
+  /** Enqueues jobs (default: pg-boss's send through `db`); the webhook route sends `payments.process-event`. */
+  sendJob?: SendJob | undefined;
+  /** Wall clock of payments and idempotency keys (default `new Date()`). */
+  clock?: (() => Date) | undefined;
 }
 
 /** The API app: an `OpenAPIHono` whose routes live under `/api`. */
@@ -121,6 +135,8 @@ export function createApp(deps: AppDeps): CokoApp {
   app.notFound(notFoundHandler);
 
   const publicBase = config.publicUrl ? `${config.publicUrl}/functions/v1${API_BASE_PATH}` : API_BASE_PATH;
+  const payments = deps.payments ?? paymentProvidersFromConfig(config, { fetch: deps.fetch });
+  const clock = deps.clock ?? (() => new Date());
   registerRootRoutes(app, { version, basePath: publicBase });
   registerHealthRoutes(app, {
     db: deps.db,
@@ -135,6 +151,7 @@ export function createApp(deps: AppDeps): CokoApp {
         required: config.env === 'production',
         now,
       }),
+      payments: paymentsReadiness(payments),
       ...deps.readinessChecks,
     },
     now,
@@ -147,6 +164,21 @@ export function createApp(deps: AppDeps): CokoApp {
   registerSessionRoutes(app, { db: deps.db, tokens, limits });
   registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry, limits });
   registerNotesRoutes(app, { ...deps.notes, db: deps.db, tokens, limits });
+  registerCheckoutRoutes(app, {
+    db: deps.db,
+    tokens,
+    providers: payments,
+    webhookPath: (provider) => `${publicBase}/v1/webhooks/${provider}`,
+    firstPartyOrigins: config.corsOrigins,
+    now: clock,
+  });
+  registerPurchaseRoutes(app, { db: deps.db, tokens, now: clock });
+  registerWebhookRoutes(app, { db: deps.db, providers: payments, sendJob: deps.sendJob ?? jobSender(deps.db), now: clock });
+  if (payments.get('sandbox')) {
+    registerSandboxCheckoutRoutes(app, { db: deps.db, secret: config.payments.sandbox.webhookSecret, now: clock });
+  }
+  registerPartnerOrderRoutes(app, { db: deps.db });
+  registerAdminOrderRoutes(app, { db: deps.db, tokens });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

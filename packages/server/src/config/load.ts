@@ -1,4 +1,5 @@
 import type { RateLimitPolicies } from '../limits/policies.ts';
+import { type PaymentsConfig, paymentsConfig } from './payments.ts';
 import { type EnvSource, envSchema, type LogLevel, RUNTIME_ENVS, type RuntimeEnv, type SigningJwk } from './schema.ts';
 
 /** The API's validated configuration. Build it with {@link loadConfig}. */
@@ -60,6 +61,8 @@ export interface Config {
     /** `DB_MAX_LIFETIME_SECONDS`: connections are recycled after this (default 1 h; 0 = never). */
     maxLifetimeSeconds: number;
   };
+  /** Payment providers: each is on when its credentials are set (see `providers/payments/registry.ts`). */
+  payments: PaymentsConfig;
 }
 
 export interface ConfigIssue {
@@ -154,5 +157,6 @@ export function loadConfig(source: EnvSource): Config {
       idleTimeoutMs: v.DB_IDLE_TIMEOUT_MS,
       maxLifetimeSeconds: v.DB_MAX_LIFETIME_SECONDS,
     },
+    payments: paymentsConfig(v, runtimeEnv, v.COKO_JWT_SECRET),
   };
 }
