@@ -19,6 +19,8 @@ import {
   startStack,
 } from '@coko/server/dev';
 import { createCoko } from '../../packages/sdk/src/index.ts';
+import { startWorker } from '../../packages/server/src/jobs/worker.ts';
+import { createLogger } from '../../packages/server/src/observability/logger.ts';
 import { FIXTURE_CHAPTERS, highlightSentence, writeFixtureBook } from './fixture-book.ts';
 import { readerToken, startPartner } from './partner.ts';
 
@@ -282,6 +284,15 @@ async function main(): Promise<void> {
     port: backendPort,
   });
   onCleanup(() => backend.close());
+  // The worker moves orders once the sandbox's webhook is stored (job payments.process-event).
+  const worker = await startWorker({
+    databaseUrl: stack.databaseUrl,
+    logger: createLogger({ level: 'warn', base: { service: 'coko-worker' } }),
+    schedule: false,
+    pollingIntervalSeconds: 0.5,
+    stopTimeoutMs: 5000,
+  });
+  onCleanup(() => worker.stop());
   const fixtureManifest = `${appUrl}/fixture-book/${writeFixtureBook(join(outDir, 'fixture-book'))}`;
   await serveStatic(outDir, appPort);
   log(`example served at ${appUrl}, partner backend at ${backend.url}; launching ${chromiumPath}`);
@@ -610,6 +621,50 @@ async function main(): Promise<void> {
     assert(bar > 0, 'yesterday has no bar');
     assert((await chart.locator('rect').count()) === 14, 'one bar per day of two weeks');
     await page.screenshot({ path: join(screenshotDir, 'coko-e2e-reader-web-activity.png') });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Payments: a paid book bought in the sandbox (the real checkout, sandbox page, webhook, worker and
+  // order), then opened; a declined payment.
+  // ---------------------------------------------------------------------------------------------
+  const paidBooks = await rest<{ id: string; title: string; price: number; currency: string }[]>(
+    'books?select=id,title,price,currency&is_free=eq.false&currency=eq.XOF&available_countries=eq.{}&order=title&limit=2',
+  );
+  const [toBuy, toDecline] = paidBooks;
+  assert(toBuy && toDecline, `two paid XOF books sold everywhere expected, got ${JSON.stringify(paidBooks)}`);
+
+  await test('buying a paid book in the sandbox opens it', async () => {
+    await page.goto(`${appUrl}/#/livres/${toBuy.id}`);
+    const buy = page.getByRole('button', { name: `Acheter — ${formatMinorUnits(toBuy.price, toBuy.currency)}` });
+    await buy.click();
+    await page.waitForURL((url) => url.href.startsWith(`${stack.url}/functions/v1/api/v1/sandbox/checkout/`));
+    await page.getByRole('button', { name: 'Approuver le paiement' }).click();
+    await page.waitForURL((url) => url.origin === appUrl && url.searchParams.get('status') === 'paid');
+    // The order is paid once the worker has processed the webhook; then the book opens.
+    await page.getByText(`Chapitre 1 sur ${FIXTURE_CHAPTERS}`).waitFor({ timeout: 15_000 });
+    assert(new URL(page.url()).hash === `#/livres/${toBuy.id}/lire`, `at ${page.url()}`);
+    assert(new URL(page.url()).search === '', `the order stays in the address: ${page.url()}`);
+    const orders = await restAsAwa<{ status: string }[]>(`orders?select=status&book_id=eq.${toBuy.id}`);
+    assert(orders.length === 1 && orders[0]?.status === 'paid', `orders: ${JSON.stringify(orders)}`);
+    await page.goto(`${appUrl}/#/livres/${toBuy.id}`);
+    await page.getByRole('link', { name: 'Lire', exact: true }).waitFor();
+  });
+
+  await test('a declined payment says so, and the book stays for sale', async () => {
+    await page.goto(`${appUrl}/#/livres/${toDecline.id}`);
+    const buy = page.getByRole('button', {
+      name: `Acheter — ${formatMinorUnits(toDecline.price, toDecline.currency)}`,
+    });
+    await buy.click();
+    await page.waitForURL((url) => url.href.startsWith(`${stack.url}/functions/v1/api/v1/sandbox/checkout/`));
+    await page.getByRole('button', { name: 'Refuser' }).click();
+    await page.waitForURL((url) => url.origin === appUrl && url.searchParams.get('status') === 'failed');
+    await page.getByText('Paiement refusé : vous n’avez pas été débité. Vous pouvez réessayer.').waitFor({
+      timeout: 15_000,
+    });
+    await buy.waitFor();
+    const orders = await restAsAwa<{ status: string }[]>(`orders?select=status&book_id=eq.${toDecline.id}`);
+    assert(orders.length === 1 && orders[0]?.status === 'failed', `orders: ${JSON.stringify(orders)}`);
   });
 
   await test('the app calls the stack cross-origin, with CORS preflights answered', async () => {

@@ -1,10 +1,11 @@
 import { CokoProvider } from '@coko/react';
 import type { CokoClient } from '@coko/sdk';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ActivityPage } from './ActivityPage';
 import { BookPage } from './BookPage';
 import { Catalog, type CatalogState } from './Catalog';
+import { forgetReturnedOrder, OrderOutcome, returnedOrderId } from './payments/OrderOutcome';
 import { ReaderPage } from './reader/ReaderPage';
 import { SignIn } from './SignIn';
 import { type Session, useSignedInReader } from './session';
@@ -18,6 +19,12 @@ export function App({ client, session }: { client: CokoClient; session: Session 
   // Kept here so that coming back from a book restores the search, the category and the page.
   const [catalog, setCatalog] = useState<CatalogState>({ query: '', category: '', page: 1 });
   const bookId = route.page === 'book' ? route.id : null;
+  // Back from a payment page: the order to wait for.
+  const [returnedOrder, setReturnedOrder] = useState(returnedOrderId);
+  const closeOrder = useCallback(() => {
+    forgetReturnedOrder();
+    setReturnedOrder(null);
+  }, []);
 
   useEffect(() => {
     if (bookId) window.scrollTo(0, 0);
@@ -59,10 +66,11 @@ export function App({ client, session }: { client: CokoClient; session: Session 
         )}
       </header>
       <main className="page">
+        {returnedOrder && reader && <OrderOutcome orderId={returnedOrder} onDone={closeOrder} />}
         {route.page === 'book' ? (
-          <BookPage id={route.id} />
+          <BookPage id={route.id} signedIn={reader !== null} />
         ) : route.page === 'read' && session ? (
-          <ReaderPage id={route.id} accessToken={session.accessToken} />
+          <ReaderPage id={route.id} />
         ) : route.page === 'sign-in' && session ? (
           <SignIn
             session={session}

@@ -1,12 +1,23 @@
-import { useBook } from '@coko/react';
+import { useBook, useCoko } from '@coko/react';
+import type { Access, CokoError } from '@coko/sdk';
+import { useQuery } from '@tanstack/react-query';
 import { bookHref, signInHref } from '../use-hash-route';
 import { Reader } from './Reader';
-import { useBookAccess } from './use-book-access';
 
-/** Reading a book: its signed manifest from the access API, then the reader. */
-export function ReaderPage({ id, accessToken }: { id: string; accessToken: () => Promise<string | null> }) {
+/**
+ * Reading a book: its signed manifest from the access API, then the reader. The signed URLs last
+ * until `expiresAt`; the access is not refetched meanwhile (a new one would reopen the book).
+ */
+export function ReaderPage({ id }: { id: string }) {
+  const coko = useCoko();
   const { data: book } = useBook(id);
-  const access = useBookAccess(id, accessToken);
+  const access = useQuery<Access, CokoError>({
+    queryKey: ['coko', 'payments', 'access', id],
+    queryFn: ({ signal }) => coko.payments.access(id, { signal }),
+    staleTime: Number.POSITIVE_INFINITY,
+    // Download limits count each access: no retry of a refusal.
+    retry: false,
+  });
   return (
     <article className="reading">
       <a href={bookHref(id)} className="back">
