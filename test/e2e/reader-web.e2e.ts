@@ -551,6 +551,7 @@ async function main(): Promise<void> {
     await waitFor('the position after ←', positionText, (text) => text === second);
     await page.getByRole('button', { name: 'Page suivante →' }).click();
     shownBeforeReload = await waitFor('back to the third page', positionText, (text) => text === third);
+    await page.screenshot({ path: join(screenshotDir, 'coko-e2e-reader-web-reader.png') });
   });
 
   await test('the position is saved through the reading API and restored on reload', async () => {
@@ -690,7 +691,9 @@ async function main(): Promise<void> {
     assert(problems.length === 0, problems.join('\n'));
   });
 
-  log(`screenshots: ${join(screenshotDir, 'coko-e2e-reader-web-catalog.png')}, …-book.png`);
+  log(
+    `screenshots: ${join(screenshotDir, 'coko-e2e-reader-web-catalog.png')}, …-book.png, …-reader.png, …-activity.png`,
+  );
 }
 
 try {

@@ -45,16 +45,18 @@ function EpubView({ bookId, manifestUrl, initial, onMove }: EpubViewProps) {
   const pagesRead = useRef(0);
   const positionRef = useRef(position);
   positionRef.current = position;
+  // The open navigator, for the arrow keys' listener (set up before the navigator exists).
+  const navigatorRef = useRef<EpubNavigator | null>(null);
+  const turn = useCallback((forward: boolean) => {
+    if (forward) pagesRead.current += 1;
+    navigatorRef.current?.[forward ? 'goForward' : 'goBackward'](true, () => {});
+  }, []);
 
   useEffect(() => {
     const element = container.current;
     if (!element) return;
     const abort = new AbortController();
     let opened: EpubNavigator | null = null;
-    const turn = (forward: boolean) => {
-      if (forward) pagesRead.current += 1;
-      opened?.[forward ? 'goForward' : 'goBackward'](true, () => {});
-    };
     const listeners = (publication: Publication): EpubNavigatorListeners => ({
       frameLoaded: () => {},
       positionChanged: (locator: Locator) => {
@@ -91,6 +93,7 @@ function EpubView({ bookId, manifestUrl, initial, onMove }: EpubViewProps) {
         });
         await opened.load();
         if (abort.signal.aborted) return;
+        navigatorRef.current = opened;
         setNavigator(opened);
         setPosition(toCokoLocator(opened.currentLocator, publication, manifestUrl));
       })
@@ -100,24 +103,17 @@ function EpubView({ bookId, manifestUrl, initial, onMove }: EpubViewProps) {
       });
     return () => {
       abort.abort();
+      navigatorRef.current = null;
       setNavigator(null);
       void opened?.destroy();
     };
-  }, [manifestUrl]);
+  }, [manifestUrl, turn]);
 
   useReadingSession(
     bookId,
     navigator !== null,
     () => positionRef.current?.locations.totalProgression ?? 0,
     () => pagesRead.current,
-  );
-
-  const turn = useCallback(
-    (forward: boolean) => {
-      if (forward) pagesRead.current += 1;
-      navigator?.[forward ? 'goForward' : 'goBackward'](true, () => {});
-    },
-    [navigator],
   );
 
   const highlight = () => {
