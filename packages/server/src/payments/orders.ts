@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
+import type { ProviderName } from '../providers/payments/index.ts';
 
 export type OrderStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
 
@@ -10,7 +11,7 @@ export interface Order {
   planId: string | null;
   amount: number;
   currency: string;
-  provider: string;
+  provider: ProviderName;
   checkoutUrl: string | null;
   failureReason: string | null;
   createdAt: string;
@@ -34,7 +35,7 @@ export interface OrderRow {
   plan_id: string | null;
   amount: number;
   currency: string;
-  provider: string;
+  provider: ProviderName;
   provider_reference: string | null;
   checkout_url: string | null;
   return_url: string;

@@ -87,12 +87,14 @@ export async function receiveWebhook(
   const { rows } = await db.query(
     `with inserted as (
        insert into public.payment_events (provider, event_id, order_id, type, status, payload, received_at, processed_at, error)
-       values ($1, $2, $3, $4, $5, $6, $7, case when $8::text is null then null else $7 end, $8)
+       values ($1::public.payment_provider, $2, $3, $4, $5::public.order_status, $6, $7::timestamptz,
+               case when $8::text is null then null else $7::timestamptz end, $8)
        on conflict (provider, event_id) do nothing
        returning id)
      select id, true as fresh from inserted
      union all
-     select id, false from public.payment_events where provider = $1 and event_id = $2 and not exists (select 1 from inserted)`,
+     select id, false from public.payment_events
+     where provider = $1::public.payment_provider and event_id = $2 and not exists (select 1 from inserted)`,
     [
       provider,
       event.eventId,

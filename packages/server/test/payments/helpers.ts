@@ -36,8 +36,7 @@ export const admin = new pg.Pool({ connectionString: stack.adminDatabaseUrl, max
 db.on('error', () => {});
 admin.on('error', () => {});
 
-/** The payments' wall clock; tests move it (stale signatures, expiry). */
-export const clock = { now: new Date() };
+
 export const providers = paymentProvidersFromConfig(config, {});
 export const logger = createLogger({ level: 'silent' });
 
@@ -47,7 +46,6 @@ export const app = createApp({
   logger,
   limits: false,
   payments: providers,
-  clock: () => clock.now,
 });
 
 const workers: CokoWorker[] = [];

@@ -52,7 +52,7 @@ describe('refunds', () => {
     const all = (await (await get(reader, '/v1/entitlements?all=true')).json()) as { data: { revokedAt: string }[] };
     expect(all.data[0]?.revokedAt).toEqual(expect.any(String));
     const [audit] = await sql<{ n: number }>(
-      `select count(*)::int as n from public.audit_logs where action = 'order.refund' and entity_id = $1 and actor_id = $2`,
+      `select count(*)::int as n from public.audit_logs where action = 'order.refund' and resource_id = $1 and actor_id = $2`,
       [order.id, adminReader.id],
     );
     expect(audit?.n).toBe(1);
