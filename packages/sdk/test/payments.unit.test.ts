@@ -24,16 +24,23 @@ const order = (status: Order['status']): Order => ({
   receiptId: null,
 });
 
-const apiError = (status: number, code: string) =>
-  json({ error: { code, message: code, id: 'req-1' } }, { status });
+const apiError = (status: number, code: string) => json({ error: { code, message: code, id: 'req-1' } }, { status });
 
 describe('payments.checkout', () => {
-  const params = { bookId: BOOK, provider: 'wave', phone: '+221771234567', returnUrl: 'https://app.test/done' } as const;
+  const params = {
+    bookId: BOOK,
+    provider: 'wave',
+    phone: '+221771234567',
+    returnUrl: 'https://app.test/done',
+  } as const;
 
   it('POSTs the body with a generated Idempotency-Key, reused by the retries of that call', async () => {
     let attempts = 0;
     const { coko, calls } = testClient(
-      () => (++attempts < 3 ? apiError(503, 'SERVICE_UNAVAILABLE') : json({ order: order('pending'), checkoutUrl: 'u' }, { status: 201 })),
+      () =>
+        ++attempts < 3
+          ? apiError(503, 'SERVICE_UNAVAILABLE')
+          : json({ order: order('pending'), checkoutUrl: 'u' }, { status: 201 }),
       { retries: 2 },
     );
     const result = await coko.payments.checkout(params);
@@ -96,7 +103,7 @@ describe('payments reads', () => {
       if (path === '/orders') return json({ data: [order('paid')], nextCursor: null });
       if (path.startsWith('/orders/')) return json(order('paid'));
       if (path.endsWith('/receipt.md')) return new Response('# Reçu');
-      if (path === '/books/' + BOOK + '/access') return json({ bookId: BOOK });
+      if (path === `/books/${BOOK}/access`) return json({ bookId: BOOK });
       return json({ data: [{ path }] });
     });
     expect(await coko.payments.plans()).toEqual([{ path: '/plans' }]);
@@ -155,12 +162,23 @@ describe('payments.waitForOrder', () => {
     let n = 0;
     return testClient(() => {
       const next = statuses[Math.min(n++, statuses.length - 1)] ?? 'pending';
-      return typeof next === 'number' ? apiError(next, next === 404 ? 'NOT_FOUND' : 'INTERNAL_ERROR') : json(order(next));
+      return typeof next === 'number'
+        ? apiError(next, next === 404 ? 'NOT_FOUND' : 'INTERNAL_ERROR')
+        : json(order(next));
     });
   }
 
   it('polls with capped exponential backoff until the order is settled', async () => {
-    const { coko, calls } = polled(['pending', 'pending', 'pending', 'pending', 'pending', 'pending', 'pending', 'paid']);
+    const { coko, calls } = polled([
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+      'paid',
+    ]);
     let settled: Order | undefined;
     void coko.payments.waitForOrder(ORDER).then((o) => {
       settled = o;

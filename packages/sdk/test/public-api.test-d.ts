@@ -77,9 +77,9 @@ expectTypeOf(coko.payments.orders).returns.resolves.toEqualTypeOf<OrdersPage>();
 expectTypeOf<OrdersPage['nextCursor']>().toEqualTypeOf<string | null>();
 expectTypeOf(coko.payments.order).returns.resolves.toEqualTypeOf<Order>();
 expectTypeOf(coko.payments.waitForOrder).returns.resolves.toEqualTypeOf<Order>();
-expectTypeOf(coko.payments.waitForOrder).parameter(1).toEqualTypeOf<
-  { timeoutMs?: number; signal?: AbortSignal } | undefined
->();
+expectTypeOf(coko.payments.waitForOrder)
+  .parameter(1)
+  .toEqualTypeOf<{ timeoutMs?: number; signal?: AbortSignal } | undefined>();
 expectTypeOf(coko.payments.receipts).returns.resolves.toEqualTypeOf<Receipt[]>();
 expectTypeOf(coko.payments.receipt).returns.resolves.toEqualTypeOf<Receipt>();
 expectTypeOf(coko.payments.receiptMarkdown).returns.resolves.toBeString();

@@ -1,3 +1,4 @@
+import { ValidationError } from '../core/errors';
 import { validate } from '../core/validate';
 import type { PaymentsContext } from './context';
 import { checkoutSchema, idempotencyKeySchema } from './schemas';
@@ -14,6 +15,10 @@ export async function checkout(
   options: CheckoutOptions = {},
 ): Promise<Checkout> {
   const body = validate(checkoutSchema, params, 'params');
+  if ((body.bookId === undefined) === (body.planId === undefined)) {
+    const message = 'checkout needs exactly one of bookId and planId';
+    throw new ValidationError(message, { details: { field: 'params', message } });
+  }
   const { idempotencyKey = crypto.randomUUID(), headers, ...call } = options;
   const key = validate(idempotencyKeySchema, idempotencyKey, 'idempotencyKey');
   const response = await ctx.api('v1/checkout', {

@@ -1,6 +1,6 @@
 // The payments namespace's implementation, loaded on first use (see ./index.ts), so pages that
 // only browse the catalog never download it.
-import { readOnly, type RequestOptions } from '../core/transport';
+import { type RequestOptions, readOnly } from '../core/transport';
 import { validate } from '../core/validate';
 import { checkId, type PaymentsContext } from './context';
 import { listEntitlementsSchema } from './schemas';

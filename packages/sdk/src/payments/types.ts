@@ -52,10 +52,7 @@ export interface Order {
 }
 
 /** What `payments.checkout()` takes: a book or a plan, how to pay, where to come back. */
-export type CheckoutParams = (
-  | { bookId: string; planId?: undefined }
-  | { planId: string; bookId?: undefined }
-) & {
+export type CheckoutParams = ({ bookId: string; planId?: undefined } | { planId: string; bookId?: undefined }) & {
   provider: ProviderName;
   /** The payer's mobile-money number (Wave, Orange Money), E.164 preferred: `+221771234567`. */
   phone?: string;
