@@ -117,7 +117,8 @@ async function prepareStack(): Promise<{ url: string; publishableKey: string; st
     persistent: false,
     reset: false,
     seed: true,
-    createApi: createApiFactory({ env: 'test' }),
+    // The API's request log would drown the test's output: warnings and errors only.
+    createApi: createApiFactory({ env: 'test', environment: { ...process.env, LOG_LEVEL: 'warn' } }),
     log: (line) => {
       lines.push(line);
       if (lines.length > 100) lines.shift();
