@@ -32,6 +32,7 @@ import { registerMetricsRoutes } from '../routes/metrics.ts';
 import { type NotesRoutesOptions, registerNotesRoutes } from '../routes/notes.ts';
 import { registerPartnerOrderRoutes } from '../routes/partner-orders.ts';
 import { registerPurchaseRoutes } from '../routes/purchases.ts';
+import { registerReceiptFileRoutes } from '../routes/receipt-files.ts';
 import { registerRootRoutes } from '../routes/root.ts';
 import { registerSandboxCheckoutRoutes } from '../routes/sandbox-checkout.ts';
 import { registerSessionRoutes } from '../routes/sessions.ts';
@@ -173,6 +174,7 @@ export function createApp(deps: AppDeps): CokoApp {
     now: clock,
   });
   registerPurchaseRoutes(app, { db: deps.db, tokens, now: clock });
+  registerReceiptFileRoutes(app, { db: deps.db, tokens });
   registerWebhookRoutes(app, { db: deps.db, providers: payments, sendJob: deps.sendJob ?? jobSender(deps.db), now: clock });
   if (payments.get('sandbox')) {
     registerSandboxCheckoutRoutes(app, { db: deps.db, secret: config.payments.sandbox.webhookSecret, now: clock });

@@ -63,6 +63,51 @@ export async function listReceipts(db: Queryable, userId: string): Promise<Recei
   return (rows as ReceiptRow[]).map(receiptJson);
 }
 
+/** What a printed receipt names besides the JSON: the partner, the buyer and the payment (receipts/model.ts). */
+export interface ReceiptParties {
+  partner: { name: string; slug: string } | null;
+  buyer: string | null;
+  payment: { provider: string; reference: string | null } | null;
+}
+
+/** One of the reader's receipts with its parties, for the Markdown and PDF renderings; undefined if not theirs. */
+export async function findReceiptDocument(
+  db: Queryable,
+  userId: string,
+  id: string,
+): Promise<{ receipt: Receipt; parties: ReceiptParties } | undefined> {
+  const { rows } = await db.query(
+    `select ${COLUMNS}, p.name as partner_name, p.slug as partner_slug
+     from public.receipts r join public.orders o on o.id = r.order_id
+     left join private.partners p on p.id = r.partner_id
+     where r.id = $1 and o.user_id = $2`,
+    [id, userId],
+  );
+  const row = rows[0] as (ReceiptRow & { partner_name: string | null; partner_slug: string | null }) | undefined;
+  if (!row) return undefined;
+  // The snapshot taken at payment time, so a later change of name or reference never rewrites a receipt.
+  const snapshot = (row.lines ?? {}) as {
+    buyer?: { name?: unknown } | null;
+    provider?: unknown;
+    providerReference?: unknown;
+  };
+  const buyer = typeof snapshot.buyer?.name === 'string' ? snapshot.buyer.name : null;
+  return {
+    receipt: receiptJson(row),
+    parties: {
+      partner: row.partner_name && row.partner_slug ? { name: row.partner_name, slug: row.partner_slug } : null,
+      buyer,
+      payment:
+        typeof snapshot.provider === 'string'
+          ? {
+              provider: snapshot.provider,
+              reference: typeof snapshot.providerReference === 'string' ? snapshot.providerReference : null,
+            }
+          : null,
+    },
+  };
+}
+
 /** One of the reader's receipts, or undefined (another reader's receipt is as absent as a missing one). */
 export async function findReceipt(db: Queryable, userId: string, id: string): Promise<Receipt | undefined> {
   const { rows } = await db.query(

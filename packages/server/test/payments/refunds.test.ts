@@ -1,7 +1,10 @@
 // Refunds through POST /v1/admin/orders/{id}/refund and `coko orders refund` (its admin function): the order
 // becomes refunded and the entitlement is revoked; only admins may.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliActor, refundOrder } from '../../src/admin/index.ts';
+import { findRepoRoot } from '../../src/stack/index.ts';
 import {
   app,
   db,
@@ -15,7 +18,22 @@ import {
   type Partner,
   type Reader,
   sql,
+  stack,
 } from './helpers.ts';
+
+/** The real `coko` binary against this file's database. */
+function coko(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const repoRoot = findRepoRoot();
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'packages', 'server', 'bin', 'coko.mjs'), ...args],
+      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: stack.adminDatabaseUrl }, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 let partner: Partner;
 let adminReader: Reader;
@@ -69,6 +87,19 @@ describe('refunds', () => {
     expect((await refund(adminReader.token, pending.id)).status).toBe(409);
     expect((await refund(adminReader.token, crypto.randomUUID())).status).toBe(404);
     expect((await refund(adminReader.token, order.id, { reason: '' })).status).toBe(400);
+  });
+
+  it('coko orders refund refunds and revokes; exits 1 on a pending order', { timeout: 90_000 }, async () => {
+    const { order } = await paidOrder();
+    const done = await coko(['orders', 'refund', order.id, '--reason', 'remboursement client']);
+    expect(done.stderr).toBe('');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain(`Order ${order.id} refunded (1500 XOF)`);
+    expect(await orderStatus(order.id)).toBe('refunded');
+    const { order: pending } = await openOrder(await newReader(partner), await newBook());
+    const refused = await coko(['orders', 'refund', pending.id, '--reason', 'x']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('not paid');
   });
 
   it('the CLI path (refundOrder) refunds and revokes too', async () => {

@@ -72,6 +72,17 @@ describe('the sandbox flow', () => {
       lines: { label: string; amount: number }[];
     };
     expect(receipt.lines).toEqual([{ label: expect.stringMatching(/^Livre /), amount: 1500 }]);
+    const markdown = await get(reader, `/v1/receipts/${shown.receiptId}/receipt.md`);
+    expect(markdown.headers.get('content-type')).toMatch(/text\/markdown/);
+    const text = await markdown.text();
+    expect(text).toMatch(/1\s500\sF\sCFA/);
+    expect(text).toContain('Awa Diop');
+    expect(await (await get(reader, `/v1/receipts/${shown.receiptId}/receipt.md?lang=en`)).text()).toMatch(
+      /F\sCFA\s1,500/,
+    );
+    const pdf = await get(reader, `/v1/receipts/${shown.receiptId}/receipt.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
 
     // Bought once: a second checkout is refused.
     const again = await app.request('/api/v1/checkout', {
@@ -86,6 +97,7 @@ describe('the sandbox flow', () => {
     const other = await newReader(partner);
     expect((await get(other, `/v1/orders/${order.id}`)).status).toBe(404);
     expect((await get(other, `/v1/receipts/${shown.receiptId}`)).status).toBe(404);
+    expect((await get(other, `/v1/receipts/${shown.receiptId}/receipt.pdf`)).status).toBe(404);
     expect(((await (await get(other, '/v1/entitlements')).json()) as { data: unknown[] }).data).toEqual([]);
 
     // The partner sees its reader's order.
