@@ -15,7 +15,8 @@ export interface Refund {
  * this records it and takes the right to read away.
  */
 export async function refundOrder(ctx: AdminContext, orderId: string, reason: string): Promise<Refund> {
-  if (!isUuid(orderId)) throw new AdminError('invalid_input', `The order id must be a uuid; got ${JSON.stringify(orderId)}`);
+  if (!isUuid(orderId))
+    throw new AdminError('invalid_input', `The order id must be a uuid; got ${JSON.stringify(orderId)}`);
   const why = reason.trim();
   if (!why || why.length > 1000) throw new AdminError('invalid_input', 'Give a reason of 1 to 1000 characters');
   return withAdmin(ctx, async (tx) => {

@@ -175,7 +175,12 @@ export function createApp(deps: AppDeps): CokoApp {
   });
   registerPurchaseRoutes(app, { db: deps.db, tokens, now: clock });
   registerReceiptFileRoutes(app, { db: deps.db, tokens });
-  registerWebhookRoutes(app, { db: deps.db, providers: payments, sendJob: deps.sendJob ?? jobSender(deps.db), now: clock });
+  registerWebhookRoutes(app, {
+    db: deps.db,
+    providers: payments,
+    sendJob: deps.sendJob ?? jobSender(deps.db),
+    now: clock,
+  });
   if (payments.get('sandbox')) {
     registerSandboxCheckoutRoutes(app, { db: deps.db, secret: config.payments.sandbox.webhookSecret, now: clock });
   }

@@ -124,8 +124,8 @@ function replay(c: Context, row: StoredKey | undefined, requestHash: string): Re
 }
 
 async function release(db: Queryable, scope: string, key: string): Promise<void> {
-  await db.query(
-    'delete from private.idempotency_keys where scope = $1 and key = $2 and response_status is null',
-    [scope, key],
-  );
+  await db.query('delete from private.idempotency_keys where scope = $1 and key = $2 and response_status is null', [
+    scope,
+    key,
+  ]);
 }

@@ -95,7 +95,11 @@ export async function moveOrder(
  * Applies a stored event to its order, inside the caller's transaction (the job's runOnce): locks the event row,
  * skips it if an earlier run processed it, moves the order, marks the event processed.
  */
-export async function applyEvent(tx: Queryable, event: StoredEvent, status: PaymentStatus | null): Promise<EventOutcome> {
+export async function applyEvent(
+  tx: Queryable,
+  event: StoredEvent,
+  status: PaymentStatus | null,
+): Promise<EventOutcome> {
   const { rows } = await tx.query('select processed_at from public.payment_events where id = $1 for update', [
     event.id,
   ]);

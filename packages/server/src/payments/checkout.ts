@@ -69,7 +69,9 @@ async function priceBook(db: Queryable, userId: string, bookId: string, country:
     });
   }
   if (book.right) {
-    throw new ApiError(409, 'ALREADY_OWNED', 'You can already read this book', { details: { bookId, right: book.right } });
+    throw new ApiError(409, 'ALREADY_OWNED', 'You can already read this book', {
+      details: { bookId, right: book.right },
+    });
   }
   if (!book.available) {
     throw new ApiError(403, 'NOT_AVAILABLE_IN_COUNTRY', 'This book is not sold in your country', {
@@ -79,12 +81,7 @@ async function priceBook(db: Queryable, userId: string, bookId: string, country:
   return { amount: Number(book.price), currency: book.currency.trim(), description: book.title };
 }
 
-async function pricePlan(
-  db: Queryable,
-  input: CheckoutInput,
-  accepted: readonly string[],
-  now: Date,
-): Promise<Priced> {
+async function pricePlan(db: Queryable, input: CheckoutInput, accepted: readonly string[], now: Date): Promise<Priced> {
   const planId = input.item.planId as string;
   const { rows } = await db.query(
     `select p.name, coalesce(jsonb_agg(jsonb_build_object('currency', pp.currency, 'amount', pp.amount))
@@ -100,7 +97,9 @@ async function pricePlan(
   const plan = rows[0] as { name: string; prices: { currency: string; amount: number }[]; owned: boolean } | undefined;
   if (!plan) throw new ApiError(404, 'NOT_FOUND', 'Plan not found', { details: { planId } });
   if (plan.owned) {
-    throw new ApiError(409, 'ALREADY_OWNED', 'Your subscription to this plan is already active', { details: { planId } });
+    throw new ApiError(409, 'ALREADY_OWNED', 'Your subscription to this plan is already active', {
+      details: { planId },
+    });
   }
   const prices = plan.prices.map((price) => ({ currency: price.currency.trim(), amount: Number(price.amount) }));
   // The currency asked for, else the first one the provider takes in which the plan is priced.
@@ -155,9 +154,14 @@ export async function startCheckout(deps: CheckoutDeps, input: CheckoutInput): P
     ? ((await getPartner(db, input.user.partnerId))?.allowedOrigins ?? [])
     : deps.firstPartyOrigins;
   if (!isAllowedReturnUrl(input.returnUrl, allowedOrigins)) {
-    throw new ApiError(400, 'VALIDATION_ERROR', "returnUrl must be an http(s) URL on one of the app's allowed origins", {
-      details: { issues: [{ path: 'returnUrl', code: 'origin_not_allowed', message: 'origin not allowed' }] },
-    });
+    throw new ApiError(
+      400,
+      'VALIDATION_ERROR',
+      "returnUrl must be an http(s) URL on one of the app's allowed origins",
+      {
+        details: { issues: [{ path: 'returnUrl', code: 'origin_not_allowed', message: 'origin not allowed' }] },
+      },
+    );
   }
   const who = await buyer(db, input.user.id);
   const priced = input.item.bookId
@@ -215,11 +219,16 @@ export async function startCheckout(deps: CheckoutDeps, input: CheckoutInput): P
         cause,
       });
     }
-    throw new ApiError(503, 'SERVICE_UNAVAILABLE', `${input.provider} did not answer; try again or pick another way to pay`, {
-      details: { provider: input.provider, orderId },
-      headers: { 'Retry-After': '5' },
-      cause,
-    });
+    throw new ApiError(
+      503,
+      'SERVICE_UNAVAILABLE',
+      `${input.provider} did not answer; try again or pick another way to pay`,
+      {
+        details: { provider: input.provider, orderId },
+        headers: { 'Retry-After': '5' },
+        cause,
+      },
+    );
   }
   if (session.secret) {
     await db.query(

@@ -42,10 +42,14 @@ const CheckoutRequestSchema = z
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
       .optional()
       .openapi({ description: "A plan's currency (default: the first the provider takes); a book's own only." }),
-    returnUrl: z.url({ protocol: /^https?$/ }).max(2048).openapi({
-      description: "Where the reader lands after paying (`?order=<id>&status=…`); on one of the app's allowed origins.",
-      example: 'https://reader.partner.example/orders',
-    }),
+    returnUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .openapi({
+        description:
+          "Where the reader lands after paying (`?order=<id>&status=…`); on one of the app's allowed origins.",
+        example: 'https://reader.partner.example/orders',
+      }),
   })
   .refine((body) => (body.bookId === undefined) !== (body.planId === undefined), {
     message: 'send exactly one of bookId and planId',

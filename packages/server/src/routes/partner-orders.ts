@@ -13,7 +13,8 @@ const route = (middleware: ReturnType<typeof partnerAuth>) =>
     path: '/v1/partner/orders',
     tags: ['Payments'],
     summary: "Your readers' orders, newest first (from your backend)",
-    description: 'Every order placed by readers whose session your backend minted: what they bought, for how much, and its state.',
+    description:
+      'Every order placed by readers whose session your backend minted: what they bought, for how much, and its state.',
     security: [{ partnerSecretKey: [] }],
     middleware: [middleware] as [typeof middleware],
     request: { query: PageQuerySchema },

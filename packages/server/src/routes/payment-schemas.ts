@@ -9,7 +9,10 @@ export const error = (description: string) => ({
 });
 
 const money = {
-  amount: z.number().int().openapi({ description: "Integer in the currency's ISO 4217 minor unit (1500 XOF = 1 500 F CFA)." }),
+  amount: z
+    .number()
+    .int()
+    .openapi({ description: "Integer in the currency's ISO 4217 minor unit (1500 XOF = 1 500 F CFA)." }),
   currency: z.string().openapi({ description: 'ISO 4217 code.', example: 'XOF' }),
 };
 

@@ -20,7 +20,7 @@ const query = z.object({
   lang: z
     .enum(RECEIPT_LANGUAGES)
     .optional()
-    .openapi({ param: { name: 'lang', in: 'query' }, description: 'fr or en (default: the receipt\'s language).' }),
+    .openapi({ param: { name: 'lang', in: 'query' }, description: "fr or en (default: the receipt's language)." }),
 });
 
 const fileRoute = (format: 'md' | 'pdf', middleware: [MiddlewareHandler<UserEnv>]) =>

@@ -25,7 +25,10 @@ const params = z.object({
   orderId: z.guid().openapi({ param: { name: 'orderId', in: 'path' }, description: 'The order id.' }),
 });
 const tokenQuery = z.object({
-  token: z.string().max(200).openapi({ param: { name: 'token', in: 'query' }, description: 'From the checkoutUrl.' }),
+  token: z
+    .string()
+    .max(200)
+    .openapi({ param: { name: 'token', in: 'query' }, description: 'From the checkoutUrl.' }),
 });
 const FormSchema = z.object({ token: z.string().max(200), outcome: z.enum(['approve', 'decline']) });
 
@@ -69,8 +72,7 @@ async function sandboxOrder(db: Queryable, secret: string, orderId: string, toke
   if (!(await verifySandboxCheckoutToken(secret, orderId, token)))
     throw new ApiError(403, 'PERMISSION_DENIED', 'This checkout link is not valid');
   const order = await findOrder(db, orderId);
-  if (!order || order.provider !== 'sandbox')
-    throw new ApiError(404, 'NOT_FOUND', 'Order not found', { details: { orderId } });
+  if (order?.provider !== 'sandbox') throw new ApiError(404, 'NOT_FOUND', 'Order not found', { details: { orderId } });
   return order;
 }
 
@@ -92,7 +94,13 @@ export function registerSandboxCheckoutRoutes(app: RoutesApp, options: SandboxCh
     const { token } = c.req.valid('query');
     const order = await sandboxOrder(db, secret, orderId, token);
     const html = renderSandboxPage(
-      { id: order.id, status: order.status, label: await labelOf(db, order), amount: Number(order.amount), currency: order.currency },
+      {
+        id: order.id,
+        status: order.status,
+        label: await labelOf(db, order),
+        amount: Number(order.amount),
+        currency: order.currency,
+      },
       token,
     );
     return c.html(html, 200, { 'Cache-Control': 'no-store' });
@@ -103,7 +111,9 @@ export function registerSandboxCheckoutRoutes(app: RoutesApp, options: SandboxCh
     const form = c.req.valid('form');
     const order = await sandboxOrder(db, secret, orderId, form.token);
     if (order.status !== 'pending')
-      throw new ApiError(409, 'CONFLICT', `This order is already ${order.status}`, { details: { status: order.status } });
+      throw new ApiError(409, 'CONFLICT', `This order is already ${order.status}`, {
+        details: { status: order.status },
+      });
     const at = now();
     const outcome = form.outcome === 'approve' ? 'approved' : 'declined';
     const body = JSON.stringify(
@@ -114,10 +124,17 @@ export function registerSandboxCheckoutRoutes(app: RoutesApp, options: SandboxCh
     const delivered = await app.request(c.req.path.replace(/\/sandbox\/checkout\/[^/]+$/, '/webhooks/sandbox'), {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: await signSandboxEvent(secret, body, at) },
+      headers: {
+        'content-type': 'application/json',
+        [SANDBOX_SIGNATURE_HEADER]: await signSandboxEvent(secret, body, at),
+      },
     });
     if (delivered.status !== 200) {
-      c.get('logger')?.error('sandbox webhook refused', { orderId, status: delivered.status, body: await delivered.text() });
+      c.get('logger')?.error('sandbox webhook refused', {
+        orderId,
+        status: delivered.status,
+        body: await delivered.text(),
+      });
       throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'The payment could not be recorded; try again');
     }
     return c.redirect(returnUrlFor(order.return_url, order.id, outcome === 'approved' ? 'paid' : 'failed'), 303);

@@ -4,7 +4,7 @@ import { ApiError } from '../app/errors.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { SendJob } from '../jobs/send.ts';
 import { receiveWebhook } from '../payments/receive-webhook.ts';
-import { PROVIDER_NAMES, type PaymentProviders, type ProviderName } from '../providers/payments/index.ts';
+import { type PaymentProviders, PROVIDER_NAMES, type ProviderName } from '../providers/payments/index.ts';
 import { error } from './payment-schemas.ts';
 import { errorResponses } from './schemas.ts';
 

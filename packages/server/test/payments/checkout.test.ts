@@ -2,7 +2,18 @@
 // Idempotency-Key, and every refusal (owned, free, draft, country, provider, currency, return URL).
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { app, checkout, declareQueues, newBook, newPartner, newPlan, newReader, type Partner, type Reader, sql } from './helpers.ts';
+import {
+  app,
+  checkout,
+  declareQueues,
+  newBook,
+  newPartner,
+  newPlan,
+  newReader,
+  type Partner,
+  type Reader,
+  sql,
+} from './helpers.ts';
 
 let partner: Partner;
 let reader: Reader;
@@ -58,7 +69,11 @@ describe('POST /v1/checkout', () => {
     const response = await app.request('/api/v1/checkout', {
       method: 'POST',
       headers: { authorization: `Bearer ${reader.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ bookId: await newBook(), provider: 'sandbox', returnUrl: 'https://reader.partner.example/' }),
+      body: JSON.stringify({
+        bookId: await newBook(),
+        provider: 'sandbox',
+        returnUrl: 'https://reader.partner.example/',
+      }),
     });
     expect(response.status).toBe(400);
   });
@@ -72,7 +87,7 @@ describe('POST /v1/checkout', () => {
     expect(unknown.status).toBe(404);
   });
 
-  it('refuses a book not sold in the reader\'s country (403 NOT_AVAILABLE_IN_COUNTRY)', async () => {
+  it("refuses a book not sold in the reader's country (403 NOT_AVAILABLE_IN_COUNTRY)", async () => {
     const response = await checkout(reader, { bookId: await newBook({ countries: ['CI'] }) });
     expect([response.status, await codeOf(response)]).toEqual([403, 'NOT_AVAILABLE_IN_COUNTRY']);
     const sold = await checkout(reader, { bookId: await newBook({ countries: ['CI', 'SN'] }) });
@@ -91,7 +106,11 @@ describe('POST /v1/checkout', () => {
 
   it("refuses a returnUrl outside the partner's allowed origins (no open redirect)", async () => {
     const bookId = await newBook();
-    for (const returnUrl of ['https://evil.example/phish', 'javascript:alert(1)', 'https://reader.partner.example.evil.example/']) {
+    for (const returnUrl of [
+      'https://evil.example/phish',
+      'javascript:alert(1)',
+      'https://reader.partner.example.evil.example/',
+    ]) {
       const response = await checkout(reader, { bookId, returnUrl });
       expect(response.status, returnUrl).toBe(400);
     }

@@ -25,7 +25,9 @@ describe('the payment worker killed mid-job', () => {
     try {
       const reader = await newReader(await newPartner());
       const { order } = await openOrder(reader, await newBook());
-      const body = JSON.stringify(sandboxEvent({ orderId: order.id, amount: 1500, currency: 'XOF' }, 'approved', new Date()));
+      const body = JSON.stringify(
+        sandboxEvent({ orderId: order.id, amount: 1500, currency: 'XOF' }, 'approved', new Date()),
+      );
       const delivered = await app.request('/api/v1/webhooks/sandbox', {
         method: 'POST',
         headers: {
@@ -36,7 +38,11 @@ describe('the payment worker killed mid-job', () => {
       });
       expect(delivered.status).toBe(200);
 
-      const hanging = await victim.waitForLine((line) => line.msg === 'crash-test: hanging', 'the mid-job hang', 20_000);
+      const hanging = await victim.waitForLine(
+        (line) => line.msg === 'crash-test: hanging',
+        'the mid-job hang',
+        20_000,
+      );
       victim.child.kill('SIGKILL');
       expect((await victim.exited).signal).toBe('SIGKILL');
       // The open transaction died with the process.

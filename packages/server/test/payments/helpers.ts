@@ -36,7 +36,6 @@ export const admin = new pg.Pool({ connectionString: stack.adminDatabaseUrl, max
 db.on('error', () => {});
 admin.on('error', () => {});
 
-
 export const providers = paymentProvidersFromConfig(config, {});
 export const logger = createLogger({ level: 'silent' });
 
@@ -147,7 +146,11 @@ export async function newPlan(prices: Record<string, number> = { XOF: 2000 }): P
   );
   if (!plan) throw new Error('no plan');
   for (const [currency, amount] of Object.entries(prices)) {
-    await sql('insert into public.plan_prices (plan_id, currency, amount) values ($1, $2, $3)', [plan.id, currency, amount]);
+    await sql('insert into public.plan_prices (plan_id, currency, amount) values ($1, $2, $3)', [
+      plan.id,
+      currency,
+      amount,
+    ]);
   }
   return plan.id;
 }
@@ -194,7 +197,9 @@ export async function submitSandbox(checkoutUrl: string, outcome: 'approve' | 'd
 }
 
 export async function orderStatus(orderId: string): Promise<string | undefined> {
-  const [row] = await sql<{ status: string }>('select status::text as status from public.orders where id = $1', [orderId]);
+  const [row] = await sql<{ status: string }>('select status::text as status from public.orders where id = $1', [
+    orderId,
+  ]);
   return row?.status;
 }
 

@@ -1,7 +1,7 @@
 // payments.reconcile and subscriptions.renew against the real database, with Wave's status API answered by msw:
 // an order whose notification never came is asked about and paid; abandoned ones expire; stranded events are
 // applied; old idempotency keys go; ended subscriptions move on.
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';

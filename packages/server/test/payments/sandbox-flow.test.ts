@@ -31,10 +31,13 @@ beforeAll(async () => {
 });
 
 const paidOrFailed = (orderId: string) =>
-  waitFor(async () => {
-    const status = await orderStatus(orderId);
-    return status !== 'pending' && status;
-  }, { timeoutMs: 30_000, what: `order ${orderId} to settle` });
+  waitFor(
+    async () => {
+      const status = await orderStatus(orderId);
+      return status !== 'pending' && status;
+    },
+    { timeoutMs: 30_000, what: `order ${orderId} to settle` },
+  );
 
 describe('the sandbox flow', () => {
   it('approve: the order is paid, the book entitled, a receipt issued, all listed for the reader', async () => {
@@ -87,7 +90,11 @@ describe('the sandbox flow', () => {
     // Bought once: a second checkout is refused.
     const again = await app.request('/api/v1/checkout', {
       method: 'POST',
-      headers: { authorization: `Bearer ${reader.token}`, 'content-type': 'application/json', 'idempotency-key': 'again' },
+      headers: {
+        authorization: `Bearer ${reader.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'again',
+      },
       body: JSON.stringify({ provider: 'sandbox', returnUrl: RETURN_URL, bookId }),
     });
     expect(again.status).toBe(409);

@@ -45,7 +45,9 @@ async function pendingOrder(price = 1500) {
 }
 
 const eventBody = (order: { id: string; amount: number; currency: string }, outcome: 'approved' | 'declined') =>
-  JSON.stringify(sandboxEvent({ orderId: order.id, amount: order.amount, currency: order.currency }, outcome, new Date()));
+  JSON.stringify(
+    sandboxEvent({ orderId: order.id, amount: order.amount, currency: order.currency }, outcome, new Date()),
+  );
 
 /** Waits until every event of the order has been processed. */
 const settled = (orderId: string) =>

@@ -17,4 +17,11 @@ export const HANDLERS: JobHandlers = {
   [QUEUE_NAMES.renewSubscriptions]: renewSubscriptions,
 };
 
-export { anonymizeDueAccounts, createAuditPartitions, processPaymentEvent, pruneJobRuns, reconcilePayments, renewSubscriptions };
+export {
+  anonymizeDueAccounts,
+  createAuditPartitions,
+  processPaymentEvent,
+  pruneJobRuns,
+  reconcilePayments,
+  renewSubscriptions,
+};
