@@ -1,6 +1,6 @@
-import { useCoko } from '@coko/react';
+import { cokoKeys, useCanRead, useCheckout } from '@coko/react';
 import type { Book, CokoError } from '@coko/sdk';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { formatBookPrice } from '../format';
 import { bookHref, readHref, signInHref } from '../use-hash-route';
 
@@ -24,22 +24,21 @@ function checkoutProblem(error: CokoError): string {
  * an order in the sandbox, then the provider's page, which brings the reader back to this book.
  */
 export function BookActions({ book, signedIn }: { book: Book; signedIn: boolean }) {
-  const coko = useCoko();
   const queryClient = useQueryClient();
-  const canRead = useQuery<boolean, CokoError>({
-    queryKey: ['coko', 'payments', 'can-read', book.id],
-    queryFn: ({ signal }) => coko.payments.canRead(book.id, { signal }),
-    enabled: signedIn,
-  });
-  const checkout = useMutation<{ checkoutUrl: string }, CokoError>({
-    mutationFn: () =>
-      coko.payments.checkout({ bookId: book.id, provider: 'sandbox', returnUrl: returnUrlFor(book.id) }),
-    onSuccess: ({ checkoutUrl }) => window.location.assign(checkoutUrl),
-    // Bought meanwhile (another tab, another device): the book opens.
-    onError: (error) => {
-      if (error.code === 'ALREADY_OWNED') void queryClient.invalidateQueries({ queryKey: ['coko', 'payments'] });
-    },
-  });
+  const canRead = useCanRead(signedIn ? book.id : null);
+  const checkout = useCheckout();
+  const buy = () =>
+    checkout.mutate(
+      { bookId: book.id, provider: 'sandbox', returnUrl: returnUrlFor(book.id) },
+      {
+        onSuccess: ({ checkoutUrl }) => window.location.assign(checkoutUrl),
+        // Bought meanwhile (another tab, another device): "Lire" instead.
+        onError: (error) => {
+          if (error.code === 'ALREADY_OWNED')
+            void queryClient.invalidateQueries({ queryKey: cokoKeys.payments.canRead(book.id) });
+        },
+      },
+    );
 
   if (!signedIn) {
     return (
@@ -62,7 +61,7 @@ export function BookActions({ book, signedIn }: { book: Book; signedIn: boolean 
   }
   return (
     <div className="actions">
-      <button type="button" className="button" onClick={() => checkout.mutate()} disabled={checkout.isPending}>
+      <button type="button" className="button" onClick={buy} disabled={checkout.isPending}>
         {checkout.isPending ? 'Redirection vers le paiement…' : `Acheter — ${formatBookPrice(book)}`}
       </button>
       {checkout.error && checkout.error.code !== 'ALREADY_OWNED' && (

@@ -1,7 +1,5 @@
-import { useCoko } from '@coko/react';
-import type { CokoError, Order } from '@coko/sdk';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useOrder } from '@coko/react';
+import { useEffect, useState } from 'react';
 import { readHref } from '../use-hash-route';
 
 /** Longest wait for a payment's confirmation before saying it is still on its way. */
@@ -13,25 +11,23 @@ const WAIT_MS = 120_000;
  * paid, or says clearly that the payment was declined.
  */
 export function OrderOutcome({ orderId, onDone }: { orderId: string; onDone: () => void }) {
-  const coko = useCoko();
-  const queryClient = useQueryClient();
-  const order = useQuery<Order, CokoError>({
-    queryKey: ['coko', 'payments', 'order', orderId, 'outcome'],
-    queryFn: ({ signal }) => coko.payments.waitForOrder(orderId, { signal, timeoutMs: WAIT_MS }),
-    staleTime: Number.POSITIVE_INFINITY,
-    retry: false,
-  });
+  // useOrder refreshes the reader's rights once the order is paid.
+  const order = useOrder(orderId, { wait: { timeoutMs: WAIT_MS } });
   const paidBook = order.data?.status === 'paid' ? order.data.bookId : null;
+  // After the wait a pending order is no longer awaited here: say so rather than spin forever.
+  const [waitedOut, setWaitedOut] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setWaitedOut(true), WAIT_MS);
+    return () => clearTimeout(timer);
+  }, []);
 
   useEffect(() => {
     if (!paidBook) return;
-    // The new right to read: every payments query (can-read, access, orders) is stale now.
-    void queryClient.invalidateQueries({ queryKey: ['coko', 'payments'] });
     onDone();
     window.location.hash = readHref(paidBook);
-  }, [paidBook, queryClient, onDone]);
+  }, [paidBook, onDone]);
 
-  if (order.isPending) {
+  if (order.isPending || (order.data?.status === 'pending' && !waitedOut)) {
     return (
       <p className="status" role="status">
         Paiement en cours de confirmation…

@@ -1,4 +1,4 @@
-import { useBook, useCoko } from '@coko/react';
+import { cokoKeys, useBook, useCoko } from '@coko/react';
 import type { Access, CokoError } from '@coko/sdk';
 import { useQuery } from '@tanstack/react-query';
 import { bookHref, signInHref } from '../use-hash-route';
@@ -12,7 +12,7 @@ export function ReaderPage({ id }: { id: string }) {
   const coko = useCoko();
   const { data: book } = useBook(id);
   const access = useQuery<Access, CokoError>({
-    queryKey: ['coko', 'payments', 'access', id],
+    queryKey: [...cokoKeys.payments.all(), 'access', id],
     queryFn: ({ signal }) => coko.payments.access(id, { signal }),
     staleTime: Number.POSITIVE_INFINITY,
     // Download limits count each access: no retry of a refusal.
