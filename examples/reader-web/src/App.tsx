@@ -1,15 +1,18 @@
 import { CokoProvider } from '@coko/react';
 import type { CokoClient } from '@coko/sdk';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ActivityPage } from './ActivityPage';
 import { BookPage } from './BookPage';
 import { Catalog, type CatalogState } from './Catalog';
 import { forgetReturnedOrder, OrderOutcome, returnedOrderId } from './payments/OrderOutcome';
-import { ReaderPage } from './reader/ReaderPage';
 import { SignIn } from './SignIn';
 import { type Session, useSignedInReader } from './session';
 import { activityHref, catalogHref, signInHref, useHashRoute } from './use-hash-route';
+
+// Readium's navigator is most of the app's weight: downloaded only when a book is opened, so the
+// catalog stays light on slow and costly links.
+const ReaderPage = lazy(() => import('./reader/ReaderPage').then(({ ReaderPage }) => ({ default: ReaderPage })));
 
 /** `session`: sign-in through the partner backend; `null` when the app runs without one (guests only). */
 export function App({ client, session }: { client: CokoClient; session: Session | null }) {
@@ -70,7 +73,9 @@ export function App({ client, session }: { client: CokoClient; session: Session 
         {route.page === 'book' ? (
           <BookPage id={route.id} signedIn={reader !== null} />
         ) : route.page === 'read' && session ? (
-          <ReaderPage id={route.id} />
+          <Suspense fallback={<p className="status">Chargement du lecteur…</p>}>
+            <ReaderPage id={route.id} />
+          </Suspense>
         ) : route.page === 'sign-in' && session ? (
           <SignIn
             session={session}
