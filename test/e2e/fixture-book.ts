@@ -1,6 +1,6 @@
-// A small reflowable book for the reader's end-to-end test, as a Readium Web Publication: a
-// manifest.json beside three XHTML chapters, long enough that each spans several pages. The same
-// layout as a book the content step publishes (hrefs relative to the manifest), served statically.
+// A small reflowable book for the reader's end-to-end test, as a Readium Web Publication: three
+// XHTML chapters, long enough that each spans several pages, served statically, and a manifest
+// whose hrefs are signed afresh at each access, as the access API's are.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -29,14 +29,34 @@ ${paragraphs}
 `;
 }
 
-/** Writes the book into `dir` (created) and returns the manifest's path relative to it. */
-export function writeFixtureBook(dir: string): string {
+/** Writes the book's chapters into `dir` (created); its manifest is `signedFixtureManifest`. */
+export function writeFixtureChapters(dir: string): void {
   mkdirSync(join(dir, 'text'), { recursive: true });
-  const readingOrder = Array.from({ length: FIXTURE_CHAPTERS }, (_, i) => {
-    writeFileSync(join(dir, 'text', `chapitre-${i + 1}.xhtml`), chapter(i + 1));
-    return { href: `text/chapitre-${i + 1}.xhtml`, type: 'application/xhtml+xml', title: `Chapitre ${i + 1}` };
+  for (const [i, link] of fixtureManifest().readingOrder.entries()) writeFileSync(join(dir, link.href), chapter(i + 1));
+}
+
+/**
+ * The manifest as the access API hands it out (contract §3): every href an absolute URL signed for
+ * this access only (`?exp=…&sig=<signature>`), so two accesses give two sets of URLs.
+ */
+export function signedFixtureManifest(bookUrl: string, signature: string): string {
+  const manifest = fixtureManifest();
+  const sign = (href: string) => `${new URL(href, bookUrl).href}?exp=4102444800&sig=${signature}`;
+  return JSON.stringify({
+    ...manifest,
+    links: [{ rel: 'self', href: sign('manifest.json'), type: 'application/webpub+json' }],
+    readingOrder: manifest.readingOrder.map((link) => ({ ...link, href: sign(link.href) })),
+    toc: manifest.toc.map((link) => ({ ...link, href: sign(link.href) })),
   });
-  const manifest = {
+}
+
+function fixtureManifest() {
+  const readingOrder = Array.from({ length: FIXTURE_CHAPTERS }, (_, i) => ({
+    href: `text/chapitre-${i + 1}.xhtml`,
+    type: 'application/xhtml+xml',
+    title: `Chapitre ${i + 1}`,
+  }));
+  return {
     '@context': 'https://readium.org/webpub-manifest/context.jsonld',
     metadata: {
       '@type': 'http://schema.org/Book',
@@ -50,6 +70,4 @@ export function writeFixtureBook(dir: string): string {
     resources: [],
     toc: readingOrder.map(({ href, title }) => ({ href, title })),
   };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  return 'manifest.json';
 }

@@ -21,7 +21,7 @@ import {
 import { createCoko } from '../../packages/sdk/src/index.ts';
 import { startWorker } from '../../packages/server/src/jobs/worker.ts';
 import { createLogger } from '../../packages/server/src/observability/logger.ts';
-import { FIXTURE_CHAPTERS, highlightSentence, writeFixtureBook } from './fixture-book.ts';
+import { FIXTURE_CHAPTERS, highlightSentence, signedFixtureManifest, writeFixtureChapters } from './fixture-book.ts';
 import { readerToken, startPartner } from './partner.ts';
 
 // playwright-core is a dev dependency of the example (the repository root does not depend on it).
@@ -294,7 +294,8 @@ async function main(): Promise<void> {
     stopTimeoutMs: 5000,
   });
   onCleanup(() => worker.stop());
-  const fixtureManifest = `${appUrl}/fixture-book/${writeFixtureBook(join(outDir, 'fixture-book'))}`;
+  const fixtureBook = `${appUrl}/fixture-book/`;
+  writeFixtureChapters(join(outDir, 'fixture-book'));
   await serveStatic(outDir, appPort);
   log(`example served at ${appUrl}, partner backend at ${backend.url}; launching ${chromiumPath}`);
 
@@ -473,7 +474,15 @@ async function main(): Promise<void> {
   // ---------------------------------------------------------------------------------------------
   const [readBook] = await rest<{ id: string; title: string }[]>('books?select=id,title&order=title&limit=1');
   assert(readBook, 'the seed has no book');
-  // The access API answers with the fixture's manifest, as it will with a signed one (contract §3).
+  // The access API answers with the fixture's manifest, signed afresh at each access (contract §3).
+  let accesses = 0;
+  await page.route(`${fixtureBook}manifest.json?*`, (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { 'content-type': 'application/webpub+json' },
+      body: signedFixtureManifest(fixtureBook, new URL(route.request().url()).searchParams.get('sig') ?? ''),
+    }),
+  );
   const accessUrl = new RegExp(
     `^${stack.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/functions/v1/api/v1/books/[^/?]+/access$`,
   );
@@ -485,6 +494,7 @@ async function main(): Promise<void> {
     };
     if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
     const bookId = decodeURIComponent(route.request().url().split('/').at(-2) ?? '');
+    accesses += 1;
     return route.fulfill({
       status: 200,
       headers: { ...cors, 'content-type': 'application/json' },
@@ -499,7 +509,7 @@ async function main(): Promise<void> {
           etag: '"fixture"',
           contentType: 'application/epub+zip',
         },
-        manifest: { url: fixtureManifest },
+        manifest: { url: `${fixtureBook}manifest.json?sig=access-${accesses}` },
         cover: null,
       }),
     });
@@ -560,13 +570,20 @@ async function main(): Promise<void> {
     // The hook saves 2 s after the last turn: wait for the stored row, then reload.
     const percent = Number(/· (\d+) %/.exec(shownBeforeReload)?.[1]);
     assert(percent > 0, `no progress shown: ${shownBeforeReload}`);
-    await waitFor(
+    const [saved] = await waitFor(
       'the saved progress',
-      () => restAsAwa<{ percentage: number }[]>(`reading_progress?select=percentage&book_id=eq.${readBook.id}`),
+      () =>
+        restAsAwa<{ percentage: number; locator: { href: string } }[]>(
+          `reading_progress?select=percentage,locator&book_id=eq.${readBook.id}`,
+        ),
       (rows) => rows.length === 1 && Math.round(rows[0]?.percentage ?? 0) === percent,
     );
+    // The resource's path, not this access's signed URL (which the next access changes).
+    assert(saved?.locator.href === 'text/chapitre-1.xhtml', `saved href ${saved?.locator.href}`);
+    const before = accesses;
     await page.reload();
     await page.getByText(shownBeforeReload).waitFor();
+    assert(accesses > before, 'the reload asked for a new access (new signatures)');
   });
 
   await test('a highlight made from a selection is saved and listed', async () => {

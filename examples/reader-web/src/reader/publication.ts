@@ -19,7 +19,12 @@ export async function openPublication(manifestUrl: string, signal?: AbortSignal)
   if (!manifest || manifest.readingOrder.items.length === 0) {
     throw new PublicationError('Ce livre n’a pas de contenu lisible.');
   }
-  manifest.setSelfLink(manifestUrl);
+  // Readium derives the frames' Content-Security-Policy from the self link, where a signature's query
+  // string is invalid; the resources carry their own signed URLs.
+  const self = new URL(manifestUrl);
+  self.search = '';
+  self.hash = '';
+  manifest.setSelfLink(self.href);
   return new Publication({ manifest, fetcher: new HttpFetcher(undefined, manifestUrl) });
 }
 
