@@ -341,6 +341,21 @@ export const dataApiPaths: Record<string, Json> = {
       responses: { 200: json('Totals and per-day series.') },
     }),
   },
+  '/rest/v1/rpc/can_read': {
+    get: operation(
+      'May the reader open this book?',
+      "`coko.payments.canRead(bookId)`: true when the book is free, bought or covered by the reader's running subscription (published books only; country availability is checked by `GET /v1/books/{id}/access`). Guests get false.",
+      {
+        operationId: 'rpc_can_read',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          { name: 'book_id', in: 'query', required: true, schema: { type: 'string', format: 'uuid' } },
+        ],
+        responses: { 200: json('`true` or `false`.') },
+      },
+    ),
+  },
 };
 
 /** Security schemes the data API paths refer to. */
