@@ -174,6 +174,7 @@ describe('errorFromResponse: Coko API errors', () => {
       409: 'ConflictError',
       413: 'ValidationError',
       415: 'ValidationError',
+      416: 'ValidationError',
       417: 'ValidationError',
       422: 'ValidationError',
       429: 'RateLimitError',

@@ -9,11 +9,11 @@ import type { ClientErrorCode, ErrorCode } from './error-codes';
  *
  * | class                   | codes                                                                      | status |
  * | ----------------------- | -------------------------------------------------------------------------- | ------ |
- * | `ValidationError`       | `VALIDATION_ERROR`, `INVALID_JSON`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `EXPECTATION_FAILED`, `UNPROCESSABLE`, `HEADERS_TOO_LARGE` | 4xx |
+ * | `ValidationError`       | `VALIDATION_ERROR`, `INVALID_JSON`, `INVALID_SIGNATURE`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `RANGE_NOT_SATISFIABLE`, `EXPECTATION_FAILED`, `UNPROCESSABLE`, `PROVIDER_UNAVAILABLE`, `HEADERS_TOO_LARGE` | 4xx |
  * | `AuthenticationError`   | `AUTHENTICATION_ERROR`                                                     | 401    |
- * | `PermissionDeniedError` | `PERMISSION_DENIED`, `ORIGIN_NOT_ALLOWED`                                  | 403    |
+ * | `PermissionDeniedError` | `PERMISSION_DENIED`, `ORIGIN_NOT_ALLOWED`, `NOT_ENTITLED`, `NOT_AVAILABLE_IN_COUNTRY` | 403 |
  * | `NotFoundError`         | `NOT_FOUND`                                                                | 404    |
- * | `ConflictError`         | `CONFLICT`                                                                 | 409    |
+ * | `ConflictError`         | `CONFLICT`, `ALREADY_OWNED`                                                | 409    |
  * | `RateLimitError`        | `RATE_LIMITED`                                                             | 429    |
  * | `ServerError`           | `INTERNAL_ERROR`, `NOT_IMPLEMENTED`, `SERVICE_UNAVAILABLE`, `TIMEOUT`      | 5xx    |
  * | `NetworkError`          | `NETWORK_ERROR` (no response: offline, DNS, CORS, client timeout)          | none   |

@@ -1,5 +1,5 @@
 // Loaded on the first error response (see transport.ts): pages that never fail never download it.
-import { codeForPostgrestError, codeForStatus, isErrorCode } from './error-codes';
+import { codeForPostgrestError, codeForStatus, ERROR_STATUS, isErrorCode } from './error-codes';
 import {
   AuthenticationError,
   CokoError,
@@ -22,39 +22,32 @@ export function requestIdFrom(headers: Headers): string | undefined {
   return headers.get('x-request-id') ?? headers.get('sb-request-id') ?? undefined;
 }
 
-/** The class that goes with a code of the vocabulary. */
+/**
+ * The class that goes with a code of the vocabulary, chosen by the code's status family, so a code added
+ * to the vocabulary (`NOT_ENTITLED` 403, `ALREADY_OWNED` 409…) gets its family's class without a change here.
+ */
 export function errorForCode(code: CokoErrorCode, message: string, init: CokoErrorInit, headers?: Headers): CokoError {
   const full = { ...init, code };
-  switch (code) {
-    case 'VALIDATION_ERROR':
-    case 'INVALID_JSON':
-    case 'PAYLOAD_TOO_LARGE':
-    case 'UNSUPPORTED_MEDIA_TYPE':
-    case 'EXPECTATION_FAILED':
-    case 'UNPROCESSABLE':
-    case 'HEADERS_TOO_LARGE':
-      return new ValidationError(message, full);
-    case 'AUTHENTICATION_ERROR':
-      return new AuthenticationError(message, full);
-    case 'PERMISSION_DENIED':
-    case 'ORIGIN_NOT_ALLOWED':
-      return new PermissionDeniedError(message, full);
-    case 'NOT_FOUND':
-      return new NotFoundError(message, full);
-    case 'CONFLICT':
-      return new ConflictError(message, full);
-    case 'RATE_LIMITED':
-      return new RateLimitError(message, { ...full, retryAfter: headers && retryAfterSeconds(headers) });
-    case 'INTERNAL_ERROR':
-    case 'NOT_IMPLEMENTED':
-    case 'SERVICE_UNAVAILABLE':
-    case 'TIMEOUT':
-      return new ServerError(message, full);
-    case 'NETWORK_ERROR':
-      return new NetworkError(message, full);
-    default:
-      return new CokoError(message, full);
+  if (code === 'NETWORK_ERROR') return new NetworkError(message, full);
+  if (code === 'RATE_LIMITED') {
+    return new RateLimitError(message, { ...full, retryAfter: headers && retryAfterSeconds(headers) });
   }
+  const status = ERROR_STATUS[code];
+  const Kind =
+    status === 401
+      ? AuthenticationError
+      : status === 403
+        ? PermissionDeniedError
+        : status === 404
+          ? NotFoundError
+          : status === 409
+            ? ConflictError
+            : status >= 500
+              ? ServerError
+              : status === 405
+                ? CokoError
+                : ValidationError;
+  return new Kind(message, full);
 }
 
 /**
