@@ -47,6 +47,13 @@ export function createApiFactory(options: ApiFactoryOptions = {}) {
       ...(context.keys.es256 ? { COKO_JWT_SIGNING_KEY: JSON.stringify(context.keys.es256.privateJwk) } : {}),
     });
     const api = await prepareApi({ ...rest, config });
-    return { fetch: api.app.fetch, close: api.close, app: api.app, pool: api.pool, limits: api.limits };
+    return {
+      fetch: api.app.fetch,
+      close: api.close,
+      app: api.app,
+      pool: api.pool,
+      limits: api.limits,
+      storage: api.storage,
+    };
   };
 }

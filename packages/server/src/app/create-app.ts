@@ -20,7 +20,10 @@ import { timeout } from '../middleware/timeout.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
+import { storageFromConfig, urlSignerFromConfig } from '../providers/storage/from-config.ts';
+import type { StoragePort } from '../providers/storage/port.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
+import { type FileRoutesOptions, registerFileRoutes } from '../routes/files.ts';
 import { type ReadinessCheck, registerHealthRoutes } from '../routes/health.ts';
 import { registerJwksRoutes } from '../routes/jwks.ts';
 import { registerMeRoutes } from '../routes/me.ts';
@@ -70,6 +73,10 @@ export interface AppDeps {
    * limits/from-config.ts). Pass the gateway's to share leases; `false` for none.
    */
   limits?: AppLimits | false | undefined;
+  /** Book files and covers (default: `storageFromConfig(config)`, see providers/storage). */
+  storage?: StoragePort | undefined;
+  /** The local signed files route (`STORAGE=local`): its wall clock. */
+  files?: Pick<FileRoutesOptions, 'now'> | undefined;
 }
 
 /** The API app: an `OpenAPIHono` whose routes live under `/api`. */
@@ -115,7 +122,13 @@ export function createApp(deps: AppDeps): CokoApp {
   const limits =
     deps.limits === false ? undefined : (deps.limits ?? limitsFromConfig(config, { db: deps.db, tokens, logger }));
   // The general budget (per user, else per IP) of the API's own routes; system routes (health, docs) are free.
-  if (limits) root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits }));
+  // Signed file URLs are not counted: the access route that hands them out counts downloads, and a reader
+  // streaming a book chapter by chapter fetches dozens of them.
+  const filesPath = `${API_BASE_PATH}/v1/files/`;
+  if (limits) {
+    root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits, skip: (path) => path.startsWith(filesPath) }));
+  }
+  const storage = deps.storage ?? storageFromConfig(config);
 
   app.onError(createErrorHandler({ logger, captureException: deps.captureException }));
   app.notFound(notFoundHandler);
@@ -147,6 +160,9 @@ export function createApp(deps: AppDeps): CokoApp {
   registerSessionRoutes(app, { db: deps.db, tokens, limits });
   registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry, limits });
   registerNotesRoutes(app, { ...deps.notes, db: deps.db, tokens, limits });
+  if (config.storage.driver === 'local') {
+    registerFileRoutes(app, { ...deps.files, storage, signer: urlSignerFromConfig(config) });
+  }
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

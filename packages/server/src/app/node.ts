@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
 import type pg from 'pg';
 import { type Config, isConfigError, loadConfig } from '../config/index.ts';
+import { stateDir } from '../config/project.ts';
 import { checkExtensions, createPool, describeDatabaseUrl, REQUIRED_EXTENSIONS, withTimeout } from '../db/index.ts';
 import { findMigrationsDir as findMigrationsDirAbove, readMigrationVersions } from '../db/migrations.ts';
 import { tokenServiceFromConfig } from '../identity/index.ts';
@@ -14,6 +15,8 @@ import { type AppLimits, limitsFromConfig } from '../limits/from-config.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { initSentry, type SentryOptions, type SentryReporter } from '../observability/sentry-node.ts';
+import { storageFromConfig } from '../providers/storage/from-config.ts';
+import type { StoragePort } from '../providers/storage/port.ts';
 import type { ReadinessCheck } from '../routes/health.ts';
 import { type CokoApp, createApp } from './create-app.ts';
 
@@ -39,6 +42,8 @@ export interface PrepareApiOptions {
   sentry?: Partial<SentryOptions> | undefined;
   readinessChecks?: Record<string, ReadinessCheck> | undefined;
   version?: string | undefined;
+  /** Default: `storageFromConfig(config)`, the local adapter in `.coko/storage` of the project. */
+  storage?: StoragePort | undefined;
 }
 
 export interface PreparedApi {
@@ -48,6 +53,8 @@ export interface PreparedApi {
   sentry: SentryReporter | undefined;
   /** The rate limits the app counts (undefined when `RATE_LIMITS=off`); the local gateway shares them. */
   limits: AppLimits | undefined;
+  /** Book files and covers; the local gateway serves the public covers from it. */
+  storage: StoragePort;
   /** Ends the pool (when created here) and flushes Sentry. */
   close(): Promise<void>;
 }
@@ -74,6 +81,15 @@ export function findMigrationsDir(from = here): string | undefined {
 }
 
 export { readMigrationVersions };
+
+/** `.coko/storage` next to the project's `supabase/`, or in the working directory outside a project. */
+function defaultStorageRoot(): string {
+  try {
+    return join(stateDir(), 'storage');
+  } catch {
+    return resolve('.coko', 'storage');
+  }
+}
 
 /**
  * Startup checks, then the app: connects to the database (clear error when it cannot), requires the extensions,
@@ -125,7 +141,9 @@ export async function prepareApi(options: PrepareApiOptions): Promise<PreparedAp
   const tokens = tokenServiceFromConfig(config);
   // Built here so the local stack's gateway can count in the same leases (see limits/from-config.ts).
   const limits = limitsFromConfig(config, { db: pool, tokens, logger });
+  const storage = options.storage ?? storageFromConfig(config, { localRoot: defaultStorageRoot() });
   const app = createApp({
+    storage,
     config,
     db: pool,
     logger,
@@ -143,6 +161,7 @@ export async function prepareApi(options: PrepareApiOptions): Promise<PreparedAp
     logger,
     sentry,
     limits,
+    storage,
     close: () => {
       closed ??= (async () => {
         if (ownsPool) await pool.end();

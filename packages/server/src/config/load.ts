@@ -1,5 +1,13 @@
 import type { RateLimitPolicies } from '../limits/policies.ts';
-import { type EnvSource, envSchema, type LogLevel, RUNTIME_ENVS, type RuntimeEnv, type SigningJwk } from './schema.ts';
+import {
+  type EnvSource,
+  envSchema,
+  type LogLevel,
+  RUNTIME_ENVS,
+  type RuntimeEnv,
+  type SigningJwk,
+  type StorageDriver,
+} from './schema.ts';
 
 /** The API's validated configuration. Build it with {@link loadConfig}. */
 export interface Config {
@@ -48,6 +56,19 @@ export interface Config {
   bodyLimitBytes: number;
   /** `REQUEST_TIMEOUT_MS`: slower requests get 504 (default 30 s). */
   requestTimeoutMs: number;
+  /** Where book files and covers live (see providers/storage). */
+  storage: {
+    /** `STORAGE`: `local` (default: a folder, signed URLs served by the API) or `supabase` (Supabase Storage). */
+    driver: StorageDriver;
+    /** `STORAGE_LOCAL_ROOT`: the local adapter's folder (default `.coko/storage` of the project). */
+    localRoot: string | undefined;
+    /** `STORAGE_SIGNING_SECRET`: key of the local signed URLs (default: derived from `COKO_JWT_SECRET`). */
+    signingSecret: string | undefined;
+    /** `SUPABASE_URL`: the project's URL; required with `STORAGE=supabase`. */
+    supabaseUrl: string | undefined;
+    /** `SUPABASE_SERVICE_ROLE_KEY`: the service role key (or `sb_secret_…`); required with `STORAGE=supabase`. */
+    serviceRoleKey: string | undefined;
+  };
   db: {
     /** `DB_POOL_MAX` (default 10). */
     poolMax: number;
@@ -115,6 +136,11 @@ export function loadConfig(source: EnvSource): Config {
       issues.push({ variable: String(issue.path[0] ?? 'environment'), message: issue.message });
     }
   }
+  if (result.success && result.data.STORAGE === 'supabase') {
+    for (const variable of ['SUPABASE_URL', 'SUPABASE_SERVICE_ROLE_KEY'] as const) {
+      if (!result.data[variable]) issues.push({ variable, message: 'required with STORAGE=supabase' });
+    }
+  }
   if (issues.length > 0 || !result.success) throw new ConfigError(issues);
 
   const v = result.data;
@@ -147,6 +173,13 @@ export function loadConfig(source: EnvSource): Config {
     corsOrigins: v.CORS_ORIGINS,
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
     requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+    storage: {
+      driver: v.STORAGE,
+      localRoot: v.STORAGE_LOCAL_ROOT,
+      signingSecret: v.STORAGE_SIGNING_SECRET,
+      supabaseUrl: v.SUPABASE_URL,
+      serviceRoleKey: v.SUPABASE_SERVICE_ROLE_KEY,
+    },
     db: {
       poolMax: v.DB_POOL_MAX,
       connectTimeoutMs: v.DB_CONNECT_TIMEOUT_MS,

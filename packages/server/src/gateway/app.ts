@@ -10,6 +10,7 @@ import { withoutHopByHop } from './hop-by-hop.ts';
 import { ALLOWED_METHODS, allowedMethods } from './methods.ts';
 import type { PartnerKeyResolver } from './partner-keys.ts';
 import { forwardRest } from './proxy.ts';
+import { type PublicStorageOptions, servePublicObject } from './public-storage.ts';
 import { requestId } from './request-id.ts';
 import { restrictSchemaRoot } from './schema-root.ts';
 import { refuseUndecodable } from './undecodable.ts';
@@ -46,6 +47,11 @@ export interface GatewayOptions {
    * service, partner id, user token) and before the proxy. The shared limits plug in here.
    */
   limiter?: MiddlewareHandler | undefined;
+  /**
+   * `/storage/v1/object/public/{bucket}/*` served from a storage adapter (the local stack's covers). Absent:
+   * `/storage/v1` is 404 (in production Supabase Storage serves it on the project's URL).
+   */
+  publicStorage?: PublicStorageOptions | undefined;
 }
 
 const SUPABASE_CORS = {
@@ -151,6 +157,14 @@ export function createGateway(options: GatewayOptions): Hono {
         'NOT_FOUND',
         'Supabase Auth is not run by the local stack; partner sessions come from the API (/functions/v1/api/v1/sessions).',
       ),
+    );
+  }
+
+  if (options.publicStorage) {
+    app.use('/storage/v1/*', cors(SUPABASE_CORS));
+    app.on(['GET', 'HEAD'], '/storage/v1/object/public/:bucket/:path{.+}', servePublicObject(options.publicStorage));
+    app.all('/storage/v1/*', (c) =>
+      gatewayError(c, 'NOT_FOUND', 'The local stack serves only public objects (covers) under /storage/v1.'),
     );
   }
 

@@ -5,6 +5,7 @@ import { answerNodeRefusals } from '../gateway/node-refusals.ts';
 import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
 import { postgrestUpstream } from '../gateway/upstream.ts';
 import { type GatewayRateLimitOptions, gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
+import type { StoragePort } from '../providers/storage/port.ts';
 import { withDatabase } from './database.ts';
 import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.ts';
 import { freePort } from './ports.ts';
@@ -26,6 +27,8 @@ export interface ApiHandle {
   close?(): Promise<void>;
   /** The API's rate limits, which the gateway applies to `/rest/v1` in the same buckets (absent: none). */
   limits?: Omit<GatewayRateLimitOptions, 'partnerOf' | 'clientIp'> | undefined;
+  /** The API's storage: the gateway serves its public covers at `/storage/v1/object/public/covers/*`. */
+  storage?: StoragePort | undefined;
 }
 
 export type ApiFactory = (context: ApiContext) => Promise<ApiHandle>;
@@ -132,6 +135,7 @@ async function startFrontServices(
     limiter: api.limits && gatewayRateLimit({ ...api.limits, partnerOf: partnerOfKey(partnerKeys) }),
     functions: api,
     publicJwks: publicJwks(keys),
+    publicStorage: api.storage && { storage: api.storage, buckets: ['covers'] },
     bodyLimitBytes: options.bodyLimitBytes,
   });
   const server = await listen(gateway.fetch, port, hostname);

@@ -28,6 +28,8 @@ export interface TestStack {
   anonJwt: string;
   serviceRoleJwt: string;
   keys: ProjectKeys;
+  /** The API's local storage folder (`STORAGE_LOCAL_ROOT`), set by spawned stacks. */
+  storageRoot?: string | undefined;
   stop(): Promise<void>;
 }
 

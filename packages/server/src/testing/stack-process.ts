@@ -2,10 +2,14 @@
 // servers never run inside a test environment (happy-dom swaps fetch, Request and Response) and a
 // test file talks to them over real sockets, as a partner app would. Protocol: the cluster arrives
 // as JSON in COKO_TEST_CLUSTER; one JSON line with the stack goes to stdout; SIGTERM stops it.
+import { rmSync } from 'node:fs';
 import { createApiFactory } from '../app/api-factory.ts';
+import { makeTempDir } from '../stack/paths.ts';
 import { startTestStack, type TestCluster } from './index.ts';
 
 const cluster = JSON.parse(process.env.COKO_TEST_CLUSTER ?? '') as TestCluster;
+// Each file's API stores book files and covers in its own folder, removed when the stack stops.
+const storageRoot = makeTempDir('coko-test-storage-');
 const stack = await startTestStack(
   cluster,
   createApiFactory({
@@ -15,11 +19,12 @@ const stack = await startTestStack(
       // A test file sends hundreds of requests from one address: limits are tested on their own apps
       // (packages/server/test/limits), not on every file's stack.
       RATE_LIMITS: process.env.COKO_TEST_RATE_LIMITS ?? 'off',
+      STORAGE_LOCAL_ROOT: storageRoot,
     },
   }),
 );
 const { stop, ...info } = stack;
-process.stdout.write(`${JSON.stringify(info)}\n`);
+process.stdout.write(`${JSON.stringify({ ...info, storageRoot })}\n`);
 
 let stopping = false;
 const shutdown = async () => {
@@ -35,6 +40,7 @@ const shutdown = async () => {
   }, 20_000).unref();
   try {
     await stop();
+    rmSync(storageRoot, { recursive: true, force: true });
     process.exit(0);
   } catch (error) {
     console.error('test stack: stop failed', error);
