@@ -1,0 +1,23 @@
+const BASE = 'https://epub.invalid/';
+
+/**
+ * Resolves `href` (URL-encoded, relative to the file at `from`) to a decoded path inside the
+ * archive, keeping `#fragment`. Null for absolute URLs, which point outside the book.
+ */
+export function resolveHref(from: string, href: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(href, BASE + from);
+  } catch {
+    return null;
+  }
+  if (url.origin !== new URL(BASE).origin) return null;
+  const path = decodeURIComponent(url.pathname.slice(1));
+  return url.hash ? `${path}${url.hash}` : path;
+}
+
+/** The path without its `#fragment`. */
+export function withoutFragment(href: string): string {
+  const hash = href.indexOf('#');
+  return hash === -1 ? href : href.slice(0, hash);
+}

@@ -1,0 +1,134 @@
+import { unzipSync, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { type BookFileError, isBookFileError } from '../../src/content/book-file-error.ts';
+import { readEpub } from '../../src/content/read-epub.ts';
+import { epub2Files, SAMPLE_BOOK, sampleEpub, zip } from './fixtures.ts';
+
+const encode = (text: string) => new TextEncoder().encode(text);
+
+function refusal(bytes: Uint8Array, limits?: Parameters<typeof readEpub>[1]): BookFileError {
+  try {
+    readEpub(bytes, limits);
+  } catch (error) {
+    if (isBookFileError(error)) return error;
+    throw error;
+  }
+  throw new Error('readEpub accepted the file');
+}
+
+describe('readEpub on a generated EPUB 3', () => {
+  it('reads the metadata, spine, cover, toc and page list', async () => {
+    const epub = readEpub(await sampleEpub());
+    expect(epub.version).toBe('3.0');
+    expect(epub.opfPath).toBe('OEBPS/content.opf');
+    expect(epub.metadata).toEqual({
+      title: SAMPLE_BOOK.title,
+      subtitle: SAMPLE_BOOK.subtitle,
+      creators: [{ name: 'Aminata Diallo, Moussa Traoré', role: 'aut' }],
+      language: 'fr',
+      publisher: SAMPLE_BOOK.publisher,
+      description: null,
+      identifier: `urn:uuid:${SAMPLE_BOOK.id}`,
+      isbn: SAMPLE_BOOK.isbn,
+      modified: '2026-01-01T00:00:00Z',
+    });
+    expect(epub.spine.map((item) => item.href)).toEqual([
+      'OEBPS/text/cover.xhtml',
+      ...[1, 2, 3, 4, 5].map((n) => `OEBPS/text/chapter-00${n}.xhtml`),
+    ]);
+    expect(epub.cover).toMatchObject({ href: 'OEBPS/images/cover.jpg', mediaType: 'image/jpeg' });
+    expect(epub.toc).toEqual(
+      [1, 2, 3, 4, 5].map((n) => ({ title: `Chapitre ${n}`, href: `OEBPS/text/chapter-00${n}.xhtml`, children: [] })),
+    );
+    expect(epub.pageList[0]).toEqual({ label: '1', href: 'OEBPS/text/chapter-001.xhtml#page-1' });
+    expect(epub.pageList.map((page) => page.label)).toEqual(epub.pageList.map((_, i) => String(i + 1)));
+    expect(epub.files.get('OEBPS/images/cover.jpg')?.subarray(0, 2)).toEqual(new Uint8Array([0xff, 0xd8]));
+  });
+});
+
+describe('readEpub on an EPUB 2', () => {
+  it('takes the toc and page list from the NCX and the cover from <meta name="cover">', () => {
+    const epub = readEpub(zip(epub2Files()));
+    expect(epub.version).toBe('2.0');
+    expect(epub.metadata).toMatchObject({
+      title: 'Contes du soir',
+      subtitle: null,
+      creators: [
+        { name: 'Awa Ndiaye', role: 'aut' },
+        { name: 'Kofi Mensah', role: 'ill' },
+      ],
+      identifier: 'urn:uuid:0b0c7e3a-1111-4aaa-8bbb-222233334444',
+      isbn: '9782731000148',
+      modified: '2024-05-01',
+    });
+    expect(epub.spine.map((item) => item.href)).toEqual(['OPS/text/two.xhtml', 'OPS/text/one.xhtml']);
+    // The manifest href is URL-encoded; the path inside the archive is not.
+    expect(epub.cover?.href).toBe('OPS/images/cover art.png');
+    expect(epub.toc).toEqual([
+      {
+        title: 'Premier conte',
+        href: 'OPS/text/two.xhtml',
+        children: [{ title: 'La suite', href: 'OPS/text/two.xhtml#suite', children: [] }],
+      },
+      { title: 'Second conte', href: 'OPS/text/one.xhtml', children: [] },
+    ]);
+    expect(epub.pageList).toEqual([
+      { label: '1', href: 'OPS/text/two.xhtml#p1' },
+      { label: '2', href: 'OPS/text/one.xhtml#p2' },
+    ]);
+  });
+});
+
+describe('readEpub refuses what is not a usable EPUB, with a reason', () => {
+  it('a file that is not a zip', () => {
+    expect(refusal(encode('%PDF-1.7 not a zip')).reason).toBe('NOT_A_ZIP');
+  });
+
+  it('a zip without the EPUB mimetype', () => {
+    expect(refusal(zip({ ...epub2Files(), mimetype: encode('application/zip') })).reason).toBe('BAD_MIMETYPE');
+    const { mimetype: _, ...withoutMimetype } = epub2Files();
+    expect(refusal(zip(withoutMimetype)).reason).toBe('BAD_MIMETYPE');
+  });
+
+  it('a missing container', () => {
+    const { 'META-INF/container.xml': _, ...files } = epub2Files();
+    const error = refusal(zip(files));
+    expect(error.reason).toBe('MISSING_CONTAINER');
+    expect(error.message).toContain('META-INF/container.xml');
+  });
+
+  it('a container that names no package document, or one that is missing', () => {
+    expect(
+      refusal(zip({ ...epub2Files(), 'META-INF/container.xml': encode('<container><rootfiles/></container>') })).reason,
+    ).toBe('BAD_CONTAINER');
+    const { 'OPS/book.opf': _, ...files } = epub2Files();
+    expect(refusal(zip(files)).reason).toBe('MISSING_OPF');
+  });
+
+  it('a package document that is not XML, has no title or an empty spine', () => {
+    expect(refusal(zip({ ...epub2Files(), 'OPS/book.opf': encode('<package><metadata>') })).reason).toBe('BAD_OPF');
+    const opf = new TextDecoder().decode(unzipSync(zip(epub2Files()))['OPS/book.opf']);
+    expect(
+      refusal(zip({ ...epub2Files(), 'OPS/book.opf': encode(opf.replace(/<dc:title>.*<\/dc:title>/, '')) })).reason,
+    ).toBe('BAD_OPF');
+    expect(refusal(zip({ ...epub2Files(), 'OPS/book.opf': encode(opf.replace(/<itemref[^>]*>/g, '')) })).reason).toBe(
+      'BAD_OPF',
+    );
+  });
+
+  it('an entry whose path climbs out of the folder it is extracted to', () => {
+    for (const name of ['../evil.xhtml', 'OPS/../../evil.xhtml', '/etc/passwd', 'C:/boot.ini', 'OPS\\..\\evil']) {
+      const error = refusal(zip({ ...epub2Files(), [name]: encode('x') }));
+      expect(error.reason, name).toBe('UNSAFE_PATH');
+    }
+  });
+
+  it('an archive that declares more bytes or files than the limits (zip bomb)', () => {
+    // 2 MB of zeros compress to a few kB: the declared size is what the limit checks.
+    const bomb = zipSync({ ...epub2Files(), 'OPS/zeros.bin': new Uint8Array(2_000_000) }, { level: 9 });
+    expect(bomb.length).toBeLessThan(20_000);
+    const limits = { maxEntries: 100, maxEntryBytes: 1_000_000, maxTotalBytes: 1_500_000 };
+    expect(refusal(bomb, limits).reason).toBe('TOO_LARGE');
+    expect(refusal(zip(epub2Files()), { ...limits, maxEntries: 3 }).reason).toBe('TOO_LARGE');
+  });
+});
