@@ -22,6 +22,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
 import { storageFromConfig, urlSignerFromConfig } from '../providers/storage/from-config.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
+import { registerAccessRoutes } from '../routes/access.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
 import { type FileRoutesOptions, registerFileRoutes } from '../routes/files.ts';
 import { type ReadinessCheck, registerHealthRoutes } from '../routes/health.ts';
@@ -160,9 +161,19 @@ export function createApp(deps: AppDeps): CokoApp {
   registerSessionRoutes(app, { db: deps.db, tokens, limits });
   registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry, limits });
   registerNotesRoutes(app, { ...deps.notes, db: deps.db, tokens, limits });
-  if (config.storage.driver === 'local') {
-    registerFileRoutes(app, { ...deps.files, storage, signer: urlSignerFromConfig(config) });
-  }
+  // One signer for the local files route and the manifest URLs (the local adapter derives the same key).
+  const signer = urlSignerFromConfig(config);
+  registerAccessRoutes(app, {
+    db: deps.db,
+    tokens,
+    storage,
+    signer,
+    ttlSeconds: config.accessUrlTtlSeconds,
+    apiBase: publicBase,
+    limits,
+    now: deps.files?.now,
+  });
+  if (config.storage.driver === 'local') registerFileRoutes(app, { ...deps.files, storage, signer });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }
