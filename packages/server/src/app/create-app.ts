@@ -123,12 +123,12 @@ export function createApp(deps: AppDeps): CokoApp {
   const limits =
     deps.limits === false ? undefined : (deps.limits ?? limitsFromConfig(config, { db: deps.db, tokens, logger }));
   // The general budget (per user, else per IP) of the API's own routes; system routes (health, docs) are free.
-  // Signed file URLs are not counted: the access route that hands them out counts downloads, and a reader
-  // streaming a book chapter by chapter fetches dozens of them.
+  // Signed file and manifest URLs are not counted: the access route that hands them out counts downloads, a
+  // reader streaming a book chapter by chapter fetches dozens of them, and many readers share one carrier IP.
   const filesPath = `${API_BASE_PATH}/v1/files/`;
-  if (limits) {
-    root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits, skip: (path) => path.startsWith(filesPath) }));
-  }
+  const manifestPath = new RegExp(`^${API_BASE_PATH}/v1/books/[^/]+/manifest\\.json$`);
+  const signedUrl = (path: string) => path.startsWith(filesPath) || manifestPath.test(path);
+  if (limits) root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits, skip: signedUrl }));
   const storage = deps.storage ?? storageFromConfig(config);
 
   app.onError(createErrorHandler({ logger, captureException: deps.captureException }));

@@ -81,4 +81,25 @@ describe('download limits of GET /v1/books/{id}/access', () => {
     const rest = running.filter((_, index) => index !== ended.index);
     expect((await Promise.all([...rest, again])).map((res) => res.status)).toEqual([200, 200, 200]);
   });
+
+  it("fetching the signed manifest spends no request budget (readers share carriers' IPs)", async () => {
+    const clock = { now: START };
+    const app = limitedApi(clock, storage, 'anonymous=2/1h');
+    const headers = { authorization: `Bearer ${await tokenFor((await newBuyer()).id)}` };
+    const res = await app.request(`/api/v1/books/${book}/access`, { headers });
+    expect(res.status).toBe(200);
+    const manifest = new URL(((await res.json()) as { manifest: { url: string } }).manifest.url, 'http://api.test');
+    const target = `${manifest.pathname}${manifest.search}`;
+    for (let i = 0; i < 4; i++) {
+      const fetched = await app.request(target, { headers: { 'x-real-ip': '198.51.100.7' } });
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers.get('x-ratelimit-limit')).toBeNull();
+    }
+    // The same address is limited elsewhere.
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await app.request('/api/v1/me', { headers: { 'x-real-ip': '198.51.100.7' } })).status);
+    }
+    expect(statuses).toEqual([401, 401, 429]);
+  });
 });

@@ -94,16 +94,16 @@ export async function errorOf(res: Response): Promise<{ code: string; message: s
 
 /**
  * The API in this process on its own pool, download limits on (the seed's: 10/hour, 3 at once) with a fake
- * clock, reading `storage` (default the stack's folder). Tokens of {@link tokenFor} are valid for it.
+ * clock (`rateLimits` overrides the seed's), reading `storage` (default the stack's folder). Tokens of {@link tokenFor} are valid for it.
  */
-export function limitedApi(clock: { now: number }, appStorage: StoragePort = storage) {
+export function limitedApi(clock: { now: number }, appStorage: StoragePort = storage, rateLimits = '') {
   const config = loadConfig({
     COKO_ENV: 'test',
     LOG_LEVEL: 'silent',
     COKO_JWT_SECRET: stack.keys.jwtSecret,
     COKO_JWT_SIGNING_KEY: JSON.stringify(stack.keys.es256.privateJwk),
     STORAGE_LOCAL_ROOT: stack.storageRoot,
-    RATE_LIMITS: '',
+    RATE_LIMITS: rateLimits,
   });
   const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 3 });
   pools.push(pool);
