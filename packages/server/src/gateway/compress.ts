@@ -8,7 +8,9 @@ export interface CompressOptions {
   brotliQuality?: number;
 }
 
-const COMPRESSIBLE = /^(application\/(json|vnd\.pgrst[^;]*|openapi\+json|geo\+json)|text\/)/i;
+// JSON and its `+json` dialects (OpenAPI, GeoJSON, Readium WebPub manifests), XML and XHTML (EPUB chapters), text.
+const COMPRESSIBLE =
+  /^(application\/(json|vnd\.pgrst[^;]*|[\w.-]+\+json|xml|xhtml\+xml|[\w.-]+\+xml)|image\/svg\+xml|text\/)/i;
 
 /**
  * Brotli or gzip for textual responses over a threshold. Hono's own compress middleware has no
@@ -25,10 +27,15 @@ export function compressResponses(options: CompressOptions = {}): MiddlewareHand
     const encoding = preferredEncoding(c.req.header('accept-encoding'));
     const res = c.res;
     if (!encoding || !res.body || res.headers.has('content-encoding') || c.req.method === 'HEAD') return;
+    // A 206 carries a byte range of the identity body (Content-Range counts those bytes): never re-encoded.
+    if (res.status === 206) return;
     if (!COMPRESSIBLE.test(res.headers.get('content-type') ?? '')) return;
     const body = Buffer.from(await res.arrayBuffer());
     const headers = new Headers(res.headers);
     headers.append('vary', 'accept-encoding');
+    // Hono's `c.res` setter copies the previous response's headers onto the new one (Content-Length and the
+    // strong ETag of the identity body included): drop it first so the headers built here are the ones sent.
+    c.res = undefined;
     if (body.length < threshold) {
       c.res = new Response(body, { status: res.status, headers });
       return;
@@ -43,6 +50,9 @@ export function compressResponses(options: CompressOptions = {}): MiddlewareHand
           })
         : gzipSync(body, { level: 6 });
     headers.set('content-encoding', encoding);
+    // Other bytes than the stored object's: a strong validator would be a lie (If-Range must not match it).
+    const etag = headers.get('etag');
+    if (etag?.startsWith('"')) headers.set('etag', `W/${etag}`);
     headers.delete('content-length');
     c.res = new Response(compressed, { status: res.status, headers });
   };

@@ -245,4 +245,20 @@ describe('GET /v1/books/{id}/manifest.json', () => {
       expect(await errorOf(res)).toMatchObject({ code: 'PERMISSION_DENIED', details: { reason } });
     }
   });
+
+  it('travels compressed (manifest, chapters) with weak ETags; a range of a chapter is sent as stored', async () => {
+    const manifestRes = await fetch(body.manifest?.url ?? '', { headers: { 'accept-encoding': 'br' } });
+    expect(manifestRes.headers.get('content-encoding')).toBe('br');
+    const manifest = (await manifestRes.json()) as { readingOrder: Link[] };
+    const chapterUrl = manifest.readingOrder.at(-1)?.href ?? '';
+    const chapter = await fetch(chapterUrl, { headers: { 'accept-encoding': 'gzip' } });
+    expect(chapter.headers.get('content-encoding')).toBe('gzip');
+    expect(chapter.headers.get('etag')).toMatch(/^W\/"/);
+    const identity = await bytesOf(chapter);
+
+    const range = await fetch(chapterUrl, { headers: { 'accept-encoding': 'gzip', range: 'bytes=10-99' } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-encoding')).toBeNull();
+    expect(await bytesOf(range)).toEqual(identity.subarray(10, 100));
+  });
 });
