@@ -9,8 +9,7 @@ export interface CompressOptions {
 }
 
 // JSON and its `+json` dialects (OpenAPI, GeoJSON, Readium WebPub manifests), XML and XHTML (EPUB chapters), text.
-const COMPRESSIBLE =
-  /^(application\/(json|vnd\.pgrst[^;]*|[\w.-]+\+json|xml|xhtml\+xml|[\w.-]+\+xml)|image\/svg\+xml|text\/)/i;
+const COMPRESSIBLE = /^(application\/(json|vnd\.pgrst[^;]*|[\w.-]+\+json|xml|xhtml\+xml|[\w.-]+\+xml)|image\/svg\+xml|text\/)/i;
 
 /**
  * Brotli or gzip for textual responses over a threshold. Hono's own compress middleware has no
@@ -27,15 +26,13 @@ export function compressResponses(options: CompressOptions = {}): MiddlewareHand
     const encoding = preferredEncoding(c.req.header('accept-encoding'));
     const res = c.res;
     if (!encoding || !res.body || res.headers.has('content-encoding') || c.req.method === 'HEAD') return;
-    // A 206 carries a byte range of the identity body (Content-Range counts those bytes): never re-encoded.
-    if (res.status === 206) return;
     if (!COMPRESSIBLE.test(res.headers.get('content-type') ?? '')) return;
+    // A byte range is a slice of the identity bytes: compressing it would break Content-Range and resumption.
+    // (PostgREST's row ranges, `Content-Range: 0-49/*`, have no unit and stay compressible.)
+    if (/^bytes /i.test(res.headers.get('content-range') ?? '')) return;
     const body = Buffer.from(await res.arrayBuffer());
     const headers = new Headers(res.headers);
     headers.append('vary', 'accept-encoding');
-    // Hono's `c.res` setter copies the previous response's headers onto the new one (Content-Length and the
-    // strong ETag of the identity body included): drop it first so the headers built here are the ones sent.
-    c.res = undefined;
     if (body.length < threshold) {
       c.res = new Response(body, { status: res.status, headers });
       return;
@@ -50,11 +47,13 @@ export function compressResponses(options: CompressOptions = {}): MiddlewareHand
           })
         : gzipSync(body, { level: 6 });
     headers.set('content-encoding', encoding);
-    // Other bytes than the stored object's: a strong validator would be a lie (If-Range must not match it).
-    const etag = headers.get('etag');
-    if (etag?.startsWith('"')) headers.set('etag', `W/${etag}`);
-    headers.delete('content-length');
     c.res = new Response(compressed, { status: res.status, headers });
+    // Hono's `c.res` setter copies the previous response's headers back: fix them on the new one.
+    c.res.headers.delete('content-length');
+    // Other bytes, so no longer the strong validator of the stored file: a weak ETag still revalidates
+    // (If-None-Match) but never resumes a download (If-Range) from compressed bytes.
+    const etag = c.res.headers.get('etag');
+    if (etag && !etag.startsWith('W/')) c.res.headers.set('etag', `W/${etag}`);
   };
 }
 

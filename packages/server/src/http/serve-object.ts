@@ -61,7 +61,8 @@ export async function serveObject(
   if (!got) return options.notFound();
   if (got.object.etag !== object.etag && attempt < 2) {
     // Replaced between the two reads: start over, so headers and bytes describe one version.
-    await got.body.cancel();
+    // Not awaited: some fetch implementations settle a cancel only once the body is drained.
+    void got.body.cancel().catch(() => {});
     return serveObject(request, storage, bucket, path, options, attempt + 1);
   }
   return streamed(got, object, headers);

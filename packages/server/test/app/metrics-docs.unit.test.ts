@@ -111,6 +111,7 @@ describe('documentation', () => {
       '/api/reference',
       '/api/v1/books/{id}/notes.md',
       '/api/v1/books/{id}/notes.pdf',
+      '/api/v1/files/{bucket}/{path}',
       '/api/v1/me',
       '/api/v1/me/export',
       '/api/v1/sessions',

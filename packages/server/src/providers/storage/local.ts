@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { checkBucket, checkPath, checkPrefix, encodePath } from './paths.ts';
@@ -81,26 +80,37 @@ export function localStorage(options: LocalStorageOptions): StoragePort {
     }
   }
 
-  async function hashFile(file: string): Promise<Buffer> {
+  /** The file at `bucket/path` opened for reading, or null when there is none. */
+  async function openObject(bucket: string, path: string): Promise<FileHandle | null> {
+    const file = dataFile(bucket, path);
+    try {
+      return await open(file, 'r');
+    } catch (error) {
+      if (isMissing(error) || errorCode(error) === 'EISDIR') return null;
+      throw new StorageError('unavailable', 'Local storage could not be read', { cause: error });
+    }
+  }
+
+  async function hashOpen(handle: FileHandle, size: number): Promise<Buffer> {
     const hash = createHash('sha256');
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+    const chunk = Buffer.alloc(Math.min(size, 1024 * 1024) || 1);
+    for (let position = 0; position < size; ) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) break;
+      hash.update(chunk.subarray(0, bytesRead));
+      position += bytesRead;
+    }
     return hash.digest();
   }
 
-  async function describe(bucket: string, path: string): Promise<StoredObject | null> {
-    const file = dataFile(bucket, path);
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(file);
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw new StorageError('unavailable', 'Local storage could not be read', { cause: error });
-    }
+  /** Describes the open file itself, so the description and the bytes read next are one version. */
+  async function describeOpen(bucket: string, path: string, handle: FileHandle): Promise<StoredObject | null> {
+    const info = await handle.stat();
     if (!info.isFile()) return null;
     const sidecar = await readSidecar(bucket, path);
     let etag = sidecar.etag;
     if (sidecar.ino !== info.ino || sidecar.size !== info.size || sidecar.mtimeMs !== info.mtimeMs || !etag) {
-      etag = etagOf(await hashFile(file));
+      etag = etagOf(await hashOpen(handle, info.size));
     }
     return {
       bucket,
@@ -111,6 +121,16 @@ export function localStorage(options: LocalStorageOptions): StoragePort {
       updatedAt: new Date(info.mtimeMs),
       ...(sidecar.cacheControl ? { cacheControl: sidecar.cacheControl } : {}),
     };
+  }
+
+  async function describe(bucket: string, path: string): Promise<StoredObject | null> {
+    const handle = await openObject(bucket, path);
+    if (!handle) return null;
+    try {
+      return await describeOpen(bucket, path, handle);
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Puts `temp` at `target`: replacing (rename) or only if free (link). Folder/file clashes are conflicts. */
@@ -181,17 +201,31 @@ export function localStorage(options: LocalStorageOptions): StoragePort {
     head: describe,
 
     async get(bucket, path, getOptions = {}): Promise<GetResult | null> {
-      const object = await describe(bucket, path);
-      if (!object) return null;
-      const { range } = getOptions;
-      if (!range)
-        return { object, body: Readable.toWeb(createReadStream(dataFile(bucket, path))) as ReadableStream<Uint8Array> };
-      const end = Math.min(range.end ?? object.size - 1, object.size - 1);
-      if (range.start >= object.size || end < range.start) {
-        throw new StorageError('range_not_satisfiable', `The object has ${object.size} bytes`);
+      const handle = await openObject(bucket, path);
+      if (!handle) return null;
+      let object: StoredObject | null;
+      let range: { start: number; end: number } | undefined;
+      try {
+        object = await describeOpen(bucket, path, handle);
+        if (object && getOptions.range) {
+          const { start } = getOptions.range;
+          const end = Math.min(getOptions.range.end ?? object.size - 1, object.size - 1);
+          if (start >= object.size || end < start) {
+            throw new StorageError('range_not_satisfiable', `The object has ${object.size} bytes`);
+          }
+          range = { start, end };
+        }
+      } catch (error) {
+        await handle.close();
+        throw error;
       }
-      const stream = createReadStream(dataFile(bucket, path), { start: range.start, end });
-      return { object, body: Readable.toWeb(stream) as ReadableStream<Uint8Array>, range: { start: range.start, end } };
+      if (!object) {
+        await handle.close();
+        return null;
+      }
+      // The stream closes the handle when it ends or is cancelled (a reader that dropped the link).
+      const stream = handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+      return { object, body: Readable.toWeb(stream) as ReadableStream<Uint8Array>, ...(range ? { range } : {}) };
     },
 
     async list(bucket, prefix) {

@@ -46,7 +46,7 @@ async function storageStatus(response: Response): Promise<{ status: number; mess
   if (response.status !== 416 && response.headers.get('content-type')?.includes('json')) {
     body = ErrorBody.safeParse(await response.json().catch(() => ({}))).data ?? {};
   } else {
-    await response.body?.cancel();
+    await response.arrayBuffer().catch(() => undefined);
   }
   const inBody = Number(body.statusCode);
   return { status: Number.isInteger(inBody) && inBody > 0 ? inBody : response.status, message: body.message ?? '' };
@@ -161,7 +161,7 @@ export function supabaseStorage(options: SupabaseStorageOptions): StoragePort {
         const { status, message } = await storageStatus(response);
         throw failure(status, message, 'store an object');
       }
-      await response.body?.cancel();
+      await response.arrayBuffer();
       // The upload answers only { Key, Id }: the ETag and date are Storage's, so ask for them.
       const stored = await head(bucket, path);
       if (!stored) throw new StorageError('unavailable', 'Supabase Storage lost an object it just stored');
@@ -186,7 +186,8 @@ export function supabaseStorage(options: SupabaseStorageOptions): StoragePort {
       }
       const served = parseContentRange(response.headers.get('content-range'));
       if (response.status !== 206 || !served) {
-        await response.body.cancel();
+        // Not awaited: some fetch implementations settle a cancel only once the body is drained.
+        void response.body.cancel().catch(() => {});
         throw new StorageError('unavailable', 'Supabase Storage ignored the range');
       }
       return {
