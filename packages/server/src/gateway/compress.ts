@@ -9,7 +9,7 @@ export interface CompressOptions {
 }
 
 // JSON and its `+json` dialects (OpenAPI, GeoJSON, Readium WebPub manifests), XML and XHTML (EPUB chapters), text.
-const COMPRESSIBLE = /^(application\/(json|vnd\.pgrst[^;]*|[\w.-]+\+json|xml|xhtml\+xml|[\w.-]+\+xml)|image\/svg\+xml|text\/)/i;
+const COMPRESSIBLE = /^(application\/(json|xml|vnd\.pgrst[^;]*|[\w.-]+\+(json|xml))|image\/svg\+xml|text\/)/i;
 
 /**
  * Brotli or gzip for textual responses over a threshold. Hono's own compress middleware has no
