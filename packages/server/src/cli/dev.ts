@@ -1,10 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { cliActor, type DemoPartner, ensureDemoPartner } from '../admin/index.ts';
 import { createApiFactory } from '../app/api-factory.ts';
+import { attachDemoContent } from '../content/demo/attach.ts';
 import { startWorker } from '../jobs/worker.ts';
 import { createLogger } from '../observability/logger.ts';
+import type { StoragePort } from '../providers/storage/port.ts';
 import { lineProgress, mintUserToken, startStack } from '../stack/index.ts';
 import { stateDir as stateDirOf } from './db.ts';
 
@@ -24,6 +27,9 @@ export async function dev(args: string[]): Promise<undefined> {
   const started = Date.now();
   const progress = lineProgress();
   console.error('  Starting Coko…');
+  // The demo books are stored through the API's own storage, so the files land where it serves them.
+  const createApi = createApiFactory({ env: 'development' });
+  let apiStorage: StoragePort | undefined;
   const stack = await startStack({
     dir: stateDir,
     port,
@@ -34,7 +40,11 @@ export async function dev(args: string[]): Promise<undefined> {
     reset: values.reset,
     seed: 'if-fresh',
     persistent: true,
-    createApi: createApiFactory({ env: 'development' }),
+    createApi: async (context) => {
+      const api = await createApi(context);
+      apiStorage = api.storage;
+      return api;
+    },
     progress,
   });
   const worker = await progress.step('worker', () =>
@@ -60,6 +70,7 @@ export async function dev(args: string[]): Promise<undefined> {
       `coko dev: could not set up the demo partner: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  if (apiStorage) await attachDemoBooks(stack.databaseUrl, apiStorage, join(stateDir, 'demo-content'), progress);
   const info = {
     url: stack.url,
     publishableKey: stack.keys.publishableKey,
@@ -114,4 +125,23 @@ export async function dev(args: string[]): Promise<undefined> {
     process.on(signal, () => void shutdown(signal));
   }
   return undefined;
+}
+
+/** Gives the demo seed books their generated EPUB and PDF files (once; cached in `.coko/demo-content`). */
+async function attachDemoBooks(
+  databaseUrl: string,
+  storage: StoragePort,
+  cacheDir: string,
+  progress: ReturnType<typeof lineProgress>,
+): Promise<void> {
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'coko-dev' });
+  try {
+    await progress.step('demo books', () => attachDemoContent({ db, storage, cacheDir }));
+  } catch (error) {
+    console.error(
+      `coko dev: could not attach the demo books: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    await db.end();
+  }
 }

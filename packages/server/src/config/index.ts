@@ -1,2 +1,3 @@
 export { type Config, ConfigError, type ConfigIssue, isConfigError, loadConfig } from './load.ts';
+export type { PaymentsConfig } from './payments.ts';
 export type { EnvSource, LogLevel, RuntimeEnv } from './schema.ts';

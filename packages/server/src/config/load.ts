@@ -1,4 +1,5 @@
 import type { RateLimitPolicies } from '../limits/policies.ts';
+import { type PaymentsConfig, paymentsConfig } from './payments.ts';
 import {
   type EnvSource,
   envSchema,
@@ -83,6 +84,8 @@ export interface Config {
     /** `DB_MAX_LIFETIME_SECONDS`: connections are recycled after this (default 1 h; 0 = never). */
     maxLifetimeSeconds: number;
   };
+  /** Payment providers: each is on when its credentials are set (see `providers/payments/registry.ts`). */
+  payments: PaymentsConfig;
 }
 
 export interface ConfigIssue {
@@ -190,5 +193,6 @@ export function loadConfig(source: EnvSource): Config {
       idleTimeoutMs: v.DB_IDLE_TIMEOUT_MS,
       maxLifetimeSeconds: v.DB_MAX_LIFETIME_SECONDS,
     },
+    payments: paymentsConfig(v, runtimeEnv, v.COKO_JWT_SECRET),
   };
 }

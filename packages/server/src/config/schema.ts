@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseRateLimits } from '../limits/policies.ts';
+import { paymentVariables } from './payments.ts';
+import { httpUrl } from './rules.ts';
 
 /** Where the API runs. `production` turns on the strict rules (required database, secrets, public URL). */
 export type RuntimeEnv = 'development' | 'test' | 'production';
@@ -30,33 +32,6 @@ function integer(defaultValue: number, min: number, max: number) {
         return z.NEVER;
       }
       return value;
-    });
-}
-
-function isHttpUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-/** Optional (or required) http(s) URL; a trailing slash is removed. */
-function httpUrl(required: string | false) {
-  return z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined) {
-        if (required) ctx.addIssue({ code: 'custom', message: required });
-        return undefined;
-      }
-      if (!isHttpUrl(raw)) {
-        ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL' });
-        return z.NEVER;
-      }
-      return raw.replace(/\/+$/, '');
     });
 }
 
@@ -218,5 +193,6 @@ export function envSchema(env: RuntimeEnv) {
     STORAGE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SUPABASE_URL: httpUrl(false),
     SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+    ...paymentVariables,
   });
 }

@@ -1,6 +1,6 @@
 import { create } from 'fontkit';
 import sharp from 'sharp';
-import { loadDejaVuFonts } from '../notes/fonts.ts';
+import { loadDejaVuFonts } from '../pdf/fonts.ts';
 import { pick, seededRandom } from './seeded-random.ts';
 
 // Covers of books without one (and of the demo books) are drawn as SVG and rasterised with sharp. Text is turned into glyph outlines with

@@ -1,7 +1,7 @@
 import { BookFileError } from './book-file-error.ts';
 import type { EpubCreator, EpubMetadata, EpubResource } from './epub.ts';
 import { resolveHref } from './paths.ts';
-import { attributeOf, childrenOf, parseXml, textOf, type XmlNode } from './xml.ts';
+import { attributeOf, childrenOf, parseXml, textOf, type XmlElement } from './xml.ts';
 
 export interface PackageDocument {
   version: string;
@@ -15,7 +15,7 @@ export interface PackageDocument {
 
 /** Reads the package document (OPF) at `opfPath`. */
 export function readPackageDocument(opfPath: string, bytes: Uint8Array): PackageDocument {
-  let root: XmlNode | undefined;
+  let root: XmlElement | undefined;
   try {
     root = childrenOf(parseXml(bytes), 'package')[0];
   } catch (error) {
@@ -64,15 +64,13 @@ export function readPackageDocument(opfPath: string, bytes: Uint8Array): Package
   };
 }
 
-function readMetadata(opfPath: string, node: XmlNode, uniqueIdentifierId: string | null): EpubMetadata {
+function readMetadata(opfPath: string, node: XmlElement, uniqueIdentifierId: string | null): EpubMetadata {
   const metas = childrenOf(node, 'meta');
   // EPUB 3 refines a title or a creator by id (`<meta refines="#t2" property="title-type">subtitle`).
   const refinement = (id: string | null, property: string) =>
     id
-      ? (metas.find(
-          (meta) => attributeOf(meta, 'refines') === `#${id}` && attributeOf(meta, 'property') === property,
-        ) ?? null)
-      : null;
+      ? metas.find((meta) => attributeOf(meta, 'refines') === `#${id}` && attributeOf(meta, 'property') === property)
+      : undefined;
 
   const titles = childrenOf(node, 'title').map((title) => ({
     text: textOf(title),

@@ -2,9 +2,11 @@ const BASE = 'https://epub.invalid/';
 
 /**
  * Resolves `href` (URL-encoded, relative to the file at `from`) to a decoded path inside the
- * archive, keeping `#fragment`. Null for absolute URLs, which point outside the book.
+ * archive, keeping `#fragment`. Null for absolute URLs, which point outside the book, and for an
+ * empty or missing href (a toc heading without a link).
  */
-export function resolveHref(from: string, href: string): string | null {
+export function resolveHref(from: string, href: string | null): string | null {
+  if (!href) return null;
   let url: URL;
   try {
     url = new URL(href, BASE + from);

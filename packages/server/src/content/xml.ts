@@ -1,73 +1,75 @@
 import { XMLParser } from 'fast-xml-parser';
 
-// One parser setup for every XML document of an EPUB: attributes grouped under `@`, namespace
-// prefixes dropped (`dc:title` → `title`, `epub:type` → `type`), values kept as strings (an ISBN
-// must not become a number), the elements that repeat always arrays.
-const REPEATED = new Set([
-  'rootfile',
-  'item',
-  'itemref',
-  'meta',
-  'creator',
-  'identifier',
-  'title',
-  'language',
-  'li',
-  'nav',
-  'navPoint',
-  'pageTarget',
-  'link',
-]);
-
-const ATTRIBUTES = '@';
-
+// One parser setup for every XML document of an EPUB: namespace prefixes dropped (`dc:title` →
+// `title`, `epub:type` → `type`), values kept as strings (an ISBN must not become a number), and
+// document order kept, so `<a><span>1</span> Titre</a>` reads "1 Titre".
 const parser = new XMLParser({
+  preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
-  attributesGroupName: ATTRIBUTES,
   removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => REPEATED.has(name),
+  trimValues: false,
+  // Numeric references (&#233;) and HTML's named ones (&nbsp; in XHTML navigation documents).
+  htmlEntities: true,
 });
 
-export type XmlNode = Record<string, unknown>;
-
-/** Parses a document; throws on malformed XML. */
-export function parseXml(bytes: Uint8Array): XmlNode {
-  return parser.parse(new TextDecoder().decode(bytes), true) as XmlNode;
+export interface XmlElement {
+  name: string;
+  attributes: Record<string, string>;
+  children: (XmlElement | string)[];
 }
 
-/** The text content of a node, descendants included (document order within one element name). */
-export function textOf(node: unknown): string {
-  if (typeof node === 'string') return node;
-  if (Array.isArray(node)) return node.map(textOf).join(' ');
-  if (typeof node !== 'object' || node === null) return '';
-  const record = node as XmlNode;
-  const own = typeof record['#text'] === 'string' ? [record['#text']] : [];
-  const children = Object.entries(record)
-    .filter(([key]) => key !== '#text' && key !== ATTRIBUTES)
-    .map(([, value]) => textOf(value));
-  return [...own, ...children].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+type OrderedNode = Record<string, unknown>;
+
+/** Parses a document into its root pseudo-element (`#document`); throws on malformed XML. */
+export function parseXml(bytes: Uint8Array): XmlElement {
+  const nodes = parser.parse(new TextDecoder().decode(bytes), true) as OrderedNode[];
+  return { name: '#document', attributes: {}, children: nodes.flatMap(toElement) };
 }
 
-/** Children of `node` named `name`, always as an array. */
-export function childrenOf(node: unknown, name: string): XmlNode[] {
-  if (typeof node !== 'object' || node === null) return [];
-  const value = (node as XmlNode)[name];
-  if (value === undefined || value === null) return [];
-  const list = Array.isArray(value) ? value : [value];
-  return list.map((item) =>
-    typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': String(item) },
+function toElement(node: OrderedNode): (XmlElement | string)[] {
+  const name = Object.keys(node).find((key) => key !== ':@');
+  if (name === undefined || name.startsWith('?') || name === '#comment') return [];
+  if (name === '#text') return [String(node[name])];
+  const attributes = Object.fromEntries(
+    Object.entries((node[':@'] as Record<string, unknown> | undefined) ?? {}).map(([key, value]) => [
+      key,
+      String(value),
+    ]),
+  );
+  const children = Array.isArray(node[name]) ? (node[name] as OrderedNode[]).flatMap(toElement) : [];
+  return [{ name, attributes, children }];
+}
+
+/**
+ * The text content of an element, descendants included, in document order. Only XML whitespace
+ * collapses: a narrow no-break space before French punctuation is text.
+ */
+export function textOf(node: XmlElement | string | undefined): string {
+  if (node === undefined) return '';
+  const raw = (function collect(current: XmlElement | string): string {
+    return typeof current === 'string' ? current : current.children.map(collect).join('');
+  })(node);
+  return raw.replace(/[ \t\r\n]+/g, ' ').trim();
+}
+
+/** Child elements of `node` named `name`. */
+export function childrenOf(node: XmlElement | undefined, name: string): XmlElement[] {
+  if (!node) return [];
+  return node.children.filter((child): child is XmlElement => typeof child !== 'string' && child.name === name);
+}
+
+/** Every element named `name` under `node`, depth first, not looking inside matches. */
+export function descendantsOf(node: XmlElement | undefined, name: string): XmlElement[] {
+  if (!node) return [];
+  return node.children.flatMap((child) =>
+    typeof child === 'string' ? [] : child.name === name ? [child] : descendantsOf(child, name),
   );
 }
 
-/** The string attribute `name` of `node`, or null. */
-export function attributeOf(node: unknown, name: string): string | null {
-  if (typeof node !== 'object' || node === null) return null;
-  const attributes = (node as XmlNode)[ATTRIBUTES];
-  if (typeof attributes !== 'object' || attributes === null) return null;
-  const value = (attributes as XmlNode)[name];
-  return typeof value === 'string' ? value : null;
+/** The attribute `name` of `node`, or null. */
+export function attributeOf(node: XmlElement | undefined, name: string): string | null {
+  return node?.attributes[name] ?? null;
 }

@@ -4,7 +4,7 @@
 
 import regular from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf';
 import bold from 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf';
-import type { NotesFontLoader } from '../notes/index.ts';
+import type { PdfFontLoader } from '../pdf/index.ts';
 
 /** DejaVu Sans regular and bold, from the bundle. */
-export const embeddedFonts: NotesFontLoader = async () => ({ regular, bold });
+export const embeddedFonts: PdfFontLoader = async () => ({ regular, bold });

@@ -1,11 +1,4 @@
 // Export of a reader's annotations of a book (GET /v1/books/{id}/notes.md and notes.pdf).
-export {
-  DEJAVU_SANS,
-  loadDejaVuFonts,
-  type NotesFontLoader,
-  type NotesFonts,
-  NotesPdfUnavailableError,
-} from './fonts.ts';
 export { DEFAULT_NOTES_PDF_LIMITS, type NotesPdfLimits, notesDocumentSize } from './limits.ts';
 export { escapeMarkdownLine, markdownParagraphs, renderNotesMarkdown } from './markdown.ts';
 export {

@@ -2,14 +2,14 @@
 // event loop for seconds (no /health, no other request, no timeout). Exports wait their turn for the one
 // worker, which bounds their memory too; a render past its deadline terminates the worker (a new one starts
 // for the next export), so the timeout really stops the work.
-import { loadDejaVuFonts, type NotesFontLoader, type NotesFonts, NotesPdfUnavailableError } from './fonts.ts';
+import { loadDejaVuFonts, type PdfFontLoader, type PdfFonts, PdfUnavailableError } from '../pdf/index.ts';
 import type { NotesDocument } from './model.ts';
 
 /** A message to the worker. */
 export interface PdfJob {
   id: number;
   document: NotesDocument;
-  fonts: NotesFonts;
+  fonts: PdfFonts;
 }
 
 /** The worker's answer to a {@link PdfJob}. */
@@ -33,7 +33,7 @@ export interface PdfWorkerRendererOptions {
   /** Deadline of one export from the call, queueing included (default 20 s, under the 30 s request timeout). */
   timeoutMs?: number | undefined;
   /** Default: DejaVu Sans, read once in this thread and copied to the worker. */
-  fonts?: NotesFontLoader | undefined;
+  fonts?: PdfFontLoader | undefined;
   /** Heap cap of the worker (default 512 MB): a runaway render fails alone instead of taking the API down. */
   maxHeapMb?: number | undefined;
 }
@@ -129,8 +129,8 @@ export function createPdfWorkerRenderer(options: PdfWorkerRendererOptions = {}):
       if (!pending || pending.job.id !== result.id) return;
       settle(pending);
       if (result.pdf) pending.resolve(result.pdf);
-      else if (result.error?.name === 'NotesPdfUnavailableError') {
-        pending.reject(new NotesPdfUnavailableError(result.error.message));
+      else if (result.error?.name === 'PdfUnavailableError') {
+        pending.reject(new PdfUnavailableError(result.error.message));
       } else pending.reject(new PdfWorkerError(result.error?.message ?? 'The PDF worker failed'));
       pump();
     });

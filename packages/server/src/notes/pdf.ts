@@ -2,23 +2,15 @@
 // Latin letter readers use, not just WinAnsi), word wrapping, page breaks anywhere in long texts,
 // page numbers. pdf-lib and fontkit are loaded on first use, so the API starts without them.
 import type { PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
-import { loadDejaVuFonts, loadFontkit, type NotesFontLoader, NotesPdfUnavailableError } from './fonts.ts';
+import {
+  GlyphFilter,
+  loadDejaVuFonts,
+  loadFontkit,
+  loadPdfLib,
+  type PdfFontLoader,
+  type PdfLib,
+} from '../pdf/index.ts';
 import type { NotesDocument, NotesEntry } from './model.ts';
-
-type PdfLib = typeof import('pdf-lib');
-
-let pdfLibPromise: Promise<PdfLib> | undefined;
-
-function loadPdfLib(): Promise<PdfLib> {
-  pdfLibPromise ??= import('pdf-lib').then(
-    (module) => module,
-    (error: unknown) => {
-      pdfLibPromise = undefined;
-      throw new NotesPdfUnavailableError(`Cannot load pdf-lib: ${error instanceof Error ? error.message : error}`);
-    },
-  );
-  return pdfLibPromise;
-}
 
 // A4 in points, margins.
 const PAGE_WIDTH = 595.28;
@@ -53,43 +45,6 @@ interface ParagraphOptions {
 interface Segment {
   run: Run;
   text: string;
-}
-
-/** Code points each embedded font has a glyph for, and what to draw instead of the others. */
-class GlyphFilter {
-  readonly #characters: Set<number>;
-  readonly #replacement: string;
-
-  constructor(font: PDFFont) {
-    this.#characters = new Set(font.getCharacterSet());
-    this.#replacement = this.#characters.has(0x25a1) ? '\u25A1' : '?';
-  }
-
-  /**
-   * The text with every character the font lacks replaced by □ (or ?), and invisible format characters the
-   * font lacks (emoji variation selectors, joiners, skin tones, tags) dropped.
-   */
-  filter(text: string): string {
-    let out = '';
-    for (const char of text) {
-      const code = char.codePointAt(0) ?? 0;
-      if (this.#characters.has(code) || code === 0x20 || code === 0x0a) out += char;
-      else if (
-        (code >= 0xfe00 && code <= 0xfe0f) ||
-        (code >= 0x200b && code <= 0x200f) ||
-        code === 0x00ad ||
-        code === 0x2060 ||
-        code === 0xfeff ||
-        (code >= 0x1f3fb && code <= 0x1f3ff) ||
-        (code >= 0xe0000 && code <= 0xe007f)
-      ) {
-        // invisible: nothing to draw
-      } else if (code === 0xa0 || code === 0x202f || code === 0x2009)
-        out += this.#characters.has(0xa0) ? '\u00A0' : ' ';
-      else out += this.#replacement;
-    }
-    return out;
-  }
 }
 
 const segmenter =
@@ -290,11 +245,11 @@ class Writer {
 
 export interface RenderNotesPdfOptions {
   /** Default: DejaVu Sans from the `dejavu-fonts-ttf` package. */
-  fonts?: NotesFontLoader | undefined;
+  fonts?: PdfFontLoader | undefined;
 }
 
 /**
- * The export as a PDF. Throws {@link NotesPdfUnavailableError} when pdf-lib, fontkit or the font cannot be
+ * The export as a PDF. Throws {@link PdfUnavailableError} when pdf-lib, fontkit or the font cannot be
  * loaded on this runtime; never on odd text (missing glyphs are drawn as □).
  */
 export async function renderNotesPdf(

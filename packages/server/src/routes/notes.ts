@@ -14,9 +14,7 @@ import {
   loadNotes,
   NOTES_LANGUAGES,
   type NotesDocument,
-  type NotesFontLoader,
   type NotesPdfLimits,
-  NotesPdfUnavailableError,
   notesDocumentSize,
   notesLanguage,
   renderNotesMarkdown,
@@ -28,13 +26,14 @@ import {
   PdfWorkerError,
   type PdfWorkerRenderer,
 } from '../notes/pdf-worker.ts';
+import { type PdfFontLoader, PdfUnavailableError } from '../pdf/index.ts';
 import { ErrorSchema, errorResponses } from './schemas.ts';
 
 export interface NotesRoutesOptions {
   db: Database;
   tokens: TokenService;
   /** Fonts of the PDF (default: DejaVu Sans from the `dejavu-fonts-ttf` package). */
-  fonts?: NotesFontLoader | undefined;
+  fonts?: PdfFontLoader | undefined;
   /** Each export counts as a download (10/hour, 3 at once); none when limits are off. */
   limits?: RouteLimits | undefined;
   /** Clock of the export date (default now). */
@@ -200,7 +199,7 @@ export function registerNotesRoutes(app: RoutesApp, options: NotesRoutesOptions)
       }
       // On Supabase Edge Functions the font file (or pdf-lib) may not be deployed: say so plainly. On Node it is
       // a broken install, a real 500.
-      if (cause instanceof NotesPdfUnavailableError && isDeno()) {
+      if (cause instanceof PdfUnavailableError && isDeno()) {
         c.get('logger')?.warn('notes pdf unavailable', { reason: cause.message });
         throw new ApiError(501, 'NOT_IMPLEMENTED', 'PDF export is not available on this server; use notes.md', {
           details: { alternative: c.req.path.replace(/\.pdf$/, '.md') },

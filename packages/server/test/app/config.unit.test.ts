@@ -141,6 +141,53 @@ describe('loadConfig', () => {
     }
   });
 
+  it('payments: sandbox on outside production, providers without credentials unset, dev API URLs', () => {
+    expect(loadConfig({}).payments).toMatchObject({
+      sandbox: { enabled: true },
+      wave: { apiKey: undefined, webhookSecret: undefined },
+      orangeMoney: { apiUrl: 'https://api.orange.com/orange-money-webpay/dev/v1' },
+      stripe: { secretKey: undefined },
+      paypal: { apiUrl: 'https://api-m.sandbox.paypal.com' },
+    });
+    expect(loadConfig(production).payments).toMatchObject({
+      sandbox: { enabled: false },
+      orangeMoney: { apiUrl: undefined },
+      paypal: { apiUrl: 'https://api-m.paypal.com' },
+    });
+    expect(loadConfig({ PAYMENTS_SANDBOX: 'OFF' }).payments.sandbox.enabled).toBe(false);
+    expect(loadConfig({ ...production, PAYMENTS_SANDBOX: 'true' }).payments.sandbox.enabled).toBe(true);
+  });
+
+  it('payments: the sandbox secret is SANDBOX_WEBHOOK_SECRET, else derived from the JWT secret (never equal to it)', () => {
+    const derived = loadConfig({ COKO_JWT_SECRET: SECRET }).payments.sandbox.webhookSecret;
+    expect(derived).toBe(loadConfig({ COKO_JWT_SECRET: SECRET }).payments.sandbox.webhookSecret);
+    expect(derived).not.toBe(SECRET);
+    expect(derived).not.toBe(loadConfig({ COKO_JWT_SECRET: `${SECRET}-other` }).payments.sandbox.webhookSecret);
+    const explicit = 'sandbox-webhook-secret-0123456789abcdef';
+    expect(loadConfig({ SANDBOX_WEBHOOK_SECRET: explicit }).payments.sandbox.webhookSecret).toBe(explicit);
+  });
+
+  it('payments: malformed values are named without echoing them', () => {
+    const error = failure({
+      PAYMENTS_SANDBOX: 'maybe',
+      SANDBOX_WEBHOOK_SECRET: 'short',
+      STRIPE_SECRET_KEY: 'pk_live_published-by-mistake',
+      STRIPE_WEBHOOK_SECRET: 'sk_live_swapped',
+      ORANGE_MONEY_API_URL: 'api.orange.com',
+      PAYPAL_API_URL: 'ftp://paypal',
+    });
+    expect(error.issues).toEqual([
+      { variable: 'PAYMENTS_SANDBOX', message: 'must be on or off' },
+      { variable: 'SANDBOX_WEBHOOK_SECRET', message: 'must be at least 32 characters' },
+      { variable: 'ORANGE_MONEY_API_URL', message: 'must be an http(s) URL' },
+      { variable: 'STRIPE_SECRET_KEY', message: 'must start with sk_ or rk_' },
+      { variable: 'STRIPE_WEBHOOK_SECRET', message: 'must start with whsec_' },
+      { variable: 'PAYPAL_API_URL', message: 'must be an http(s) URL' },
+    ]);
+    expect(error.message).not.toContain('published-by-mistake');
+    expect(error.message).not.toContain('sk_live_swapped');
+  });
+
   it('rejects an unknown environment name', () => {
     expect(failure({ NODE_ENV: 'staging' }).message).toContain(
       'NODE_ENV: must be one of development, test, production',

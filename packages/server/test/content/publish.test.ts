@@ -12,40 +12,59 @@ import { generateDemoFile } from '../../src/content/demo/generate.ts';
 import { publishBookFiles } from '../../src/content/publish.ts';
 import { recordBookFiles } from '../../src/content/record-book-files.ts';
 import type { WebPubManifest } from '../../src/content/webpub.ts';
+import { localStorage } from '../../src/providers/storage/local.ts';
+import type { StoragePort } from '../../src/providers/storage/port.ts';
+import { createUrlSigner } from '../../src/providers/storage/signing.ts';
 import { TEST_DATABASE_URL } from '../app/helpers.ts';
 import { demoShape, SAMPLE_BOOK, sampleEpub } from './fixtures.ts';
-import { memoryStorage } from './memory-storage.ts';
 
 const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+let dir: string;
 let cacheDir: string;
+let storages = 0;
 
 beforeAll(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), 'coko-demo-content-'));
+  dir = await mkdtemp(join(tmpdir(), 'coko-content-'));
+  cacheDir = join(dir, 'demo-content');
 });
 
 afterAll(async () => {
   await pool.end();
-  await rm(cacheDir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
 });
 
-const paths = (storage: ReturnType<typeof memoryStorage>, bucket: string) =>
-  [...storage.objects.values()]
-    .map((stored) => stored.object)
-    .filter((object) => object.bucket === bucket)
-    .map((object) => object.path);
+/** The local storage adapter in a fresh folder. */
+function tempStorage(): StoragePort {
+  storages += 1;
+  return localStorage({
+    root: join(dir, `storage-${storages}`),
+    signer: createUrlSigner('a test signing secret of at least 32 characters'),
+    filesUrl: 'http://files.test/v1/files',
+  });
+}
+
+async function paths(storage: StoragePort, bucket: string): Promise<string[]> {
+  return (await storage.list(bucket, '')).map((object) => object.path);
+}
+
+async function bytesOf(storage: StoragePort, bucket: string, path: string): Promise<Uint8Array> {
+  const found = await storage.get(bucket, path);
+  if (!found) throw new Error(`no ${bucket}/${path}`);
+  return new Uint8Array(await new Response(found.body).arrayBuffer());
+}
 
 describe('publishBookFiles', () => {
   it('stores an EPUB by the contract layout: whole file, exploded files, manifest, two covers', async () => {
-    const storage = memoryStorage();
+    const storage = tempStorage();
     const bookId = seedBookId(2);
     const bytes = await sampleEpub();
     const files = await publishBookFiles(storage, bookId, bytes, 'epub');
 
     const inside = Object.keys(unzipSync(bytes)).filter((path) => path !== 'mimetype');
-    expect(paths(storage, 'books').sort()).toEqual(
+    expect((await paths(storage, 'books')).sort()).toEqual(
       [`${bookId}/book.epub`, `${bookId}/manifest.json`, ...inside.map((path) => `${bookId}/epub/${path}`)].sort(),
     );
-    expect(paths(storage, 'covers').sort()).toEqual([`${bookId}/large.webp`, `${bookId}/small.webp`]);
+    expect((await paths(storage, 'covers')).sort()).toEqual([`${bookId}/large.webp`, `${bookId}/small.webp`]);
     expect(files).toEqual({
       format: 'epub',
       filePath: `${bookId}/book.epub`,
@@ -54,43 +73,47 @@ describe('publishBookFiles', () => {
       pageCount: expect.any(Number),
       manifestPath: `${bookId}/manifest.json`,
     });
-    const stored = (path: string) => storage.objects.get(`books/${path}`);
-    expect(Buffer.from(stored(files.filePath)?.body ?? []).equals(Buffer.from(bytes))).toBe(true);
-    expect(stored(files.filePath)?.object.contentType).toBe('application/epub+zip');
-    expect(stored(`${bookId}/epub/OEBPS/text/chapter-001.xhtml`)?.object.contentType).toBe('application/xhtml+xml');
-    expect(stored(`${bookId}/epub/OEBPS/styles/book.css`)?.object.contentType).toBe('text/css');
+    expect(Buffer.from(await bytesOf(storage, 'books', files.filePath)).equals(Buffer.from(bytes))).toBe(true);
+    const head = (path: string) => storage.head('books', path);
+    expect((await head(files.filePath))?.contentType).toBe('application/epub+zip');
+    expect((await head(`${bookId}/epub/OEBPS/text/chapter-001.xhtml`))?.contentType).toBe('application/xhtml+xml');
+    expect((await head(`${bookId}/epub/OEBPS/styles/book.css`))?.contentType).toBe('text/css');
 
     // Every href of the manifest names a stored file under epub/.
-    const manifestObject = stored(`${bookId}/manifest.json`);
-    expect(manifestObject?.object.contentType).toBe('application/webpub+json');
-    const manifest = JSON.parse(new TextDecoder().decode(manifestObject?.body)) as WebPubManifest;
+    expect((await head(`${bookId}/manifest.json`))?.contentType).toBe('application/webpub+json');
+    const manifest = JSON.parse(
+      new TextDecoder().decode(await bytesOf(storage, 'books', `${bookId}/manifest.json`)),
+    ) as WebPubManifest;
     for (const link of [...manifest.readingOrder, ...manifest.resources])
-      expect(stored(`${bookId}/epub/${link.href}`), link.href).toBeDefined();
+      expect(await head(`${bookId}/epub/${link.href}`), link.href).not.toBeNull();
     expect(files.pageCount).toBe(manifest.metadata.numberOfPages);
 
     for (const [size, width] of [
       ['small', 240],
       ['large', 720],
     ] as const) {
-      const cover = storage.objects.get(`covers/${bookId}/${size}.webp`);
-      expect(cover?.object.contentType).toBe('image/webp');
+      const cover = await storage.head('covers', `${bookId}/${size}.webp`);
+      expect(cover?.contentType).toBe('image/webp');
       expect(cover?.cacheControl).toMatch(/^public, max-age=\d{6,}/);
-      expect(await sharp(cover?.body).metadata()).toMatchObject({ format: 'webp', width });
+      expect(await sharp(await bytesOf(storage, 'covers', `${bookId}/${size}.webp`)).metadata()).toMatchObject({
+        format: 'webp',
+        width,
+      });
     }
   });
 
   it('removes the files of a previous version that the new one lacks', async () => {
-    const storage = memoryStorage();
+    const storage = tempStorage();
     const bookId = seedBookId(2);
     await publishBookFiles(storage, bookId, await generateDemoFile(SAMPLE_BOOK, demoShape(1)), 'epub');
-    expect(paths(storage, 'books')).toContain(`${bookId}/epub/OEBPS/text/chapter-008.xhtml`);
+    expect(await paths(storage, 'books')).toContain(`${bookId}/epub/OEBPS/text/chapter-008.xhtml`);
     await publishBookFiles(storage, bookId, await sampleEpub(), 'epub');
-    expect(paths(storage, 'books')).not.toContain(`${bookId}/epub/OEBPS/text/chapter-008.xhtml`);
-    expect(paths(storage, 'books')).toContain(`${bookId}/epub/OEBPS/text/chapter-005.xhtml`);
+    expect(await paths(storage, 'books')).not.toContain(`${bookId}/epub/OEBPS/text/chapter-008.xhtml`);
+    expect(await paths(storage, 'books')).toContain(`${bookId}/epub/OEBPS/text/chapter-005.xhtml`);
   });
 
   it('stores a PDF whole, with drawn covers and its page count', async () => {
-    const storage = memoryStorage();
+    const storage = tempStorage();
     const bookId = seedBookId(6);
     const bytes = await generateDemoFile({ ...SAMPLE_BOOK, id: bookId }, demoShape(6));
     const files = await publishBookFiles(storage, bookId, bytes, 'pdf');
@@ -101,18 +124,18 @@ describe('publishBookFiles', () => {
       fileSize: bytes.length,
     });
     expect(files.pageCount).toBeGreaterThan(5);
-    expect(paths(storage, 'books')).toEqual([`${bookId}/book.pdf`]);
-    expect(paths(storage, 'covers').sort()).toEqual([`${bookId}/large.webp`, `${bookId}/small.webp`]);
+    expect(await paths(storage, 'books')).toEqual([`${bookId}/book.pdf`]);
+    expect((await paths(storage, 'covers')).sort()).toEqual([`${bookId}/large.webp`, `${bookId}/small.webp`]);
   });
 
   it('refuses a file that is not what its format says, before writing anything', async () => {
-    const storage = memoryStorage();
+    const storage = tempStorage();
     const notAnEpub = new TextEncoder().encode('just text');
     await expect(publishBookFiles(storage, seedBookId(2), notAnEpub, 'epub')).rejects.toSatisfy(isBookFileError);
     await expect(publishBookFiles(storage, seedBookId(2), await sampleEpub(), 'pdf')).rejects.toMatchObject({
       reason: 'NOT_A_PDF',
     });
-    expect(storage.objects.size).toBe(0);
+    expect([...(await paths(storage, 'books')), ...(await paths(storage, 'covers'))]).toEqual([]);
   });
 });
 
@@ -149,7 +172,7 @@ describe('recordBookFiles', () => {
 
 describe('attachDemoContent', () => {
   it('gives the free and paid demo seed books real files once, then leaves them alone', async () => {
-    const storage = memoryStorage();
+    const storage = tempStorage();
     const first = await attachDemoContent({ db: pool, storage, cacheDir });
     // Every demo book was found by its seed id: seedBookId computes what supabase/seed.sql did.
     expect(first.attached.sort()).toEqual(DEMO_BOOKS.map((book) => seedBookId(book.seed)).sort());
@@ -171,9 +194,9 @@ describe('attachDemoContent', () => {
       const shape = DEMO_BOOKS.find((book) => seedBookId(book.seed) === row.id);
       expect(row.format).toBe(shape?.format);
       expect(row.file_path).toBe(`${row.id}/book.${shape?.format}`);
-      expect(Number(row.file_size)).toBe(storage.objects.get(`books/${row.file_path}`)?.object.size);
+      expect(Number(row.file_size)).toBe((await storage.head('books', row.file_path))?.size);
       expect(row.cover_path).toBe(row.id);
-      expect(storage.objects.has(`covers/${row.id}/small.webp`)).toBe(true);
+      expect(await storage.head('covers', `${row.id}/small.webp`)).not.toBeNull();
     }
     expect(rows.filter((row) => row.is_free).length).toBeGreaterThanOrEqual(2);
     expect(rows.filter((row) => !row.is_free).length).toBeGreaterThanOrEqual(2);

@@ -79,6 +79,56 @@ describe('readEpub on an EPUB 2', () => {
   });
 });
 
+describe('readEpub and XML', () => {
+  const opf = () => new TextDecoder().decode(unzipSync(zip(epub2Files()))['OPS/book.opf']);
+
+  it('decodes character references in metadata', () => {
+    const withReferences = opf().replace('Contes du soir', 'Contes &#233;tranges &amp; autres&#8239;r&#xE9;cits');
+    const epub = readEpub(zip({ ...epub2Files(), 'OPS/book.opf': encode(withReferences) }));
+    expect(epub.metadata.title).toBe('Contes étranges & autres\u202Frécits');
+  });
+
+  it('does not expand nested entities (billion laughs)', () => {
+    const levels = Array.from({ length: 9 }, (_, i) => {
+      const previous = i === 0 ? 'lol' : `lol${i}`;
+      return `<!ENTITY lol${i + 1} "${`&${previous};`.repeat(10)}">`;
+    }).join('');
+    const bomb = opf()
+      .replace('<package', `<!DOCTYPE package [<!ENTITY lol "lol">${levels}]>\n<package`)
+      .replace('Contes du soir', '&lol9;');
+    const epub = readEpub(zip({ ...epub2Files(), 'OPS/book.opf': encode(bomb) }));
+    expect(epub.metadata.title.length).toBeLessThan(100);
+  });
+});
+
+describe('readEpub on an EPUB 3 navigation document', () => {
+  it('prefers the nav over the NCX, reads labels in document order and lifts the children of unlinked headings', () => {
+    const files = epub2Files();
+    const opf = new TextDecoder()
+      .decode(unzipSync(zip(files))['OPS/book.opf'])
+      .replace('version="2.0"', 'version="3.0"')
+      .replace(
+        '<manifest>',
+        '<manifest>\n    <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
+      );
+    const nav = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">
+<body><section><nav epub:type="toc"><ol>
+  <li><a href="text/two.xhtml"><span class="num">1.</span> Le d&#233;part</a></li>
+  <li><span>Deuxi&#232;me partie</span><ol><li><a href="text/one.xhtml#s2">Le <em>retour</em></a></li></ol></li>
+</ol></nav>
+<nav epub:type="landmarks"><ol><li><a epub:type="bodymatter" href="text/two.xhtml">Début</a></li></ol></nav></section></body></html>`;
+    const epub = readEpub(zip({ ...files, 'OPS/book.opf': encode(opf), 'OPS/nav.xhtml': encode(nav) }));
+    expect(epub.toc).toEqual([
+      { title: '1. Le départ', href: 'OPS/text/two.xhtml', children: [] },
+      { title: 'Le retour', href: 'OPS/text/one.xhtml#s2', children: [] },
+    ]);
+    // No page list in the nav: the NCX's.
+    expect(epub.pageList).toHaveLength(2);
+  });
+});
+
 describe('readEpub refuses what is not a usable EPUB, with a reason', () => {
   it('a file that is not a zip', () => {
     expect(refusal(encode('%PDF-1.7 not a zip')).reason).toBe('NOT_A_ZIP');

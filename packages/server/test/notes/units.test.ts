@@ -18,16 +18,15 @@ import {
   escapeMarkdownLine,
   fileSlug,
   formatNotesDate,
-  loadDejaVuFonts,
   type NotesAnnotation,
   type NotesExportData,
-  NotesPdfUnavailableError,
   notesLanguage,
   renderNotesMarkdown,
   renderNotesPdf,
 } from '../../src/notes/index.ts';
 import { directionalRuns } from '../../src/notes/pdf.ts';
 import { createLogger } from '../../src/observability/index.ts';
+import { loadDejaVuFonts, PdfUnavailableError } from '../../src/pdf/index.ts';
 import { registerNotesRoutes } from '../../src/routes/notes.ts';
 import { DEMO_READER, insertAnnotation, locator, newBook, pdfPages, stack } from './helpers.ts';
 
@@ -190,15 +189,15 @@ describe('PDF', () => {
     expect(text).toContain('par Souleymane Kanté');
   });
 
-  it('reports a font that cannot be loaded as NotesPdfUnavailableError', async () => {
+  it('reports a font that cannot be loaded as PdfUnavailableError', async () => {
     const doc = buildNotesDocument(data([]), { language: 'en', exportedAt: EXPORTED_AT });
     await expect(
       renderNotesPdf(doc, {
         fonts: async () => {
-          throw new NotesPdfUnavailableError('no font here');
+          throw new PdfUnavailableError('no font here');
         },
       }),
-    ).rejects.toBeInstanceOf(NotesPdfUnavailableError);
+    ).rejects.toBeInstanceOf(PdfUnavailableError);
   });
 });
 
@@ -218,7 +217,7 @@ describe('PDF route without its font', () => {
       db,
       tokens: tokenServiceFromConfig(config),
       fonts: async () => {
-        throw new NotesPdfUnavailableError('Cannot read dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+        throw new PdfUnavailableError('Cannot read dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
       },
     });
     const bookId = await newBook({ title: 'Sans police' });

@@ -1,4 +1,4 @@
-// fontkit 2 ships no types; the notes code only uses `create` (see fonts.ts, which types what it needs).
+// fontkit 2 ships no types; Coko only uses `create` (see fonts.ts, which types what it needs).
 declare module 'fontkit' {
   export function create(buffer: Uint8Array, postscriptName?: string): unknown;
 }

@@ -1,20 +1,21 @@
 /// <reference path="./fontkit.d.ts" />
-// The PDF export's font (DejaVu Sans, from the `dejavu-fonts-ttf` npm package) and the fontkit that
-// pdf-lib embeds it with. Works on Node and on Deno (with a node_modules folder): the TTF files are
-// found by module resolution and read with Deno.readFile or node:fs, loaded once per process.
+// The font of Coko's PDFs (notes exports, receipts): DejaVu Sans, from the `dejavu-fonts-ttf` npm
+// package, and the fontkit that pdf-lib embeds it with. Works on Node and on Deno (with a node_modules
+// folder): the TTF files are found by module resolution and read with Deno.readFile or node:fs, loaded
+// once per process.
 
-/** TrueType bytes of the export's two faces. */
-export interface NotesFonts {
+/** TrueType bytes of the two faces. */
+export interface PdfFonts {
   regular: Uint8Array;
   bold: Uint8Array;
 }
 
 /** Where the fonts come from (tests and other deployments can pass their own). */
-export type NotesFontLoader = () => Promise<NotesFonts>;
+export type PdfFontLoader = () => Promise<PdfFonts>;
 
-/** The PDF cannot be made here: its font or its PDF library could not be loaded. */
-export class NotesPdfUnavailableError extends Error {
-  override readonly name = 'NotesPdfUnavailableError';
+/** A PDF cannot be made here: its font or its PDF library could not be loaded. */
+export class PdfUnavailableError extends Error {
+  override readonly name = 'PdfUnavailableError';
 }
 
 /**
@@ -91,13 +92,13 @@ export async function readPackageFile(specifier: string): Promise<Uint8Array> {
       tried.push(`${url.href} (${error instanceof Error ? error.message : String(error)})`);
     }
   }
-  throw new NotesPdfUnavailableError(`Cannot read ${specifier}; tried ${tried.join(', ') || 'nothing'}`);
+  throw new PdfUnavailableError(`Cannot read ${specifier}; tried ${tried.join(', ') || 'nothing'}`);
 }
 
-let cached: Promise<NotesFonts> | undefined;
+let cached: Promise<PdfFonts> | undefined;
 
 /** DejaVu Sans regular and bold, read once per process (a failure is retried on the next call). */
-export const loadDejaVuFonts: NotesFontLoader = () => {
+export const loadDejaVuFonts: PdfFontLoader = () => {
   cached ??= Promise.all([readPackageFile(DEJAVU_SANS.regular), readPackageFile(DEJAVU_SANS.bold)]).then(
     ([regular, bold]) => ({ regular, bold }),
     (error: unknown) => {
@@ -163,18 +164,25 @@ export function loadFontkit(): Promise<FontkitModule> {
       const namespace = module as Partial<FontkitModule> & { default?: FontkitModule };
       const fontkit = typeof namespace.create === 'function' ? (namespace as FontkitModule) : namespace.default;
       if (typeof fontkit?.create !== 'function') throw new Error('fontkit has no create()');
+      // pdf-lib parses the font again for every document; the first layout of a parsed DejaVu costs
+      // ~150 ms (its GSUB/GPOS tables), so a font read once per process is parsed once too. Subsets are
+      // still made per document; the parsed font is only read from.
+      const parsed = new WeakMap<Uint8Array, FontkitFont>();
       return {
         create(buffer: Uint8Array, postscriptName?: string) {
+          const known = postscriptName === undefined ? parsed.get(buffer) : undefined;
+          if (known) return known;
           const font = fontkit.create(buffer, postscriptName);
           const createSubset = font.createSubset.bind(font);
           font.createSubset = () => withEncodeStream(createSubset());
+          if (postscriptName === undefined) parsed.set(buffer, font);
           return font;
         },
       };
     },
     (error: unknown) => {
       fontkitPromise = undefined;
-      throw new NotesPdfUnavailableError(`Cannot load fontkit: ${error instanceof Error ? error.message : error}`);
+      throw new PdfUnavailableError(`Cannot load fontkit: ${error instanceof Error ? error.message : error}`);
     },
   );
   return fontkitPromise;

@@ -1,0 +1,3 @@
+export { isCurrencyCode, minorUnits } from './currency.ts';
+export { fromDecimalString, toDecimalString } from './decimal.ts';
+export { formatMoney, type MoneyLanguage } from './format.ts';
