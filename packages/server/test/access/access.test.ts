@@ -5,7 +5,17 @@ import { adminQuery } from '../../../../supabase/tests/helpers.ts';
 import { markPaid, newBook, newBuyer, newOrder, newPlan } from '../../../../supabase/tests/payments-helpers.ts';
 import { readEpub } from '../../src/content/read-epub.ts';
 import { webpubManifest } from '../../src/content/webpub-manifest.ts';
-import { access, bookWithFile, epubEntries, errorOf, sampleEpub, setCountry, signer, stack } from './helpers.ts';
+import {
+  access,
+  bookWithFile,
+  epubEntries,
+  errorOf,
+  publish,
+  sampleEpub,
+  setCountry,
+  signer,
+  stack,
+} from './helpers.ts';
 
 interface Access {
   bookId: string;
@@ -164,6 +174,19 @@ describe('GET /v1/books/{id}/access', () => {
     await refused(await access(missing, reader), 404, 'NOT_FOUND');
   });
 
+  it('opens a PDF: the whole file, no manifest', async () => {
+    const pdf = await sampleEpub(2, 'pdf');
+    const book = await newBook({ free: true });
+    await publish(book, pdf, 'pdf');
+    const body = await granted(book);
+    expect(body).toMatchObject({
+      format: 'pdf',
+      manifest: null,
+      file: { size: pdf.length, contentType: 'application/pdf' },
+    });
+    expect(await bytesOf(await fetch(body.file.url))).toEqual(pdf);
+  });
+
   it('answers 400 for an id that is not a UUID', async () => {
     const res = await access('not-a-uuid', reader);
     expect(res.status).toBe(400);
@@ -220,6 +243,20 @@ describe('GET /v1/books/{id}/manifest.json', () => {
       expect(href).toMatch(/^http:\/\/.+\?exp=\d+&sig=[\w-]+/);
       if (fragment) expect(href.endsWith(`#${fragment}`)).toBe(true);
     }
+  });
+
+  it('serves the republished book’s manifest through a link handed out before (cached by ETag)', async () => {
+    const book = await bookWithFile({ free: true });
+    const { manifest } = await granted(book);
+    const before = (await (await fetch(manifest?.url ?? '')).json()) as { readingOrder: Link[] };
+    await publish(book, await sampleEpub(2));
+    const after = (await (await fetch(manifest?.url ?? '')).json()) as { readingOrder: Link[] };
+    // The cover page and the chapters: 4 chapters, then 2.
+    expect(before.readingOrder).toHaveLength(5);
+    expect(after.readingOrder).toHaveLength(3);
+    const epub = epubEntries(await sampleEpub(2));
+    const last = webpubManifest(readEpub(await sampleEpub(2))).readingOrder.at(-1)?.href ?? '';
+    expect(await bytesOf(await fetch(after.readingOrder.at(-1)?.href ?? ''))).toEqual(epub[last]);
   });
 
   it('refuses a tampered, a foreign, an expired or a missing signature with 403', async () => {

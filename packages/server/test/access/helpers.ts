@@ -51,26 +51,31 @@ const SAMPLE: DemoBookText = {
   isbn: null,
 };
 
-let sample: Promise<Uint8Array> | undefined;
-/** A generated 4-chapter EPUB 3 (the demo generator), made once per file. */
-export function sampleEpub(): Promise<Uint8Array> {
-  sample ??= generateDemoFile(SAMPLE, {
-    seed: 0,
-    format: 'epub',
-    chapters: 4,
-    chapterCharacters: 2 * CHARACTERS_PER_PAGE,
-  });
+const samples = new Map<string, Promise<Uint8Array>>();
+/** A generated EPUB 3 (4 chapters unless told) or PDF (the demo generator), made once per file. */
+export function sampleEpub(chapters = 4, format: 'epub' | 'pdf' = 'epub'): Promise<Uint8Array> {
+  const key = `${format}:${chapters}`;
+  let sample = samples.get(key);
+  if (!sample) {
+    sample = generateDemoFile(SAMPLE, { seed: 0, format, chapters, chapterCharacters: 2 * CHARACTERS_PER_PAGE });
+    samples.set(key, sample);
+  }
   return sample;
 }
 
 /** The files inside an EPUB, by path. */
 export const epubEntries = (bytes: Uint8Array): Record<string, Uint8Array> => unzipSync(bytes);
 
-/** A book (see payments-helpers `newBook`) with the sample EPUB published and recorded, as `coko dev` does. */
+/** Publishes `bytes` as the book's file and points its row at it, as `coko dev` does. */
+export async function publish(id: string, bytes: Uint8Array, format: 'epub' | 'pdf' = 'epub'): Promise<void> {
+  const files = await publishBookFiles(storage, id, bytes, format);
+  await recordBookFiles({ query: (text, values) => adminQuery(text, values).then((rows) => ({ rows })) }, id, files);
+}
+
+/** A book (see payments-helpers `newBook`) with the sample EPUB published. */
 export async function bookWithFile(options: Parameters<typeof newBook>[0] = {}): Promise<string> {
   const id = await newBook(options);
-  const files = await publishBookFiles(storage, id, await sampleEpub(), 'epub');
-  await recordBookFiles({ query: (text, values) => adminQuery(text, values).then((rows) => ({ rows })) }, id, files);
+  await publish(id, await sampleEpub());
   return id;
 }
 
