@@ -115,6 +115,22 @@ describe('GET /v1/books/{id}/access', () => {
     expect(whole).toEqual(epub);
   });
 
+  it('lets a web reader on another origin resume the file (Range allowed, Content-Range and ETag exposed)', async () => {
+    const { file } = await granted(freeBook);
+    const origin = 'https://reader.example';
+    const preflight = await fetch(file.url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'range,if-range' },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(['range', 'if-range']));
+    const ranged = await fetch(file.url, { headers: { origin, range: 'bytes=0-99' } });
+    expect(ranged.status).toBe(206);
+    const exposed = (ranged.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['content-range', 'etag', 'accept-ranges']));
+  });
+
   it('refuses a paid book not bought with NOT_ENTITLED, and no URL', async () => {
     const paid = await bookWithFile({ price: 1500 });
     await refused(await access(paid, reader), 403, 'NOT_ENTITLED');
