@@ -6,7 +6,7 @@ import { defineConfig, loadEnv } from 'vite';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** The values `npm run dev` writes to the repository's `.coko/dev.json`, if it has run. */
-function localStack(): { url?: string; publishableKey?: string } {
+function localStack(): { url?: string; publishableKey?: string; partner?: { publishableKey?: string } } {
   const file = here('../../.coko/dev.json');
   if (!existsSync(file)) return {};
   try {
@@ -23,17 +23,22 @@ export default defineConfig(({ mode }) => {
   const stack = localStack();
   const url = env.VITE_COKO_URL || stack.url || '';
   const publishableKey = env.VITE_COKO_PUBLISHABLE_KEY || stack.publishableKey || '';
+  // With the demo partner of `npm run dev`, readers sign in through examples/partner-backend on its
+  // default port; set VITE_PARTNER_BACKEND_URL to another backend, or to nothing for guests only.
+  const partnerBackend = env.VITE_PARTNER_BACKEND_URL ?? (stack.partner ? 'http://127.0.0.1:8787' : '');
   return {
     plugins: [react()],
     define: {
       'import.meta.env.VITE_COKO_URL': JSON.stringify(url),
       'import.meta.env.VITE_COKO_PUBLISHABLE_KEY': JSON.stringify(publishableKey),
+      'import.meta.env.VITE_PARTNER_BACKEND_URL': JSON.stringify(partnerBackend),
     },
     resolve: {
       // In this monorepo the SDK and the hooks come from their sources (as in the tests); a partner
       // app installs @coko/sdk and @coko/react from npm and needs none of this.
       alias: [
         { find: /^@coko\/sdk$/, replacement: here('../../packages/sdk/src/index.ts') },
+        { find: /^@coko\/sdk\/progress$/, replacement: here('../../packages/sdk/src/reading/progress-saver.ts') },
         { find: /^@coko\/react$/, replacement: here('../../packages/react/src/index.ts') },
       ],
       // The hooks' sources import React and TanStack Query from their own package: use the app's.

@@ -70,7 +70,8 @@ if (!chromium) {
 const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'reader-web.e2e.ts')], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, CHROMIUM_PATH: chromium },
+  // tsconfig.test.json maps @coko/sdk to its sources (the partner backend example imports it).
+  env: { ...process.env, CHROMIUM_PATH: chromium, TSX_TSCONFIG_PATH: join(root, 'tsconfig.test.json') },
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {

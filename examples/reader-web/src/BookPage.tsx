@@ -2,11 +2,13 @@ import { useBook } from '@coko/react';
 import type { Book } from '@coko/sdk';
 import { Cover } from './Cover';
 import { formatAuthors, formatBookPrice, formatDate } from './format';
+import { BookActions } from './payments/BookActions';
 import { catalogHref } from './use-hash-route';
 
 const languages = new Intl.DisplayNames(['fr'], { type: 'language' });
 
-export function BookPage({ id }: { id: string }) {
+/** `signedIn`: the reader may buy and read; guests are asked to sign in first. */
+export function BookPage({ id, signedIn }: { id: string; signedIn: boolean }) {
   const { data: book, error, isPending, refetch } = useBook(id);
   return (
     <article className="detail">
@@ -27,13 +29,13 @@ export function BookPage({ id }: { id: string }) {
       ) : isPending ? (
         <p className="status">Chargement…</p>
       ) : (
-        <BookDetail book={book} />
+        <BookDetail book={book} signedIn={signedIn} />
       )}
     </article>
   );
 }
 
-function BookDetail({ book }: { book: Book }) {
+function BookDetail({ book, signedIn }: { book: Book; signedIn: boolean }) {
   const facts: [string, string | null][] = [
     ['Éditeur', book.publisher?.name ?? null],
     ['Parution', book.publication_date ? formatDate(book.publication_date) : null],
@@ -51,6 +53,7 @@ function BookDetail({ book }: { book: Book }) {
         {book.subtitle && <p className="subtitle">{book.subtitle}</p>}
         <p className="authors">{formatAuthors(book.authors)}</p>
         <p className={book.is_free ? 'price free' : 'price'}>{formatBookPrice(book)}</p>
+        <BookActions book={book} signedIn={signedIn} />
         {book.description && <p className="description">{book.description}</p>}
         <dl className="facts">
           {facts.map(([label, value]) =>

@@ -1,11 +1,22 @@
 import { useSyncExternalStore } from 'react';
 
-/** The two pages: the catalog (`#/`) and a book (`#/livres/<id>`). Hash routes need no server setup. */
-export type Route = { page: 'catalog' } | { page: 'book'; id: string };
+/**
+ * The pages: the catalog (`#/`), a book (`#/livres/<id>`), reading it (`#/livres/<id>/lire`), the
+ * sign-in (`#/connexion`) and the reader's activity (`#/activite`). Hash routes need no server setup.
+ */
+export type Route =
+  | { page: 'catalog' }
+  | { page: 'book'; id: string }
+  | { page: 'read'; id: string }
+  | { page: 'sign-in' }
+  | { page: 'activity' };
 
 function parse(hash: string): Route {
-  const match = /^#\/livres\/([^/?#]+)$/.exec(hash);
-  return match?.[1] ? { page: 'book', id: decodeURIComponent(match[1]) } : { page: 'catalog' };
+  const book = /^#\/livres\/([^/?#]+)(\/lire)?$/.exec(hash);
+  if (book?.[1]) return { page: book[2] ? 'read' : 'book', id: decodeURIComponent(book[1]) };
+  if (hash === signInHref) return { page: 'sign-in' };
+  if (hash === activityHref) return { page: 'activity' };
+  return { page: 'catalog' };
 }
 
 const subscribe = (onChange: () => void) => {
@@ -19,4 +30,7 @@ export function useHashRoute(): Route {
 }
 
 export const bookHref = (id: string) => `#/livres/${encodeURIComponent(id)}`;
+export const readHref = (id: string) => `${bookHref(id)}/lire`;
 export const catalogHref = '#/';
+export const signInHref = '#/connexion';
+export const activityHref = '#/activite';

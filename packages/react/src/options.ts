@@ -11,6 +11,13 @@ export {
   cokoRetry,
   publishersQueryOptions,
 } from './catalog/options';
+export {
+  canReadQueryOptions,
+  entitlementsQueryOptions,
+  orderQueryOptions,
+  PLANS_STALE_TIME,
+  plansQueryOptions,
+} from './payments/options';
 export { cokoKeys } from './query-keys';
 export {
   annotationsQueryOptions,

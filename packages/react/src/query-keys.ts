@@ -1,4 +1,11 @@
-import type { ListAuthorsParams, ListBooksParams, ListPublishersParams, SearchFilters, StatsRange } from '@coko/sdk';
+import type {
+  ListAuthorsParams,
+  ListBooksParams,
+  ListEntitlementsParams,
+  ListPublishersParams,
+  SearchFilters,
+  StatsRange,
+} from '@coko/sdk';
 
 /**
  * Every TanStack Query key Coko's hooks use, from one factory, so apps can invalidate or prefetch
@@ -10,6 +17,7 @@ import type { ListAuthorsParams, ListBooksParams, ListPublishersParams, SearchFi
  * queryClient.invalidateQueries({ queryKey: cokoKeys.catalog.books() })
  * queryClient.getQueryData(cokoKeys.catalog.detail(id))
  * queryClient.invalidateQueries({ queryKey: cokoKeys.reading.all() }) // the reader's progress, annotations, stats
+ * queryClient.invalidateQueries({ queryKey: cokoKeys.payments.canRead(bookId) }) // after a purchase elsewhere
  * ```
  */
 export const cokoKeys = {
@@ -38,5 +46,16 @@ export const cokoKeys = {
     progress: (bookId: string) => [...cokoKeys.reading.all(), 'progress', bookId] as const,
     annotations: (bookId: string) => [...cokoKeys.reading.all(), 'annotations', bookId] as const,
     stats: (range: StatsRange) => [...cokoKeys.reading.all(), 'stats', range] as const,
+  },
+  payments: {
+    all: () => [...cokoKeys.all, 'payments'] as const,
+    plans: () => [...cokoKeys.payments.all(), 'plans'] as const,
+    orders: () => [...cokoKeys.payments.all(), 'orders'] as const,
+    order: (id: string) => [...cokoKeys.payments.orders(), id] as const,
+    entitlements: () => [...cokoKeys.payments.all(), 'entitlements'] as const,
+    entitlementList: (params: ListEntitlementsParams = {}) => [...cokoKeys.payments.entitlements(), params] as const,
+    canReads: () => [...cokoKeys.payments.all(), 'can-read'] as const,
+    canRead: (bookId: string) => [...cokoKeys.payments.canReads(), bookId] as const,
+    receipts: () => [...cokoKeys.payments.all(), 'receipts'] as const,
   },
 } as const;

@@ -2,6 +2,7 @@ import { type Account, createAccount } from './account';
 import { type Catalog, createCatalog } from './catalog';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
+import { createPayments, type Payments } from './payments';
 import { createReading, type Reading, type ReadingOptions } from './reading';
 
 /** The object returned by `createCoko()`: one namespace per domain, sharing one transport. */
@@ -15,6 +16,8 @@ export interface CokoClient {
    * reader signs in or out (not needed with `@coko/sdk/auth`, whose `accessToken` tells the client).
    */
   invalidateAccessToken(): void;
+  /** Plans, checkout, the reader's orders, receipts and rights to read, and signed URLs to open a book. */
+  payments: Payments;
   /** The signed-in reader's progress, annotations, sessions and statistics, with offline sync. */
   reading: Reading;
 }
@@ -64,6 +67,7 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
     account: createAccount(transport),
     catalog: createCatalog(transport),
     invalidateAccessToken: transport.session.reset,
+    payments: createPayments(transport),
     reading: createReading(transport, options),
   };
 }

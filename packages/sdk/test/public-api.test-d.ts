@@ -2,17 +2,25 @@
 // change to these signatures is a breaking change and must show up here.
 import { expectTypeOf } from 'vitest';
 import {
+  type Access,
   type Account,
+  type Checkout,
   type CokoClient,
   type CokoError,
   type CokoErrorCode,
   type Consent,
   createCoko,
+  type Entitlement,
   type Me,
+  type Order,
+  type OrdersPage,
   type Page,
+  type Payments,
+  type Plan,
   type Preferences,
   type Profile,
   type Publisher,
+  type Receipt,
   type UserExport,
 } from '../src';
 import type { ProgressSave, ProgressSaver } from '../src/reading/progress-saver';
@@ -46,6 +54,43 @@ expectTypeOf(coko.account.delete).returns.resolves.toBeVoid();
 // Reading notes.
 expectTypeOf(coko.reading.notes.markdown).returns.resolves.toBeString();
 expectTypeOf(coko.reading.notes.pdf).returns.resolves.toEqualTypeOf<Blob>();
+
+// Payments: the API's camelCase shapes (contract §3), money as integers.
+expectTypeOf(coko.payments).toEqualTypeOf<Payments>();
+expectTypeOf(coko.payments.plans).returns.resolves.toEqualTypeOf<Plan[]>();
+expectTypeOf<Plan['prices']>().toEqualTypeOf<{ currency: string; amount: number }[]>();
+expectTypeOf(coko.payments.checkout).returns.resolves.toEqualTypeOf<Checkout>();
+expectTypeOf<Checkout>().toEqualTypeOf<{ order: Order; checkoutUrl: string }>();
+expectTypeOf(coko.payments.checkout).toBeCallableWith(
+  { bookId: 'b', provider: 'orange_money', phone: '+22507000000', returnUrl: 'https://a.b/' },
+  { idempotencyKey: 'k', signal: new AbortController().signal },
+);
+expectTypeOf(coko.payments.checkout).toBeCallableWith({ planId: 'p', provider: 'sandbox', returnUrl: 'https://a.b/' });
+// @ts-expect-error a book or a plan, not both
+coko.payments.checkout({ bookId: 'b', planId: 'p', provider: 'sandbox', returnUrl: 'https://a.b/' });
+// @ts-expect-error only the known providers
+coko.payments.checkout({ bookId: 'b', provider: 'cash', returnUrl: 'https://a.b/' });
+expectTypeOf<Order['status']>().toEqualTypeOf<'pending' | 'paid' | 'failed' | 'expired' | 'refunded'>();
+expectTypeOf<Order['amount']>().toBeNumber();
+expectTypeOf<Order['receiptId']>().toEqualTypeOf<string | null>();
+expectTypeOf(coko.payments.orders).returns.resolves.toEqualTypeOf<OrdersPage>();
+expectTypeOf<OrdersPage['nextCursor']>().toEqualTypeOf<string | null>();
+expectTypeOf(coko.payments.order).returns.resolves.toEqualTypeOf<Order>();
+expectTypeOf(coko.payments.waitForOrder).returns.resolves.toEqualTypeOf<Order>();
+expectTypeOf(coko.payments.waitForOrder)
+  .parameter(1)
+  .toEqualTypeOf<{ timeoutMs?: number; signal?: AbortSignal } | undefined>();
+expectTypeOf(coko.payments.receipts).returns.resolves.toEqualTypeOf<Receipt[]>();
+expectTypeOf(coko.payments.receipt).returns.resolves.toEqualTypeOf<Receipt>();
+expectTypeOf(coko.payments.receiptMarkdown).returns.resolves.toBeString();
+expectTypeOf(coko.payments.receiptPdf).returns.resolves.toEqualTypeOf<Blob>();
+expectTypeOf<Receipt['language']>().toEqualTypeOf<'fr' | 'en'>();
+expectTypeOf(coko.payments.entitlements).returns.resolves.toEqualTypeOf<Entitlement[]>();
+expectTypeOf<Entitlement['validUntil']>().toEqualTypeOf<string | null>();
+expectTypeOf(coko.payments.canRead).returns.resolves.toBeBoolean();
+expectTypeOf(coko.payments.access).returns.resolves.toEqualTypeOf<Access>();
+expectTypeOf<Access['right']>().toEqualTypeOf<'free' | 'purchase' | 'subscription'>();
+expectTypeOf<Access['manifest']>().toEqualTypeOf<{ url: string } | null>();
 
 // @coko/sdk/server.
 const server = createCokoServer({ url: 'https://x.supabase.co', secretKey: 'sk' });

@@ -19,7 +19,10 @@ import type {
   DeviceType,
   Json,
   ListBook,
+  OrderStatus,
+  Plan,
   Profile,
+  ProviderName,
   Publisher,
   ReadingProgress,
   ReadingProgressRow,
@@ -51,6 +54,10 @@ expectTypeOf<Same<AnnotationKind, Enums<'annotation_kind'>>>().toEqualTypeOf<tru
 expectTypeOf<Same<DeviceType, Enums<'device_type'>>>().toEqualTypeOf<true>();
 expectTypeOf<Same<ConsentKind, Enums<'consent_kind'>>>().toEqualTypeOf<true>();
 expectTypeOf<Same<Json, GeneratedJson>>().toEqualTypeOf<true>();
+// Payments' shapes are the API's (camelCase), but their vocabularies are the database's enums.
+expectTypeOf<Same<ProviderName, Enums<'payment_provider'>>>().toEqualTypeOf<true>();
+expectTypeOf<Same<OrderStatus, Enums<'order_status'>>>().toEqualTypeOf<true>();
+expectTypeOf<Same<Plan['interval'], Enums<'plan_interval'>>>().toEqualTypeOf<true>();
 
 // Catalog.
 noDrift<Drift<AuthorSummary, Tables<'authors'>>>();

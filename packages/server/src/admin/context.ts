@@ -39,6 +39,7 @@ export class AdminError extends Error {
       | 'unknown_partner'
       | 'unknown_key'
       | 'unknown_user'
+      | 'unknown_order'
       | 'invalid_input'
       | 'key_revoked'
       | 'key_expired'

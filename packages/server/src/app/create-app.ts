@@ -7,6 +7,7 @@ import { tokenServiceFromConfig } from '../identity/index.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { jobQueueCheck } from '../jobs/readiness.ts';
+import { jobSender, type SendJob } from '../jobs/send.ts';
 import { type AppLimits, limitsFromConfig } from '../limits/from-config.ts';
 import { accessLog } from '../middleware/access-log.ts';
 import { bodyLimit } from '../middleware/body-limit.ts';
@@ -20,9 +21,12 @@ import { timeout } from '../middleware/timeout.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
+import { type PaymentProviders, paymentProvidersFromConfig, paymentsReadiness } from '../providers/payments/index.ts';
 import { storageFromConfig, urlSignerFromConfig } from '../providers/storage/from-config.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
 import { registerAccessRoutes } from '../routes/access.ts';
+import { registerAdminOrderRoutes } from '../routes/admin-orders.ts';
+import { registerCheckoutRoutes } from '../routes/checkout.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
 import { type FileRoutesOptions, registerFileRoutes } from '../routes/files.ts';
 import { type ReadinessCheck, registerHealthRoutes } from '../routes/health.ts';
@@ -30,8 +34,13 @@ import { registerJwksRoutes } from '../routes/jwks.ts';
 import { registerMeRoutes } from '../routes/me.ts';
 import { registerMetricsRoutes } from '../routes/metrics.ts';
 import { type NotesRoutesOptions, registerNotesRoutes } from '../routes/notes.ts';
+import { registerPartnerOrderRoutes } from '../routes/partner-orders.ts';
+import { registerPurchaseRoutes } from '../routes/purchases.ts';
+import { registerReceiptFileRoutes } from '../routes/receipt-files.ts';
 import { registerRootRoutes } from '../routes/root.ts';
+import { registerSandboxCheckoutRoutes } from '../routes/sandbox-checkout.ts';
 import { registerSessionRoutes } from '../routes/sessions.ts';
+import { registerWebhookRoutes } from '../routes/webhooks.ts';
 import type { AppEnv } from './env.ts';
 import { createErrorHandler, notFoundHandler, validationHook } from './errors.ts';
 
@@ -67,7 +76,7 @@ export interface AppDeps {
   tokens?: TokenService | undefined;
   /** GDPR exporters behind `GET /v1/me/export` (default: the shared registry, see gdpr/registry.ts). */
   exporters?: ExportRegistry | undefined;
-  /** Notes PDF export: caps, render deadline, renderer (defaults in routes/notes.ts). */
+  /** Notes PDF export: caps, render deadline, renderer (defaults in routes/notes.ts); its fonts also print receipts. */
   notes?: Pick<NotesRoutesOptions, 'pdfLimits' | 'pdfTimeoutMs' | 'pdfRenderer' | 'fonts'> | undefined;
   /**
    * Rate limits (default: `config.rateLimits` counted in `db`, shared with every other process; see
@@ -78,6 +87,12 @@ export interface AppDeps {
   storage?: StoragePort | undefined;
   /** The local signed files route (`STORAGE=local`): its wall clock. */
   files?: Pick<FileRoutesOptions, 'now'> | undefined;
+  /** Payment providers (default: from `config`, with `fetch`); `/ready` reports each one's status. */
+  payments?: PaymentProviders | undefined;
+  /** Enqueues jobs (default: pg-boss's send through `db`); the webhook route sends `payments.process-event`. */
+  sendJob?: SendJob | undefined;
+  /** Wall clock of payments and idempotency keys (default `new Date()`). */
+  clock?: (() => Date) | undefined;
 }
 
 /** The API app: an `OpenAPIHono` whose routes live under `/api`. */
@@ -123,18 +138,22 @@ export function createApp(deps: AppDeps): CokoApp {
   const limits =
     deps.limits === false ? undefined : (deps.limits ?? limitsFromConfig(config, { db: deps.db, tokens, logger }));
   // The general budget (per user, else per IP) of the API's own routes; system routes (health, docs) are free.
-  // Signed file and manifest URLs are not counted: the access route that hands them out counts downloads, a
-  // reader streaming a book chapter by chapter fetches dozens of them, and many readers share one carrier IP.
-  const filesPath = `${API_BASE_PATH}/v1/files/`;
-  const manifestPath = new RegExp(`^${API_BASE_PATH}/v1/books/[^/]+/manifest\\.json$`);
-  const signedUrl = (path: string) => path.startsWith(filesPath) || manifestPath.test(path);
-  if (limits) root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits, skip: signedUrl }));
+  // Not counted: signed file and manifest URLs (the access route that hands them out counts downloads, a
+  // reader streaming a book chapter by chapter fetches dozens of them, and many readers share one carrier
+  // IP) and providers' webhooks (they come in bursts from a few addresses, are authenticated by their
+  // signature, and one refused is a payment notification lost: Orange Money never retries).
+  const uncounted = [`${API_BASE_PATH}/v1/files/`, `${API_BASE_PATH}/v1/webhooks/`];
+  const signedManifest = new RegExp(`^${API_BASE_PATH}/v1/books/[^/]+/manifest\\.json$`);
+  const skip = (path: string) => uncounted.some((prefix) => path.startsWith(prefix)) || signedManifest.test(path);
+  if (limits) root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits, skip }));
   const storage = deps.storage ?? storageFromConfig(config);
 
   app.onError(createErrorHandler({ logger, captureException: deps.captureException }));
   app.notFound(notFoundHandler);
 
   const publicBase = config.publicUrl ? `${config.publicUrl}/functions/v1${API_BASE_PATH}` : API_BASE_PATH;
+  const payments = deps.payments ?? paymentProvidersFromConfig(config, { fetch: deps.fetch });
+  const clock = deps.clock ?? (() => new Date());
   registerRootRoutes(app, { version, basePath: publicBase });
   registerHealthRoutes(app, {
     db: deps.db,
@@ -149,6 +168,7 @@ export function createApp(deps: AppDeps): CokoApp {
         required: config.env === 'production',
         now,
       }),
+      payments: paymentsReadiness(payments),
       ...deps.readinessChecks,
     },
     now,
@@ -174,6 +194,27 @@ export function createApp(deps: AppDeps): CokoApp {
     now: deps.files?.now,
   });
   if (config.storage.driver === 'local') registerFileRoutes(app, { ...deps.files, storage, signer });
+  registerCheckoutRoutes(app, {
+    db: deps.db,
+    tokens,
+    providers: payments,
+    webhookPath: (provider) => `${publicBase}/v1/webhooks/${provider}`,
+    firstPartyOrigins: config.corsOrigins,
+    now: clock,
+  });
+  registerPurchaseRoutes(app, { db: deps.db, tokens, now: clock });
+  registerReceiptFileRoutes(app, { db: deps.db, tokens, fonts: deps.notes?.fonts });
+  registerWebhookRoutes(app, {
+    db: deps.db,
+    providers: payments,
+    sendJob: deps.sendJob ?? jobSender(deps.db),
+    now: clock,
+  });
+  if (payments.get('sandbox')) {
+    registerSandboxCheckoutRoutes(app, { db: deps.db, secret: config.payments.sandbox.webhookSecret, now: clock });
+  }
+  registerPartnerOrderRoutes(app, { db: deps.db });
+  registerAdminOrderRoutes(app, { db: deps.db, tokens });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

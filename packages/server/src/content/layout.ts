@@ -14,7 +14,7 @@ export const bookFilePath = (bookId: string, format: BookFormat) => `${bookId}/b
 export const manifestPath = (bookId: string) => `${bookId}/${MANIFEST_FILE}`;
 /** A file of the exploded EPUB, from a manifest href (a path inside the EPUB, `#fragment` dropped). */
 export const explodedPath = (bookId: string, href: string) => `${bookId}/epub/${href.split('#')[0]}`;
-/** `books.cover_path` is the book's folder in `covers`; these are the files in it. */
+/** `books.cover_path` is the cover's folder in `covers` (`<book>/<content hash>`); these are the files in it. */
 export const coverPaths = (coverPath: string) => ({
   small: `${coverPath}/small.webp`,
   large: `${coverPath}/large.webp`,

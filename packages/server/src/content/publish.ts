@@ -1,4 +1,5 @@
-import type { StoragePort } from '../providers/storage/port.ts';
+import { createHash } from 'node:crypto';
+import { PUBLIC_OBJECT_CACHE_CONTROL, type StoragePort } from '../providers/storage/port.ts';
 import { type CoverSize, coverWebps } from './covers.ts';
 import type { Epub } from './epub.ts';
 import { drawCover } from './generated-cover.ts';
@@ -23,7 +24,7 @@ export interface PublishedBookFiles {
   /** `books.file_path`: `<bookId>/book.epub` in the `books` bucket. */
   filePath: string;
   fileSize: number;
-  /** `books.cover_path`: the book's folder in the `covers` bucket (`small.webp`, `large.webp`). */
+  /** `books.cover_path`: the cover's folder in the `covers` bucket (`<book>/<content hash>/small.webp`, `large.webp`). */
   coverPath: string;
   /** Printed pages when the file says (EPUB page list, PDF pages), else null. */
   pageCount: number | null;
@@ -34,7 +35,6 @@ export interface PublishedBookFiles {
 const FILE_TYPES: Record<BookFormat, string> = { epub: 'application/epub+zip', pdf: 'application/pdf' };
 // Readers reach book files through signed URLs only; covers are public and change only on republish.
 const BOOK_CACHE = 'private, max-age=3600';
-const COVER_CACHE = 'public, max-age=604800';
 const PARALLEL_WRITES = 8;
 
 /**
@@ -62,12 +62,12 @@ export async function publishBookFiles(
       cacheControl: BOOK_CACHE,
       upsert: true,
     });
-    await putCovers(storage, bookId, cover);
+    const coverPath = await putCovers(storage, bookId, cover);
     return {
       format,
       filePath,
       fileSize: bytes.length,
-      coverPath: bookId,
+      coverPath,
       pageCount: info.pageCount,
       manifestPath: null,
     };
@@ -89,14 +89,14 @@ export async function publishBookFiles(
   });
   await removeStale(storage, explodedPath(bookId, ''), exploded);
   const coverImage = epub.cover ? epub.files.get(epub.cover.href) : undefined;
-  await putCovers(storage, bookId, coverImage ?? (await drawCover(bookId, coverTextOf(epub))), () =>
+  const coverPath = await putCovers(storage, bookId, coverImage ?? (await drawCover(bookId, coverTextOf(epub))), () =>
     drawCover(bookId, coverTextOf(epub)),
   );
   return {
     format,
     filePath,
     fileSize: bytes.length,
-    coverPath: bookId,
+    coverPath,
     pageCount: epub.pageList.length || null,
     manifestPath,
   };
@@ -130,27 +130,39 @@ async function removeStale(storage: StoragePort, prefix: string, keep: Set<strin
   if (stale.length) await storage.remove(BOOKS_BUCKET, stale);
 }
 
-/** Stores the cover sizes; an image sharp cannot decode gives way to the drawn cover. */
+/**
+ * Stores the cover sizes under a folder named after the image's content (`<book>/<sha-256 prefix>`), which
+ * becomes `books.cover_path`: a new cover gets a new URL, so the gateway and CDNs may cache covers as
+ * immutable for a year. Older cover folders of the book are removed. An image sharp cannot decode gives
+ * way to the drawn cover.
+ */
 async function putCovers(
   storage: StoragePort,
   bookId: string,
   image: Uint8Array,
   fallback?: () => Promise<Uint8Array>,
-): Promise<void> {
-  const paths = coverPaths(bookId);
+): Promise<string> {
   const webps = await coverWebps(image).catch(async (error: unknown) => {
     if (!fallback) throw error;
     return coverWebps(await fallback());
   });
+  const version = createHash('sha256').update(webps.large).digest('hex').slice(0, 16);
+  const coverPath = `${bookId}/${version}`;
+  const paths = coverPaths(coverPath);
   await Promise.all(
     (Object.entries(webps) as [CoverSize, Uint8Array][]).map(([size, body]) =>
       storage.put(COVERS_BUCKET, paths[size], body, {
         contentType: 'image/webp',
-        cacheControl: COVER_CACHE,
+        cacheControl: PUBLIC_OBJECT_CACHE_CONTROL,
         upsert: true,
       }),
     ),
   );
+  const stale = (await storage.list(COVERS_BUCKET, `${bookId}/`))
+    .map((object) => object.path)
+    .filter((path) => !path.startsWith(`${coverPath}/`));
+  if (stale.length) await storage.remove(COVERS_BUCKET, stale);
+  return coverPath;
 }
 
 function coverTextOf(epub: Epub): { title: string; author: string } {

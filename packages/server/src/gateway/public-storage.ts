@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { serveObject } from '../http/serve-object.ts';
-import { isStorageError, type StoragePort } from '../providers/storage/port.ts';
+import { isStorageError, PUBLIC_OBJECT_CACHE_CONTROL, type StoragePort } from '../providers/storage/port.ts';
 import { gatewayError } from './errors.ts';
 
 export interface PublicStorageOptions {
@@ -10,8 +10,7 @@ export interface PublicStorageOptions {
   buckets?: readonly string[] | undefined;
 }
 
-/** A year, the most HTTP caches keep anything: cover paths change when the cover changes. */
-export const PUBLIC_OBJECT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+export { PUBLIC_OBJECT_CACHE_CONTROL } from '../providers/storage/port.ts';
 
 /**
  * `GET`/`HEAD /storage/v1/object/public/{bucket}/{path…}` as Supabase Storage serves public buckets, from

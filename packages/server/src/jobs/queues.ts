@@ -56,6 +56,9 @@ export const QUEUE_NAMES = {
   anonymizeDueAccounts: 'accounts.anonymize-due',
   createAuditPartitions: 'audit.create-partitions',
   pruneJobRuns: 'jobs.prune-runs',
+  processPaymentEvent: 'payments.process-event',
+  reconcilePayments: 'payments.reconcile',
+  renewSubscriptions: 'subscriptions.renew',
 } as const;
 
 const MINUTE = 60;
@@ -96,6 +99,35 @@ export const QUEUES: readonly QueueDefinition[] = [
     options: maintenance(5 * MINUTE),
     concurrency: 1,
   },
+  {
+    name: QUEUE_NAMES.processPaymentEvent,
+    description:
+      'Applies one stored provider event (public.payment_events) to its order: paid, failed, expired or refunded, through the private.mark_order_* functions, exactly once (runOnce).',
+    // Money waits on this queue: retried quickly at first (a database blip), for about an hour in all; past that,
+    // payments.reconcile picks the event up again from payment_events.
+    options: {
+      policy: 'standard',
+      retryLimit: 8,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: 2 * MINUTE,
+      deadLetter: DEAD_LETTER_QUEUE,
+    },
+  },
+  {
+    name: QUEUE_NAMES.reconcilePayments,
+    description:
+      'Asks providers about orders pending for more than 15 minutes, expires abandoned ones, re-applies stored events no job processed, prunes idempotency keys older than 24 h.',
+    options: maintenance(10 * MINUTE),
+    concurrency: 1,
+  },
+  {
+    name: QUEUE_NAMES.renewSubscriptions,
+    description:
+      'Moves subscriptions whose period ended: past_due, canceled (cancel_at_period_end) or expired; their entitlements follow.',
+    options: maintenance(10 * MINUTE),
+    concurrency: 1,
+  },
 ];
 
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -117,5 +149,17 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     cron: '45 2 * * *',
     tz: 'UTC',
     description: 'Daily at 02:45 UTC.',
+  },
+  {
+    queue: QUEUE_NAMES.reconcilePayments,
+    cron: '*/5 * * * *',
+    tz: 'UTC',
+    description: 'Every 5 minutes: a reader who paid waits at most that long when a notification is lost.',
+  },
+  {
+    queue: QUEUE_NAMES.renewSubscriptions,
+    cron: '10 * * * *',
+    tz: 'UTC',
+    description: 'Hourly, at 10 past.',
   },
 ];

@@ -158,6 +158,17 @@ describe('GET /api/ready', () => {
           latencyMs: expect.any(Number),
           reason: 'the job queue schema (pgboss) does not exist: start `coko worker` once',
         },
+        // Each payment provider says whether it is on, and why not; one that is off is not an outage.
+        payments: {
+          status: 'ok',
+          providers: {
+            sandbox: 'on',
+            wave: 'off: WAVE_API_KEY, WAVE_WEBHOOK_SECRET not set',
+            orange_money: 'off: ORANGE_MONEY_CLIENT_ID, ORANGE_MONEY_CLIENT_SECRET, ORANGE_MONEY_MERCHANT_KEY not set',
+            stripe: 'off: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET not set',
+            paypal: 'off: PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET, PAYPAL_WEBHOOK_ID not set',
+          },
+        },
       },
     });
   });

@@ -64,12 +64,17 @@ describe('publishBookFiles', () => {
     expect((await paths(storage, 'books')).sort()).toEqual(
       [`${bookId}/book.epub`, `${bookId}/manifest.json`, ...inside.map((path) => `${bookId}/epub/${path}`)].sort(),
     );
-    expect((await paths(storage, 'covers')).sort()).toEqual([`${bookId}/large.webp`, `${bookId}/small.webp`]);
+    // The cover folder names its content, so a new cover gets a new (immutable, cacheable) URL.
+    expect(files.coverPath).toMatch(new RegExp(`^${bookId}/[0-9a-f]{16}$`));
+    expect((await paths(storage, 'covers')).sort()).toEqual([
+      `${files.coverPath}/large.webp`,
+      `${files.coverPath}/small.webp`,
+    ]);
     expect(files).toEqual({
       format: 'epub',
       filePath: `${bookId}/book.epub`,
       fileSize: bytes.length,
-      coverPath: bookId,
+      coverPath: files.coverPath,
       pageCount: expect.any(Number),
       manifestPath: `${bookId}/manifest.json`,
     });
@@ -92,13 +97,15 @@ describe('publishBookFiles', () => {
       ['small', 240],
       ['large', 720],
     ] as const) {
-      const cover = await storage.head('covers', `${bookId}/${size}.webp`);
+      const cover = await storage.head('covers', `${files.coverPath}/${size}.webp`);
       expect(cover?.contentType).toBe('image/webp');
       expect(cover?.cacheControl).toMatch(/^public, max-age=\d{6,}/);
-      expect(await sharp(await bytesOf(storage, 'covers', `${bookId}/${size}.webp`)).metadata()).toMatchObject({
-        format: 'webp',
-        width,
-      });
+      expect(await sharp(await bytesOf(storage, 'covers', `${files.coverPath}/${size}.webp`)).metadata()).toMatchObject(
+        {
+          format: 'webp',
+          width,
+        },
+      );
     }
   });
 
@@ -125,7 +132,23 @@ describe('publishBookFiles', () => {
     });
     expect(files.pageCount).toBeGreaterThan(5);
     expect(await paths(storage, 'books')).toEqual([`${bookId}/book.pdf`]);
-    expect((await paths(storage, 'covers')).sort()).toEqual([`${bookId}/large.webp`, `${bookId}/small.webp`]);
+    expect((await paths(storage, 'covers')).sort()).toEqual([
+      `${files.coverPath}/large.webp`,
+      `${files.coverPath}/small.webp`,
+    ]);
+  });
+
+  it('gives a new cover a new folder and removes the old one', async () => {
+    const storage = tempStorage();
+    const bookId = seedBookId(2);
+    const first = await publishBookFiles(storage, bookId, await sampleEpub(), 'epub');
+    const pdf = await generateDemoFile({ ...SAMPLE_BOOK, id: bookId, title: 'Un autre titre' }, demoShape(6));
+    const second = await publishBookFiles(storage, bookId, pdf, 'pdf');
+    expect(second.coverPath).not.toBe(first.coverPath);
+    expect((await paths(storage, 'covers')).sort()).toEqual([
+      `${second.coverPath}/large.webp`,
+      `${second.coverPath}/small.webp`,
+    ]);
   });
 
   it('refuses a file that is not what its format says, before writing anything', async () => {
@@ -195,8 +218,8 @@ describe('attachDemoContent', () => {
       expect(row.format).toBe(shape?.format);
       expect(row.file_path).toBe(`${row.id}/book.${shape?.format}`);
       expect(Number(row.file_size)).toBe((await storage.head('books', row.file_path))?.size);
-      expect(row.cover_path).toBe(row.id);
-      expect(await storage.head('covers', `${row.id}/small.webp`)).not.toBeNull();
+      expect(row.cover_path).toMatch(new RegExp(`^${row.id}/[0-9a-f]{16}$`));
+      expect(await storage.head('covers', `${row.cover_path}/small.webp`)).not.toBeNull();
     }
     expect(rows.filter((row) => row.is_free).length).toBeGreaterThanOrEqual(2);
     expect(rows.filter((row) => !row.is_free).length).toBeGreaterThanOrEqual(2);

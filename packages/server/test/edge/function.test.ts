@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeFunction, type EdgeBuildResult } from '../../src/edge/build.ts';
 import { closedPort } from '../app/helpers.ts';
 import { denoEnv, repoRoot, spawnDeno, waitForDeno } from '../deno.ts';
-import { DEMO_READER, insertAnnotation, locator, newBook, pdfPages, stack } from '../notes/helpers.ts';
+import { DEMO_READER, insertAnnotation, locator, newBook, pdfPages, sql, stack } from '../notes/helpers.ts';
 
 const migrationsDir = join(repoRoot, 'supabase', 'migrations');
 const FUTURE_MIGRATION = '29991231235959';
@@ -71,7 +71,7 @@ describe('the Edge Function directory', () => {
     expect(build.expectedMigrations.at(-1)).toBe(readdirSync(migrationsDir).sort().at(-1)?.slice(0, 14));
   });
 
-  it('serves /health, /ready and a notes PDF with the embedded fonts (read access to its folder only)', async () => {
+  it('serves /health, /ready, a notes PDF and a receipt PDF with the embedded fonts (read access to its folder only)', async () => {
     const bookId = await newBook({ title: 'Ɓii ŋ à Deno', authors: ['Fatou Diome'] });
     await insertAnnotation({
       userId: DEMO_READER,
@@ -110,6 +110,22 @@ describe('the Edge Function directory', () => {
       expect(text).toContain('Notes de lecture — Ɓii ŋ à Deno');
       expect(text).toContain('Le ventre de l’Atlantique, déjà');
       expect(text).toContain('Début · 20 % · page 4');
+
+      // Receipts print with the same embedded fonts.
+      const [order] = await sql<{ id: string }>(
+        `insert into public.orders (user_id, book_id, amount, currency, provider, idempotency_key, return_url)
+         values ($1, $2, 1500, 'XOF', 'sandbox', gen_random_uuid()::text, 'https://reader.example/') returning id`,
+        [DEMO_READER, bookId],
+      );
+      const [paid] = await sql<{ result: { receiptId: string } }>(
+        `select private.mark_order_paid($1, 'edge-ref', now()) as result`,
+        [order?.id],
+      );
+      const receipt = await fetch(`${base}/v1/receipts/${paid?.result.receiptId}/receipt.pdf`, { headers });
+      expect(receipt.status, deno.output()).toBe(200);
+      const receiptText = (await pdfPages(await receipt.arrayBuffer())).join('\n');
+      expect(receiptText).toContain('Ɓii ŋ à Deno');
+      expect(receiptText).toMatch(/1\s500\sF\sCFA/u);
 
       const markdown = await fetch(`${base}/v1/books/${bookId}/notes.md`, { headers });
       expect(await markdown.text()).toContain('> Le ventre de l’Atlantique, déjà\n\nÉcole ŋ\n');

@@ -79,3 +79,9 @@ export class StorageError extends Error {
 export function isStorageError(error: unknown): error is StorageError {
   return error instanceof Error && error.name === 'StorageError' && typeof (error as StorageError).code === 'string';
 }
+
+/**
+ * Cache-Control of public objects (covers): a year, the most HTTP caches keep anything. Safe because a
+ * public object's path names its content (`covers/<book>/<content hash>/…`): a new cover gets a new path.
+ */
+export const PUBLIC_OBJECT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
