@@ -39,6 +39,7 @@ const tasks = {
   dev: ['--filter', '@coko/server', 'run', 'coko', 'dev'],
   test: ['run', 'check'],
   bench: ['--filter', '@coko/bench', 'run', 'bench'],
+  'bench:payments': ['--filter', '@coko/bench', 'run', 'bench:payments'],
 };
 if (!tasks[task]) {
   console.error(`Usage: node scripts/run.mjs <${Object.keys(tasks).join('|')}> [args…]`);

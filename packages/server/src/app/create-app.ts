@@ -24,6 +24,7 @@ import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts
 import { type PaymentProviders, paymentProvidersFromConfig, paymentsReadiness } from '../providers/payments/index.ts';
 import { storageFromConfig, urlSignerFromConfig } from '../providers/storage/from-config.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
+import { registerAccessRoutes } from '../routes/access.ts';
 import { registerAdminOrderRoutes } from '../routes/admin-orders.ts';
 import { registerCheckoutRoutes } from '../routes/checkout.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
@@ -137,17 +138,14 @@ export function createApp(deps: AppDeps): CokoApp {
   const limits =
     deps.limits === false ? undefined : (deps.limits ?? limitsFromConfig(config, { db: deps.db, tokens, logger }));
   // The general budget (per user, else per IP) of the API's own routes; system routes (health, docs) are free.
-  // Not counted: signed file URLs (the access route that hands them out counts downloads, and a reader
-  // streaming a book chapter by chapter fetches dozens of them) and providers' webhooks (they come in
-  // bursts from a few addresses, are authenticated by their signature, and one refused is a payment
-  // notification lost: Orange Money never retries).
+  // Not counted: signed file and manifest URLs (the access route that hands them out counts downloads, a
+  // reader streaming a book chapter by chapter fetches dozens of them, and many readers share one carrier
+  // IP) and providers' webhooks (they come in bursts from a few addresses, are authenticated by their
+  // signature, and one refused is a payment notification lost: Orange Money never retries).
   const uncounted = [`${API_BASE_PATH}/v1/files/`, `${API_BASE_PATH}/v1/webhooks/`];
-  if (limits) {
-    root.use(
-      `${API_BASE_PATH}/v1/*`,
-      clientRateLimit({ ...limits, skip: (path) => uncounted.some((prefix) => path.startsWith(prefix)) }),
-    );
-  }
+  const signedManifest = new RegExp(`^${API_BASE_PATH}/v1/books/[^/]+/manifest\\.json$`);
+  const skip = (path: string) => uncounted.some((prefix) => path.startsWith(prefix)) || signedManifest.test(path);
+  if (limits) root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits, skip }));
   const storage = deps.storage ?? storageFromConfig(config);
 
   app.onError(createErrorHandler({ logger, captureException: deps.captureException }));
@@ -183,9 +181,19 @@ export function createApp(deps: AppDeps): CokoApp {
   registerSessionRoutes(app, { db: deps.db, tokens, limits });
   registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry, limits });
   registerNotesRoutes(app, { ...deps.notes, db: deps.db, tokens, limits });
-  if (config.storage.driver === 'local') {
-    registerFileRoutes(app, { ...deps.files, storage, signer: urlSignerFromConfig(config) });
-  }
+  // One signer for the local files route and the manifest URLs (the local adapter derives the same key).
+  const signer = urlSignerFromConfig(config);
+  registerAccessRoutes(app, {
+    db: deps.db,
+    tokens,
+    storage,
+    signer,
+    ttlSeconds: config.accessUrlTtlSeconds,
+    apiBase: publicBase,
+    limits,
+    now: deps.files?.now,
+  });
+  if (config.storage.driver === 'local') registerFileRoutes(app, { ...deps.files, storage, signer });
   registerCheckoutRoutes(app, {
     db: deps.db,
     tokens,

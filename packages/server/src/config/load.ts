@@ -57,6 +57,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** `REQUEST_TIMEOUT_MS`: slower requests get 504 (default 30 s). */
   requestTimeoutMs: number;
+  /** `ACCESS_URL_TTL`: seconds the signed URLs of `GET /v1/books/{id}/access` live (default 3600). */
+  accessUrlTtlSeconds: number;
   /** Where book files and covers live (see providers/storage). */
   storage: {
     /** `STORAGE`: `local` (default: a folder, signed URLs served by the API) or `supabase` (Supabase Storage). */
@@ -176,6 +178,7 @@ export function loadConfig(source: EnvSource): Config {
     corsOrigins: v.CORS_ORIGINS,
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
     requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+    accessUrlTtlSeconds: v.ACCESS_URL_TTL,
     storage: {
       driver: v.STORAGE,
       localRoot: v.STORAGE_LOCAL_ROOT,

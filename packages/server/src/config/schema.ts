@@ -187,6 +187,7 @@ export function envSchema(env: RuntimeEnv) {
     DB_STATEMENT_TIMEOUT_MS: integer(30_000, 0, 60 * 60_000),
     DB_IDLE_TIMEOUT_MS: integer(30_000, 0, 24 * 60 * 60_000),
     DB_MAX_LIFETIME_SECONDS: integer(3_600, 0, 7 * 24 * 3_600),
+    ACCESS_URL_TTL: integer(3_600, 60, 7 * 24 * 3_600),
     STORAGE: z.enum(STORAGE_DRIVERS, { error: `must be one of ${STORAGE_DRIVERS.join(', ')}` }).default('local'),
     STORAGE_LOCAL_ROOT: z.string().optional(),
     STORAGE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

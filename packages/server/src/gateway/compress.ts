@@ -8,7 +8,8 @@ export interface CompressOptions {
   brotliQuality?: number;
 }
 
-const COMPRESSIBLE = /^(application\/(json|vnd\.pgrst[^;]*|openapi\+json|geo\+json)|text\/)/i;
+// JSON and its `+json` dialects (OpenAPI, GeoJSON, Readium WebPub manifests), XML and XHTML (EPUB chapters), text.
+const COMPRESSIBLE = /^(application\/(json|xml|vnd\.pgrst[^;]*|[\w.-]+\+(json|xml))|image\/svg\+xml|text\/)/i;
 
 /**
  * Brotli or gzip for textual responses over a threshold. Hono's own compress middleware has no

@@ -21,8 +21,22 @@ const defaults = {
     'X-Request-Id',
     'Idempotency-Key',
     'Prefer',
+    // A web reader resumes a book download (signed file URLs) and revalidates what it cached.
+    'Range',
+    'If-Range',
+    'If-None-Match',
   ],
-  exposeHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+  exposeHeaders: [
+    'X-Request-Id',
+    'Retry-After',
+    'X-RateLimit-Limit',
+    'X-RateLimit-Remaining',
+    'X-RateLimit-Reset',
+    'Content-Range',
+    'Accept-Ranges',
+    'Content-Length',
+    'ETag',
+  ],
   maxAge: 600,
 };
 
