@@ -109,12 +109,28 @@ describe('documentation', () => {
       '/api/metrics',
       '/api/ready',
       '/api/reference',
+      '/api/v1/admin/orders/{id}/refund',
+      '/api/v1/books/{id}/access',
+      '/api/v1/books/{id}/manifest.json',
       '/api/v1/books/{id}/notes.md',
       '/api/v1/books/{id}/notes.pdf',
+      '/api/v1/checkout',
+      '/api/v1/entitlements',
       '/api/v1/files/{bucket}/{path}',
       '/api/v1/me',
       '/api/v1/me/export',
+      '/api/v1/orders',
+      '/api/v1/orders/{id}',
+      '/api/v1/partner/orders',
+      '/api/v1/plans',
+      '/api/v1/receipts',
+      '/api/v1/receipts/{id}',
+      '/api/v1/receipts/{id}/receipt.md',
+      '/api/v1/receipts/{id}/receipt.pdf',
+      '/api/v1/sandbox/checkout/{orderId}',
       '/api/v1/sessions',
+      '/api/v1/webhooks/{provider}',
+
     ]);
     expect(Object.keys(doc.paths['/api/health']?.get?.responses ?? {})).toEqual(['200', '500', '503']);
     expect(Object.keys(doc.components.schemas)).toEqual(
