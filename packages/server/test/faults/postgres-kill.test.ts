@@ -119,6 +119,15 @@ interface Outcome {
   at: number;
   status: number | 'network';
   code?: string;
+  detail?: string;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return {};
+  }
 }
 
 /** One writer: progress on its own book plus one new annotation per call, until `stop()`. */
@@ -158,12 +167,16 @@ function writer(index: number, bookId: string, token: string, restUrl: string, p
           body: JSON.stringify({ changes, since: 0 }),
           signal: AbortSignal.timeout(30_000),
         });
-        const body = (await res.json().catch(() => ({}))) as {
+        const text = await res.text();
+        const body = parseJson(text) as {
           results?: { status: string }[];
           code?: string;
           error?: { code?: string };
         };
         outcome = { at: Date.now(), status: res.status, code: body.error?.code ?? body.code };
+        // Kept to explain a failure: what answered, with what.
+        if (res.status !== 200 && res.status !== 503)
+          outcome.detail = `${res.headers.get('content-type')} ${text.slice(0, 300)}`;
         if (res.ok) {
           // Acknowledged: both changes were applied and committed.
           expect(body.results?.map((result) => result.status)).toEqual(['applied', 'applied']);
@@ -303,7 +316,8 @@ describe('Postgres killed with SIGKILL under write load', () => {
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
       }
       const bad = [...statuses.keys()].filter((key) => key !== '200' && key !== '503 SERVICE_UNAVAILABLE');
-      expect(bad).toEqual([]);
+      const details = writers.flatMap((w) => w.outcomes).flatMap((o) => (o.detail ? [o.detail] : []));
+      expect(bad, details.slice(0, 5).join('\n')).toEqual([]);
 
       const lastFailure = Math.max(...failures(killedAt).map((o) => o.at));
       console.info(
