@@ -112,8 +112,8 @@ describe('the sandbox flow', () => {
       headers: { authorization: `Bearer ${partner.secretKey}` },
     });
     expect(partnerOrders.status).toBe(200);
-    const listed = (await partnerOrders.json()) as { data: { id: string }[] };
-    expect(listed.data.map((row) => row.id)).toContain(order.id);
+    const listed = (await partnerOrders.json()) as { data: { id: string; externalUserId: string }[] };
+    expect(listed.data.find((row) => row.id === order.id)?.externalUserId).toBe(reader.externalUserId);
   });
 
   it('decline: the order fails, nothing is granted, and the page says it is done', async () => {
