@@ -83,6 +83,22 @@ describe('GET /v1/books/{id}/epub/{token}/{path}', () => {
     ).toBe(304);
   });
 
+  it('lets a web reader on another origin ask for a range and read Content-Range and ETag', async () => {
+    const origin = 'https://reader.example';
+    const preflight = await fetch(chapterUrl, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'range,if-range' },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(['range', 'if-range']));
+    const ranged = await fetch(chapterUrl, { headers: { origin, range: 'bytes=0-99' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('access-control-allow-origin')).not.toBeNull();
+    const exposed = (ranged.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['content-range', 'etag', 'accept-ranges']));
+  });
+
   it('refuses another book’s token, a tampered or expired token, and a path climbing above the token', async () => {
     const url = new URL(chapterUrl);
     const [, token, ...rest] = url.pathname.slice(url.pathname.indexOf('/epub/') + 1).split('/');
