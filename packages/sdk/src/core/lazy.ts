@@ -15,3 +15,16 @@ export function lazyMethods<C, M>(load: () => Promise<M>, ctx: C) {
       return ((await loaded)[name] as (ctx: C, ...rest: unknown[]) => unknown)(ctx, ...args);
     }) as Bound<M[K]>;
 }
+
+/**
+ * A namespace whose methods are the lazily imported module's functions of the same names (see
+ * {@link lazyMethods}): the names are listed once, which keeps the facade small in the core chunk.
+ */
+export function lazyNamespace<C, M, const N extends readonly (keyof M & string)[]>(
+  load: () => Promise<M>,
+  ctx: C,
+  names: N,
+): { [K in N[number]]: Bound<M[K]> } {
+  const call = lazyMethods(load, ctx);
+  return Object.fromEntries(names.map((name) => [name, call(name)])) as { [K in N[number]]: Bound<M[K]> };
+}

@@ -1,4 +1,4 @@
-import { lazyMethods } from '../core/lazy';
+import { lazyNamespace } from '../core/lazy';
 import type { RequestOptions, Transport } from '../core/transport';
 import type {
   Access,
@@ -44,8 +44,8 @@ export interface Payments {
    * @throws `ValidationError` (before any request) for a bad id, provider, currency or `returnUrl`, or
    *   both/neither of `bookId` and `planId`; `UNPROCESSABLE` for a key reused with another body,
    *   `PROVIDER_UNAVAILABLE` when the provider is off or does not take the currency.
-   * @throws `CokoError` with code `ALREADY_OWNED` (409) for a free or already owned book,
-   *   `NOT_AVAILABLE_IN_COUNTRY` (403) when it is not sold in the reader's country.
+   * @throws `ConflictError` with code `ALREADY_OWNED` (409) for a free or already owned book,
+   *   `PermissionDeniedError` with code `NOT_AVAILABLE_IN_COUNTRY` (403) when it is not sold in the reader's country.
    *
    * @example
    * ```ts
@@ -157,21 +157,20 @@ export interface Payments {
 
 /** Builds the payments namespace; its implementation is a separate chunk, imported on the first call. */
 export function createPayments(transport: Transport): Payments {
-  const call = lazyMethods(() => import('./methods'), transport);
-  return {
-    plans: call('plans'),
-    checkout: call('checkout'),
-    orders: call('orders'),
-    order: call('order'),
-    waitForOrder: call('waitForOrder'),
-    receipts: call('receipts'),
-    receipt: call('receipt'),
-    receiptMarkdown: call('receiptMarkdown'),
-    receiptPdf: call('receiptPdf'),
-    entitlements: call('entitlements'),
-    canRead: call('canRead'),
-    access: call('access'),
-  };
+  return lazyNamespace(() => import('./methods'), transport, [
+    'plans',
+    'checkout',
+    'orders',
+    'order',
+    'waitForOrder',
+    'receipts',
+    'receipt',
+    'receiptMarkdown',
+    'receiptPdf',
+    'entitlements',
+    'canRead',
+    'access',
+  ]);
 }
 
 export type * from './types';

@@ -116,10 +116,18 @@ export interface PartnerOrdersPage {
   nextCursor: string | null;
 }
 
-const orderListSchema = z.strictObject({
-  cursor: z.optional(z.nullable(z.string().check(z.maxLength(200)))),
-  limit: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
-});
+// Checked without zod features the browser entries do not use: tsup shares zod's modules between
+// entries, so a feature first used here would land in the catalog page's core chunk.
+function checkOrderList(params: PartnerOrderListParams): { cursor?: string; limit?: string } {
+  const { cursor, limit } = params;
+  if (cursor != null && (typeof cursor !== 'string' || cursor.length > 200)) {
+    throw new ValidationError('cursor must be the nextCursor of a previous page', { details: { field: 'cursor' } });
+  }
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
+    throw new ValidationError('limit must be an integer from 1 to 100', { details: { field: 'limit' } });
+  }
+  return { cursor: cursor ?? undefined, limit: limit === undefined ? undefined : String(limit) };
+}
 
 const sessionCreateSchema = z.strictObject({
   externalUserId: z.string().check(z.minLength(1), z.maxLength(255)),
@@ -171,8 +179,7 @@ export function createCokoServer(options: CokoServerOptions): CokoServer {
     },
     orders: {
       async list(params = {}, callOptions = {}) {
-        const { cursor, limit } = validate(orderListSchema, params, 'params');
-        const query = { cursor: cursor ?? undefined, limit: limit === undefined ? undefined : String(limit) };
+        const query = checkOrderList(params);
         return (await apiCall(send, prefix, 'v1/partner/orders', { ...callOptions, query })).json();
       },
     },
