@@ -167,10 +167,21 @@ export async function startWorker(options: StartWorkerOptions): Promise<CokoWork
     for (const queue of consumed) {
       const handler = handlers[queue.name] as JobHandler<unknown>;
       for (let slot = 0; slot < (queue.concurrency ?? concurrency); slot++) {
-        await boss.work<unknown>(
+        // pg-boss waits the polling interval after every fetch, even one that found a job: one job per slot per
+        // interval, so a backlog of payments would drain at 1/s. Waking the slot after a job makes it fetch again
+        // at once; only an empty queue waits the interval.
+        let slotId: string | undefined;
+        slotId = await boss.work<unknown>(
           queue.name,
           { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
-          async ([job]) => (job ? runJob(job, handler) : undefined),
+          async ([job]) => {
+            if (!job) return undefined;
+            try {
+              return await runJob(job, handler);
+            } finally {
+              if (slotId) boss.notifyWorker(slotId);
+            }
+          },
         );
       }
     }
