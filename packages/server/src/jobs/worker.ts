@@ -23,7 +23,7 @@ export interface StartWorkerOptions {
   logger?: Logger;
   /** Polling workers per queue, i.e. jobs of one queue run at once in this process (default 2). */
   concurrency?: number;
-  /** How often an idle worker polls its queue (default 2 s; minimum 0.5 s). */
+  /** How often an idle worker polls its queues (default: each queue's own, else 2 s; minimum 0.5 s). */
   pollingIntervalSeconds?: number;
   /** How often pg-boss expires, archives and purges jobs (default 120 s). Expiry redelivers a dead worker's jobs. */
   maintenanceIntervalSeconds?: number;
@@ -173,7 +173,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<CokoWork
         let slotId: string | undefined;
         slotId = await boss.work<unknown>(
           queue.name,
-          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+          {
+            batchSize: 1,
+            includeMetadata: true,
+            pollingIntervalSeconds: options.pollingIntervalSeconds ?? queue.pollingIntervalSeconds ?? 2,
+          },
           async ([job]) => {
             if (!job) return undefined;
             try {
