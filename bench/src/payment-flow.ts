@@ -9,6 +9,7 @@ import { QUEUE_NAMES } from '../../packages/server/src/jobs/queues.ts';
 import { startWorker } from '../../packages/server/src/jobs/worker.ts';
 import { createLogger } from '../../packages/server/src/observability/logger.ts';
 import { sandboxEvent, signSandboxEvent } from '../../packages/server/src/providers/payments/index.ts';
+import { cpuDelta, cpuSnapshot } from './lib/cpu.ts';
 import { type LoadResult, runLoad, type Spec } from './lib/load.ts';
 import { type Figures, figures, round } from './lib/stats.ts';
 
@@ -51,6 +52,11 @@ export interface VersusBaseline {
   health: Figures;
   /** measured ÷ health, p50 and p99. */
   ratio: { p50: number; p99: number };
+  /**
+   * CPU ms per measured request and its health request, by process (node: the gateway, the API and the load
+   * generator; postgres; postgrest), from /proc; null elsewhere.
+   */
+  cpuMsPerPair: Record<string, number> | null;
   load: number;
 }
 
@@ -75,15 +81,21 @@ async function versusHealth(
 ): Promise<VersusBaseline & { result: LoadResult }> {
   const { settings } = ctx;
   if (warmup.length) await runLoad(ctx.url, withHealth(warmup), { concurrency, seconds: settings.warmupSeconds });
+  const cpuBefore = cpuSnapshot();
   const result = await runLoad(ctx.url, withHealth(measured), { concurrency, seconds: settings.seconds });
+  const cpu = cpuDelta(cpuBefore, cpuSnapshot());
   const tag = measured[0]?.tag ?? '';
   const measuredFigures = byTag(result, tag);
+  const cpuMsPerPair =
+    cpu &&
+    Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, round(ms / Math.max(1, measuredFigures.n), 3)]));
   const health = byTag(result, 'health');
   return {
     concurrency,
     measured: measuredFigures,
     health,
     ratio: { p50: round(measuredFigures.p50 / health.p50), p99: round(measuredFigures.p99 / health.p99) },
+    cpuMsPerPair,
     load: round(os.loadavg()[0] ?? 0, 1),
     result,
   };
@@ -210,6 +222,10 @@ function report(row: FlowContext['row'], log: FlowContext['log'], name: string, 
   row(name, phase.measured);
   row('GET /api/health (baseline, same loop)', phase.health);
   log(`  ÷ health: p50 ${phase.ratio.p50}×, p99 ${phase.ratio.p99}×  load ${phase.load}`);
+  if (phase.cpuMsPerPair) {
+    const parts = Object.entries(phase.cpuMsPerPair).map(([name, ms]) => `${name} ${ms}`);
+    log(`  CPU ms per request + its health request: ${parts.join(', ')}`);
+  }
 }
 
 /** Readers of a bench partner, minted through POST /v1/sessions as a partner backend does. */
