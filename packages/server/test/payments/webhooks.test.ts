@@ -68,6 +68,13 @@ const settled = (orderId: string) =>
     { timeoutMs: 30_000, what: 'events processed' },
   );
 
+async function processEventJobs(): Promise<number | undefined> {
+  const [row] = await sql<{ jobs: number }>(
+    `select count(*)::int as jobs from pgboss.job where name = 'payments.process-event'`,
+  );
+  return row?.jobs;
+}
+
 describe('POST /v1/webhooks/{provider}', () => {
   it('the same webhook 10× at once: one event, one entitlement, one receipt', async () => {
     const order = await pendingOrder();
@@ -180,9 +187,7 @@ describe('POST /v1/webhooks/{provider}', () => {
   });
   it('an event for an order Coko does not know, or in another currency, is stored with its error and queues nothing', async () => {
     const unknown = randomUUID();
-    const [{ jobs: jobsBefore }] = await sql<{ jobs: number }>(
-      `select count(*)::int as jobs from pgboss.job where name = 'payments.process-event'`,
-    );
+    const jobsBefore = await processEventJobs();
     expect((await deliver(eventBody({ id: unknown, amount: 1500, currency: 'XOF' }, 'approved'))).status).toBe(200);
     const order = await pendingOrder(1500);
     expect((await deliver(eventBody({ ...order, currency: 'EUR' }, 'approved'))).status).toBe(200);
@@ -196,10 +201,7 @@ describe('POST /v1/webhooks/{provider}', () => {
       { order_id: null, error: 'unknown_order', processed: true },
       { order_id: order.id, error: 'amount_mismatch', processed: true },
     ]);
-    const [{ jobs }] = await sql<{ jobs: number }>(
-      `select count(*)::int as jobs from pgboss.job where name = 'payments.process-event'`,
-    );
-    expect(jobs).toBe(jobsBefore);
+    expect(await processEventJobs()).toBe(jobsBefore);
     expect(await orderStatus(order.id)).toBe('pending');
   });
 
