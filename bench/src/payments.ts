@@ -11,10 +11,14 @@
 // 2. The bytes a reader downloads to open the ~300-page demo book at chapter 1 — the access answer, the
 //    signed manifest, chapter 1 and the stylesheet it links — against the whole EPUB, as a browser asks
 //    (gzip, deflate, br accepted; bytes counted on the wire).
-// 3. Webhook acknowledgement p99 (goal ≤ 50 ms at 8 clients) and checkout p99: INTEGRATOR — added once
-//    pay-flow lands (see `pendingFigures` below).
+// 3. The payment flow (src/payment-flow.ts): the time from a webhook's 200 to the entitlement row with a worker
+//    running as `coko worker` does, and how fast it drains a backlog; webhook acknowledgement (fresh signed events
+//    of distinct pending orders, then the same events again) and checkout (distinct reader × book pairs), at c=1
+//    and c=BENCH_CONCURRENCY, each interleaved with `GET /api/health` as the baseline. Goal: webhook ack p99
+//    ≤ 50 ms at 8 clients.
 //
 // Download limits are off (RATE_LIMITS=off): a closed loop of one reader would hit 10 per hour at once.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +36,7 @@ import { intFromEnv } from './lib/env.ts';
 import { type LoadResult, runLoad, type Spec } from './lib/load.ts';
 import { type Figures, figures, round } from './lib/stats.ts';
 import { wireGet } from './lib/wire.ts';
+import { measureCheckout, measureEntitlements, measureWebhooks } from './payment-flow.ts';
 
 const settings = {
   concurrency: intFromEnv('BENCH_CONCURRENCY', 8),
@@ -40,6 +45,14 @@ const settings = {
   warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', 3),
   /** Serial runs of the check's SQL. */
   sqlRuns: intFromEnv('BENCH_PAYMENTS_SQL_RUNS', 2000),
+  /** Pending orders prepared per webhook phase (the phase also stops after BENCH_PAYMENTS_SECONDS). */
+  webhookOrders: intFromEnv('BENCH_PAYMENTS_WEBHOOKS', 3000),
+  checkoutReaders: intFromEnv('BENCH_PAYMENTS_READERS', 50),
+  checkoutBooks: intFromEnv('BENCH_PAYMENTS_BOOKS', 80),
+  /** Orders paid one at a time to time webhook → entitlement. */
+  entitlementOrders: intFromEnv('BENCH_PAYMENTS_ENTITLEMENTS', 20),
+  /** Events queued at once to time the worker's drain. */
+  backlogOrders: intFromEnv('BENCH_PAYMENTS_BACKLOG', 30),
 };
 
 const DEMO_READER = '00000000-0000-4000-8000-000000000001';
@@ -50,6 +63,9 @@ const PAID_BOOK = 1; // paid, bought by the reader below
 const storageRoot = makeTempDir('coko-bench-storage-');
 process.env.STORAGE_LOCAL_ROOT = storageRoot;
 process.env.RATE_LIMITS = 'off';
+// The bench signs sandbox webhooks as the checkout page would: the API must know the same secret.
+const webhookSecret = `coko-bench-sandbox-webhook-${randomUUID()}`;
+process.env.SANDBOX_WEBHOOK_SECRET = webhookSecret;
 process.env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'warn';
 
 const log = (line: string) => console.log(line);
@@ -84,7 +100,9 @@ interface Manifest {
 
 async function main() {
   const t0 = Date.now();
-  log(`Coko payments bench: right-to-read cost at c=1 and c=${settings.concurrency}, bytes to open a 300-page book`);
+  log(
+    `Coko payments bench: right-to-read cost and bytes to open a 300-page book; webhook → entitlement; webhook ack and checkout at c=1 and c=${settings.concurrency}`,
+  );
   log(
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, load ${os
       .loadavg()
@@ -224,18 +242,32 @@ async function main() {
     const ratio = round(whole.wireBytes / openBytes, 1);
     log(`  whole file ÷ chapter 1: ${ratio}×`);
 
-    // ---- 3. Webhook acknowledgement and checkout: INTEGRATOR ----------------------------------------
-    // Once pay-flow is merged: webhook acknowledgement (POST /v1/webhooks/sandbox, signed events) p99 and
-    // throughput at 8 clients (goal p99 ≤ 50 ms), and checkout (POST /v1/checkout) p99; add them here,
-    // to the summary and to bench/README.md ("Payments").
-    const pendingFigures = { webhookAck: 'not measured yet (pay-flow)', checkout: 'not measured yet (pay-flow)' };
+    // ---- 3. The payment flow ---------------------------------------------------------------------
+    const flow = {
+      url: stack.url,
+      databaseUrl: stack.databaseUrl,
+      db,
+      admin,
+      webhookSecret,
+      readerId: DEMO_READER,
+      bookId: paidId,
+      settings,
+      log,
+      row,
+    };
+    // First: the worker declares the queues, which the webhook route needs to send its jobs.
+    const entitlement = await measureEntitlements(flow);
+    const webhooks = await measureWebhooks(flow);
+    const checkout = await measureCheckout(flow);
 
     const summary = {
       settings,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
       rightToRead: { sql, http },
       openAtChapterOne: { parts, openBytes, wholeFileBytes: whole.wireBytes, ratio },
-      ...pendingFigures,
+      entitlement,
+      webhooks,
+      checkout,
       seconds: round((Date.now() - t0) / 1000, 1),
     };
     const resultsDir = join(benchDir, 'results');

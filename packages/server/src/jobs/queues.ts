@@ -35,6 +35,8 @@ export interface QueueDefinition {
   options: QueueOptions;
   /** Polling workers this process runs for the queue (default: the worker's `concurrency`). */
   concurrency?: number;
+  /** How often an idle slot polls this queue (default: the worker's `pollingIntervalSeconds`; minimum 0.5 s). */
+  pollingIntervalSeconds?: number;
 }
 
 export interface ScheduleDefinition {
@@ -113,6 +115,9 @@ export const QUEUES: readonly QueueDefinition[] = [
       expireInSeconds: 2 * MINUTE,
       deadLetter: DEAD_LETTER_QUEUE,
     },
+    // A reader waits on this queue for the right to read: an idle slot polls every 0.5 s rather than 2 s (four cheap
+    // queries a second for two slots), so a paid order is entitled ~0.25 s after its webhook on average instead of ~1 s.
+    pollingIntervalSeconds: 0.5,
   },
   {
     name: QUEUE_NAMES.reconcilePayments,

@@ -23,7 +23,7 @@ export interface StartWorkerOptions {
   logger?: Logger;
   /** Polling workers per queue, i.e. jobs of one queue run at once in this process (default 2). */
   concurrency?: number;
-  /** How often an idle worker polls its queue (default 2 s; minimum 0.5 s). */
+  /** How often an idle worker polls its queues (default: each queue's own, else 2 s; minimum 0.5 s). */
   pollingIntervalSeconds?: number;
   /** How often pg-boss expires, archives and purges jobs (default 120 s). Expiry redelivers a dead worker's jobs. */
   maintenanceIntervalSeconds?: number;
@@ -167,10 +167,25 @@ export async function startWorker(options: StartWorkerOptions): Promise<CokoWork
     for (const queue of consumed) {
       const handler = handlers[queue.name] as JobHandler<unknown>;
       for (let slot = 0; slot < (queue.concurrency ?? concurrency); slot++) {
-        await boss.work<unknown>(
+        // pg-boss waits the polling interval after every fetch, even one that found a job: one job per slot per
+        // interval, so a backlog of payments would drain at 1/s. Waking the slot after a job makes it fetch again
+        // at once; only an empty queue waits the interval.
+        let slotId: string | undefined;
+        slotId = await boss.work<unknown>(
           queue.name,
-          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
-          async ([job]) => (job ? runJob(job, handler) : undefined),
+          {
+            batchSize: 1,
+            includeMetadata: true,
+            pollingIntervalSeconds: options.pollingIntervalSeconds ?? queue.pollingIntervalSeconds ?? 2,
+          },
+          async ([job]) => {
+            if (!job) return undefined;
+            try {
+              return await runJob(job, handler);
+            } finally {
+              if (slotId) boss.notifyWorker(slotId);
+            }
+          },
         );
       }
     }

@@ -25,6 +25,11 @@ export interface ReceivedEvent {
   fresh: boolean;
 }
 
+interface StoredEvent extends ReceivedEvent {
+  /** Why the event moves nothing (`unknown_order`, `amount_mismatch`), else null. */
+  error: string | null;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function secretFor(db: Queryable, reference: { orderId?: string; providerReference?: string }) {
@@ -37,16 +42,35 @@ async function secretFor(db: Queryable, reference: { orderId?: string; providerR
   return (rows[0] as { secret: string } | undefined)?.secret ?? null;
 }
 
-/** The order an event is about: Coko's id when echoed, else the provider's reference. */
-async function orderOf(db: Queryable, provider: ProviderName, event: ProviderEvent) {
-  const { rows } = await db.query(
-    `select id, amount, currency from public.orders
-     where (id = $1 or ($2::text is not null and provider = $3::public.payment_provider and provider_reference = $2))
-     order by (id = $1) desc limit 1`,
-    [event.orderId && UUID.test(event.orderId) ? event.orderId : null, event.providerReference, provider],
-  );
-  return rows[0] as { id: string; amount: number; currency: string } | undefined;
-}
+/**
+ * Stores the event once against its order (Coko's id when echoed, else the provider's reference) in one statement, so
+ * the acknowledgement pays one round trip for both. An unknown order or an amount or currency that differs from the
+ * order's is stored with its error and marked processed: it moves nothing. Returns no row only when a concurrent
+ * duplicate committed after this statement's snapshot.
+ */
+const STORE_EVENT = `
+  with target as (
+    select o.id,
+           case when ($8::bigint is not null and $8 <> o.amount) or ($9::text is not null and upper($9) <> o.currency)
+                then 'amount_mismatch' end as mismatch
+      from public.orders o
+     where o.id = $3 or ($10::text is not null and o.provider = $1::public.payment_provider and o.provider_reference = $10)
+     order by (o.id = $3) desc nulls last
+     limit 1),
+  verdict as (
+    select t.id as order_id, case when t.id is null then 'unknown_order' else t.mismatch end as error
+      from (select) as one left join target t on true),
+  inserted as (
+    insert into public.payment_events (provider, event_id, order_id, type, status, payload, received_at, processed_at, error)
+    select $1::public.payment_provider, $2, v.order_id, $4, $5::public.order_status, $6, $7::timestamptz,
+           case when v.error is null then null else $7::timestamptz end, v.error
+      from verdict v
+    on conflict (provider, event_id) do nothing
+    returning id, error)
+  select id, true as fresh, error from inserted
+  union all
+  select id, false, error from public.payment_events
+   where provider = $1::public.payment_provider and event_id = $2 and not exists (select 1 from inserted)`;
 
 /**
  * Verifies a provider's webhook on its raw body and stores the event once (`payment_events`, unique per provider
@@ -77,44 +101,28 @@ export async function receiveWebhook(
     }
     throw cause;
   }
-  const order = await orderOf(db, provider, event);
-  const mismatch =
-    order &&
-    ((event.amount !== undefined && event.amount !== Number(order.amount)) ||
-      (event.currency !== undefined && event.currency.toUpperCase() !== order.currency.trim()));
-  const error = !order ? 'unknown_order' : mismatch ? 'amount_mismatch' : null;
-  const now = deps.now();
-  const { rows } = await db.query(
-    `with inserted as (
-       insert into public.payment_events (provider, event_id, order_id, type, status, payload, received_at, processed_at, error)
-       values ($1::public.payment_provider, $2, $3, $4, $5::public.order_status, $6, $7::timestamptz,
-               case when $8::text is null then null else $7::timestamptz end, $8)
-       on conflict (provider, event_id) do nothing
-       returning id)
-     select id, true as fresh from inserted
-     union all
-     select id, false from public.payment_events
-     where provider = $1::public.payment_provider and event_id = $2 and not exists (select 1 from inserted)`,
-    [
-      provider,
-      event.eventId,
-      order?.id ?? null,
-      event.type,
-      event.status,
-      JSON.stringify(event.payload ?? null),
-      now,
-      error,
-    ],
-  );
+  const { rows } = await db.query(STORE_EVENT, [
+    provider,
+    event.eventId,
+    event.orderId && UUID.test(event.orderId) ? event.orderId : null,
+    event.type,
+    event.status,
+    JSON.stringify(event.payload ?? null),
+    deps.now(),
+    event.amount ?? null,
+    event.currency ?? null,
+    event.providerReference,
+  ]);
   // A concurrent duplicate that committed after this statement's snapshot is invisible to it: read it afresh.
   const stored =
-    (rows[0] as { id: string; fresh: boolean } | undefined) ??
+    (rows[0] as StoredEvent | undefined) ??
     ((
-      await db.query('select id, false as fresh from public.payment_events where provider = $1 and event_id = $2', [
-        provider,
-        event.eventId,
-      ])
-    ).rows[0] as { id: string; fresh: boolean });
+      await db.query(
+        'select id, false as fresh, error from public.payment_events where provider = $1 and event_id = $2',
+        [provider, event.eventId],
+      )
+    ).rows[0] as StoredEvent);
+  const error = stored.error;
   if (error) deps.logger?.warn('payment event not applied', { provider, eventId: event.eventId, reason: error });
   // A fresh, applicable event gets its job; if sending fails the reconcile job applies the stored event later.
   if (stored.fresh && !error) {
@@ -122,5 +130,5 @@ export async function receiveWebhook(
       deps.logger?.error('payment event job not sent; reconcile will apply it', { eventId: stored.id, err: cause });
     });
   }
-  return stored;
+  return { id: stored.id, fresh: stored.fresh };
 }

@@ -106,6 +106,28 @@ describe('retries', () => {
   }, 25_000);
 });
 
+describe('polling', () => {
+  it('drains a backlog without waiting the polling interval between jobs', async () => {
+    const backlog = queue('test.backlog');
+    // Declared by a worker that does not consume it, so the jobs are waiting when the consumer starts.
+    const { worker: declaring } = await worker([backlog], {});
+    const ids = await Promise.all(Array.from({ length: 6 }, () => declaring.boss.send('test.backlog', {})));
+    await declaring.stop({ timeoutMs: 1000 });
+
+    // One slot polling every 60 s: draining six jobs within the 30 s safety net means it never waited between them.
+    await worker(
+      [backlog],
+      { 'test.backlog': async () => ({ done: true }) },
+      { concurrency: 1, pollingIntervalSeconds: 60 },
+    );
+    await waitFor(async () => (await jobsOf(db, 'test.backlog')).every((job) => job.state === 'completed'), {
+      timeoutMs: 30_000,
+      what: 'the backlog drained',
+    });
+    expect((await jobsOf(db, 'test.backlog')).map((job) => job.id).sort()).toEqual([...ids].sort());
+  });
+});
+
 describe('graceful stop', () => {
   it('waits for an in-flight job to finish and completes it', async () => {
     let started!: () => void;

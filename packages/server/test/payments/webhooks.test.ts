@@ -1,10 +1,12 @@
 // POST /v1/webhooks/{provider} through the real API and database, with a worker applying the events: duplicates
-// and concurrency, bad signatures, stale timestamps, events out of order.
+// and concurrency, bad signatures, stale timestamps, events out of order, events Coko cannot apply.
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { jobSender } from '../../src/jobs/send.ts';
-import { sandboxEvent, signSandboxEvent } from '../../src/providers/payments/index.ts';
+import { paymentProvidersFromConfig, sandboxEvent, signSandboxEvent } from '../../src/providers/payments/index.ts';
+import { signTimestamped } from '../../src/providers/payments/signature.ts';
 import { waitFor } from '../jobs/helpers.ts';
 import {
   app,
@@ -65,6 +67,13 @@ const settled = (orderId: string) =>
     },
     { timeoutMs: 30_000, what: 'events processed' },
   );
+
+async function processEventJobs(): Promise<number | undefined> {
+  const [row] = await sql<{ jobs: number }>(
+    `select count(*)::int as jobs from pgboss.job where name = 'payments.process-event'`,
+  );
+  return row?.jobs;
+}
 
 describe('POST /v1/webhooks/{provider}', () => {
   it('the same webhook 10× at once: one event, one entitlement, one receipt', async () => {
@@ -175,5 +184,77 @@ describe('POST /v1/webhooks/{provider}', () => {
     );
     expect(event).toMatchObject({ error: 'amount_mismatch', processed_at: expect.any(Date) });
     expect(await orderStatus(order.id)).toBe('pending');
+  });
+  it('an event for an order Coko does not know, or in another currency, is stored with its error and queues nothing', async () => {
+    const unknown = randomUUID();
+    const jobsBefore = await processEventJobs();
+    expect((await deliver(eventBody({ id: unknown, amount: 1500, currency: 'XOF' }, 'approved'))).status).toBe(200);
+    const order = await pendingOrder(1500);
+    expect((await deliver(eventBody({ ...order, currency: 'EUR' }, 'approved'))).status).toBe(200);
+
+    const events = await sql<{ order_id: string | null; error: string; processed: boolean }>(
+      `select order_id, error, processed_at is not null as processed from public.payment_events
+        where event_id in ($1, $2) order by error desc`,
+      [`evt_${unknown}_approved`, `evt_${order.id}_approved`],
+    );
+    expect(events).toEqual([
+      { order_id: null, error: 'unknown_order', processed: true },
+      { order_id: order.id, error: 'amount_mismatch', processed: true },
+    ]);
+    expect(await processEventJobs()).toBe(jobsBefore);
+    expect(await orderStatus(order.id)).toBe('pending');
+  });
+
+  it("an event that names the order only by the provider's reference (Wave without client_reference) finds it", async () => {
+    const waveSecret = 'w'.repeat(40);
+    const waveApp = createApp({
+      config,
+      db,
+      logger,
+      limits: false,
+      payments: paymentProvidersFromConfig(
+        loadConfig({
+          COKO_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          COKO_JWT_SECRET: 'p'.repeat(40),
+          WAVE_API_KEY: 'wave-test-key',
+          WAVE_WEBHOOK_SECRET: waveSecret,
+        }),
+        {},
+      ),
+    });
+    const reader = await newReader(partner);
+    const bookId = await newBook({ price: 2500 });
+    const reference = `cos-${randomUUID()}`;
+    const [order] = await sql<{ id: string }>(
+      `insert into public.orders (user_id, book_id, amount, currency, provider, provider_reference, idempotency_key, return_url)
+       values ($1, $2, 2500, 'XOF', 'wave', $3, $4, 'https://reader.partner.example/orders') returning id`,
+      [reader.id, bookId, reference, randomUUID()],
+    );
+    const body = JSON.stringify({
+      id: `EV_${randomUUID()}`,
+      type: 'checkout.session.completed',
+      data: {
+        id: reference,
+        amount: '2500',
+        currency: 'XOF',
+        checkout_status: 'complete',
+        payment_status: 'succeeded',
+      },
+    });
+    const response = await waveApp.request('/api/v1/webhooks/wave', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'wave-signature': await signTimestamped(waveSecret, (timestamp) => `${timestamp}${body}`, new Date()),
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+    const [event] = await sql<{ order_id: string; error: string | null }>(
+      'select order_id, error from public.payment_events where provider = $1 and payload->>$2 = $3',
+      ['wave', 'id', JSON.parse(body).id],
+    );
+    expect(event).toEqual({ order_id: order?.id, error: null });
   });
 });
