@@ -143,7 +143,7 @@ export interface Payments {
    * Readium Web Publication manifest whose resources are signed one by one, so a reader on a
    * slow link fetches the first chapter, not the whole book. Ask again after `expiresAt`.
    *
-   * @throws `CokoError` with code `NOT_ENTITLED` or `NOT_AVAILABLE_IN_COUNTRY` (403), `NotFoundError`,
+   * @throws `PermissionDeniedError` with code `NOT_ENTITLED` or `NOT_AVAILABLE_IN_COUNTRY` (403), `NotFoundError`,
    *   `RateLimitError` past the download limits.
    *
    * @example
