@@ -11,6 +11,7 @@ export * from './bootstrap.ts';
 export * from './database.ts';
 export * from './keys.ts';
 export * from './migrate.ts';
+export * from './pgbouncer.ts';
 export { findRepoRoot, makeTempDir, migrationsDir, seedFile, setSupabaseDir, stateDir, supabaseDir } from './paths.ts';
 export { freePort } from './ports.ts';
 export * from './postgres.ts';

@@ -15,6 +15,13 @@ export interface PostgrestOptions {
   jwtAud?: string;
   schemas?: string[];
   pool?: number;
+  /**
+   * True when `dbUri` points at a transaction-mode pooler (PgBouncer, Supavisor): PostgREST then
+   * prepares no statements (a prepared statement lives in one server session, which the next
+   * transaction may not get) and listens to no schema-reload channel (LISTEN needs a session of its
+   * own; reload with SIGUSR1 after a migration instead). See docs/SCALING.md.
+   */
+  behindTransactionPooler?: boolean;
   /** Public URL of `/rest/v1` (`openapi-server-proxy-uri`): the schema description names it, never PostgREST's own address. */
   publicUrl?: string;
   log?: (line: string) => void;
@@ -36,7 +43,8 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Postgre
     PGRST_DB_EXTRA_SEARCH_PATH: 'public,extensions',
     PGRST_DB_MAX_ROWS: '1000',
     PGRST_DB_POOL: String(options.pool ?? 10),
-    PGRST_DB_CHANNEL_ENABLED: 'true',
+    PGRST_DB_CHANNEL_ENABLED: options.behindTransactionPooler ? 'false' : 'true',
+    PGRST_DB_PREPARED_STATEMENTS: options.behindTransactionPooler ? 'false' : 'true',
     PGRST_JWT_SECRET: options.jwtSecret,
     ...(options.jwtAud ? { PGRST_JWT_AUD: options.jwtAud } : {}),
     PGRST_SERVER_HOST: '127.0.0.1',

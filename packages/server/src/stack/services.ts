@@ -57,6 +57,11 @@ export interface StartServicesOptions {
   /** URL the API connects with; default: the `postgres` role with the project's password. */
   apiDatabaseUrl?: string;
   postgrestPool?: number;
+  /**
+   * A transaction-mode pooler in front of the database (PgBouncer): PostgREST, the API and the gateway
+   * connect through it, as they would through Supabase's pooler; `adminDatabaseUrl` stays direct.
+   */
+  pooler?: { host: string; port: number } | undefined;
   /** Waits before PostgREST restart attempt `attempt` after it died (default: backoff from 100 ms to 5 s). */
   postgrestRestartDelay?: (attempt: number) => Promise<void>;
   /** Largest `/rest/v1` request body at the gateway (default 1 MiB). */
@@ -73,10 +78,14 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const hostname = options.hostname ?? '127.0.0.1';
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
   const postgrest = await startSupervisedPostgrest({
-    dbUri: withDatabase(options.adminDatabaseUrl, database, {
-      user: 'authenticator',
-      password: keys.authenticatorPassword,
-    }),
+    dbUri: throughPooler(
+      withDatabase(options.adminDatabaseUrl, database, {
+        user: 'authenticator',
+        password: keys.authenticatorPassword,
+      }),
+      options.pooler,
+    ),
+    behindTransactionPooler: Boolean(options.pooler),
     port: pgrstPort,
     adminPort,
     jwtSecret: postgrestJwks(keys),
@@ -109,9 +118,11 @@ async function startFrontServices(
 ): Promise<Services> {
   const { keys } = options;
   const { postgrest, database, port, hostname, url } = at;
-  const databaseUrl =
+  const databaseUrl = throughPooler(
     options.apiDatabaseUrl ??
-    withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword });
+      withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword }),
+    options.pooler,
+  );
   const api = await options.createApi({ databaseUrl, postgrestUrl: postgrest.url, publicUrl: url, keys });
   const anonJwt = await mintJwt(keys, { role: 'anon', expiresInSeconds: TEN_YEARS, issuer: 'coko-local' });
   const serviceRoleJwt = await mintJwt(keys, {
@@ -158,6 +169,15 @@ async function startFrontServices(
       }
     },
   };
+}
+
+/** The same database and credentials, reached through the pooler when there is one. */
+function throughPooler(url: string, pooler: StartServicesOptions['pooler']): string {
+  if (!pooler) return url;
+  const pooled = new URL(url);
+  pooled.hostname = pooler.host;
+  pooled.port = String(pooler.port);
+  return pooled.toString();
 }
 
 function listen(
