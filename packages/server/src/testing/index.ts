@@ -33,6 +33,8 @@ export interface TestStack {
   keys: ProjectKeys;
   /** The API's local storage folder (`STORAGE_LOCAL_ROOT`), set by spawned stacks. */
   storageRoot?: string | undefined;
+  /** The PgBouncer (transaction mode) the services connect through, if any; `databaseUrl` uses it too. */
+  pooler?: { host: string; port: number } | undefined;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startTestStack(cluster: TestCluster, createApi: ApiFactory
       secretKey: cluster.keys.secretKey,
       adminDatabaseUrl,
       keys: cluster.keys,
+      pooler: cluster.pooler,
       stop: async () => {
         await services.stop();
         await dropDatabase(cluster.adminUrl, name);
