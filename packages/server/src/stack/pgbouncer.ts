@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, chownSync, constants, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chownSync, constants, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { osUser } from './os-user.ts';
 import { makeTempDir } from './paths.ts';
 
 /** Where Debian's `pgbouncer` package installs the binary (also looked up on PATH). */
@@ -53,7 +54,7 @@ export interface PgbouncerServer {
  */
 export async function startPgbouncer(options: PgbouncerOptions): Promise<PgbouncerServer> {
   const binary = options.binary ?? findPgbouncer();
-  if (!binary) throw new Error("PgBouncer is not installed (apt-get install pgbouncer, or set PGBOUNCER_PATH)");
+  if (!binary) throw new Error('PgBouncer is not installed (apt-get install pgbouncer, or set PGBOUNCER_PATH)');
   const dir = makeTempDir('coko-pgbouncer-');
   const ini = join(dir, 'pgbouncer.ini');
   const users = join(dir, 'userlist.txt');
@@ -119,15 +120,6 @@ ignore_startup_parameters = options,extra_float_digits
 log_connections = 0
 log_disconnections = 0
 `;
-}
-
-function osUser(name: string): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((entry) => entry.startsWith(`${name}:`));
-  if (!line) throw new Error(`PgBouncer runs as the OS user ${name}, which does not exist`);
-  const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
 }
 
 async function acceptsConnections(port: number, exited: Promise<void>, timeoutMs = 10_000): Promise<boolean> {

@@ -16,12 +16,16 @@ export interface PostgrestOptions {
   schemas?: string[];
   pool?: number;
   /**
-   * True when `dbUri` points at a transaction-mode pooler (PgBouncer, Supavisor): PostgREST then
-   * prepares no statements (a prepared statement lives in one server session, which the next
-   * transaction may not get) and listens to no schema-reload channel (LISTEN needs a session of its
-   * own; reload with SIGUSR1 after a migration instead). See docs/SCALING.md.
+   * Prepared statements (default true). Off behind a transaction-mode pooler (PgBouncer, Supavisor):
+   * a prepared statement lives in one server session, which the next transaction may not get.
    */
-  behindTransactionPooler?: boolean;
+  preparedStatements?: boolean;
+  /**
+   * LISTEN on the `pgrst` channel for schema reloads (default true). Off behind a transaction-mode
+   * pooler (LISTEN needs a session of its own) and on a read replica (no LISTEN during recovery):
+   * such a PostgREST reloads on SIGUSR1. See docs/SCALING.md.
+   */
+  listenForReload?: boolean;
   /** Public URL of `/rest/v1` (`openapi-server-proxy-uri`): the schema description names it, never PostgREST's own address. */
   publicUrl?: string;
   log?: (line: string) => void;
@@ -43,8 +47,8 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Postgre
     PGRST_DB_EXTRA_SEARCH_PATH: 'public,extensions',
     PGRST_DB_MAX_ROWS: '1000',
     PGRST_DB_POOL: String(options.pool ?? 10),
-    PGRST_DB_CHANNEL_ENABLED: options.behindTransactionPooler ? 'false' : 'true',
-    PGRST_DB_PREPARED_STATEMENTS: options.behindTransactionPooler ? 'false' : 'true',
+    PGRST_DB_CHANNEL_ENABLED: String(options.listenForReload ?? true),
+    PGRST_DB_PREPARED_STATEMENTS: String(options.preparedStatements ?? true),
     PGRST_JWT_SECRET: options.jwtSecret,
     ...(options.jwtAud ? { PGRST_JWT_AUD: options.jwtAud } : {}),
     PGRST_SERVER_HOST: '127.0.0.1',

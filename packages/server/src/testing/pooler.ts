@@ -1,13 +1,13 @@
 import type { ProjectKeys } from '../stack/keys.ts';
-import { freePort } from '../stack/ports.ts';
 import { findPgbouncer, type PgbouncerServer, startPgbouncer } from '../stack/pgbouncer.ts';
+import { freePort } from '../stack/ports.ts';
 
 /** How to run tests through PgBouncer, or why they cannot be (shown instead of a silent pass). */
 export function pgbouncerAvailability(): { binary: string } | { missing: string } {
   const binary = findPgbouncer();
   return binary
     ? { binary }
-    : { missing: "PgBouncer is not installed: apt-get install pgbouncer (Debian), or set PGBOUNCER_PATH" };
+    : { missing: 'PgBouncer is not installed: apt-get install pgbouncer (Debian), or set PGBOUNCER_PATH' };
 }
 
 /**
