@@ -3,6 +3,7 @@
 // its own): a server connection serves one transaction, then another client, so nothing may rely on
 // session state. The whole suite runs the same way with COKO_TEST_POOLER=pgbouncer (docs/SCALING.md).
 import { randomUUID } from 'node:crypto';
+import { dropDatabase, ensureDatabase, prepareDatabase, withDatabase } from '@coko/server/dev';
 import { pgbouncerAvailability } from '@coko/server/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,30 @@ describe.skipIf('missing' in availability)('through PgBouncer in transaction mod
     expect(synced.changes.progress).toEqual([
       expect.objectContaining({ book_id: bookId, locator: expect.objectContaining(locator(0.9)) }),
     ]);
+  });
+
+  it('bootstraps, migrates and seeds a fresh database through the pooler, leaving no lock behind', async () => {
+    const name = `pooled_${randomUUID().slice(0, 8)}`;
+    const maintenance = withDatabase(stack.adminDatabaseUrl, 'postgres');
+    await ensureDatabase(maintenance, name);
+    try {
+      const pooled = new URL(withDatabase(stack.adminDatabaseUrl, name));
+      pooled.port = String(stack.pooler?.port);
+      const result = await prepareDatabase(pooled.toString(), stack.keys, { seed: true, setPostgresPassword: false });
+      expect(result.applied.length).toBeGreaterThan(0);
+      expect(result.seeded).toBe(true);
+      // A session lock taken through the pooler would stay on a server connection other clients get.
+      const { rows } = await fixtures.admin.query(
+        `select count(*)::int as n from pg_locks
+         where locktype = 'advisory' and database = (select oid from pg_database where datname = $1)`,
+        [name],
+      );
+      expect(rows[0]?.n).toBe(0);
+      const again = await prepareDatabase(pooled.toString(), stack.keys, { seed: false, setPostgresPassword: false });
+      expect(again.applied).toEqual([]);
+    } finally {
+      await dropDatabase(maintenance, name);
+    }
   });
 
   it('checkout → sandbox → webhook → pg-boss job → entitlement, the worker on the pooler too', async () => {
