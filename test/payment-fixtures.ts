@@ -83,6 +83,8 @@ export async function paymentFixtures() {
     url,
     publishableKey,
     admin,
+    /** The partner's backend client (@coko/sdk/server, with the partner's secret key). */
+    server: () => createCokoServer({ url, secretKey, fetch: backendFetch }),
     /** A new reader of the partner, signed in through a session minted by @coko/sdk/server. */
     async reader() {
       const server = createCokoServer({ url, secretKey, fetch: backendFetch });

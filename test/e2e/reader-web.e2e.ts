@@ -18,10 +18,13 @@ import {
   type Stack,
   startStack,
 } from '@coko/server/dev';
+import pg from 'pg';
 import { createCoko } from '../../packages/sdk/src/index.ts';
+import { attachDemoContent } from '../../packages/server/src/content/demo/attach.ts';
+import { DEMO_BOOKS, seedBookId } from '../../packages/server/src/content/demo/catalog.ts';
 import { startWorker } from '../../packages/server/src/jobs/worker.ts';
 import { createLogger } from '../../packages/server/src/observability/logger.ts';
-import { FIXTURE_CHAPTERS, highlightSentence, signedFixtureManifest, writeFixtureChapters } from './fixture-book.ts';
+import type { StoragePort } from '../../packages/server/src/providers/storage/port.ts';
 import { readerToken, startPartner } from './partner.ts';
 
 // playwright-core is a dev dependency of the example (the repository root does not depend on it).
@@ -103,14 +106,25 @@ watchdog.unref();
 // Setup: stack and Vite build in parallel, then a static server for dist/.
 // ---------------------------------------------------------------------------------------------
 
+interface StartedStack {
+  stack: Stack;
+  /** The API's storage (a folder of the stack's directory): the demo books are published into it. */
+  storage: StoragePort;
+}
+
 /** Starts the stack on a port chosen now, with keys created now, so the build need not wait for it. */
-async function prepareStack(): Promise<{ url: string; publishableKey: string; start: Promise<Stack> }> {
+async function prepareStack(): Promise<{ url: string; publishableKey: string; start: Promise<StartedStack> }> {
   const dir = makeTempDir('coko-e2e-');
   onCleanup(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
   // The directory is new, so `reset` is not needed; the stack loads these keys from keys.json.
   const keys = await loadOrCreateProjectKeys(join(dir, 'keys.json'));
   const port = await freePort();
   const lines: string[] = [];
+  const createApi = createApiFactory({
+    env: 'test',
+    environment: { ...process.env, LOG_LEVEL: 'warn', STORAGE: 'local', STORAGE_LOCAL_ROOT: join(dir, 'storage') },
+  });
+  let storage: StoragePort | undefined;
   const start = startStack({
     dir,
     port,
@@ -118,7 +132,11 @@ async function prepareStack(): Promise<{ url: string; publishableKey: string; st
     reset: false,
     seed: true,
     // The API's request log would drown the test's output: warnings and errors only.
-    createApi: createApiFactory({ env: 'test', environment: { ...process.env, LOG_LEVEL: 'warn' } }),
+    createApi: async (context) => {
+      const api = await createApi(context);
+      storage = api.storage;
+      return api;
+    },
     log: (line) => {
       lines.push(line);
       if (lines.length > 100) lines.shift();
@@ -126,7 +144,8 @@ async function prepareStack(): Promise<{ url: string; publishableKey: string; st
   }).then(
     (stack) => {
       onCleanup(() => stack.stop());
-      return stack;
+      if (!storage) throw new Error('the stack’s API has no storage');
+      return { stack, storage };
     },
     (error) => {
       console.error(lines.slice(-30).join('\n'));
@@ -134,6 +153,26 @@ async function prepareStack(): Promise<{ url: string; publishableKey: string; st
     },
   );
   return { url: `http://127.0.0.1:${port}`, publishableKey: keys.publishableKey, start };
+}
+
+// Seed books (supabase/seed.sql) given real generated EPUBs: a free one to read, a paid one to buy; the
+// declined payment needs no file.
+const FREE_BOOK = 8;
+const PAID_BOOK = 1;
+const DECLINED_BOOK = 2;
+
+/** Publishes the demo EPUBs of FREE_BOOK and PAID_BOOK into the stack's storage, as `coko dev` does. */
+async function publishDemoBooks({ stack, storage }: StartedStack): Promise<void> {
+  const cacheDir = makeTempDir('coko-e2e-demo-content-');
+  onCleanup(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+  try {
+    const books = DEMO_BOOKS.filter((book) => book.seed === FREE_BOOK || book.seed === PAID_BOOK);
+    const { attached } = await attachDemoContent({ db, storage, cacheDir, books });
+    assert(attached.length === 2, `demo books attached: ${JSON.stringify(attached)}`);
+  } finally {
+    await db.end();
+  }
 }
 
 /** `vite build` of the example against the stack, into a temporary folder (the example's dist/ is left alone). */
@@ -273,9 +312,10 @@ async function main(): Promise<void> {
       log('example built');
       return dir;
     }),
-    prepared.start.then((s) => {
-      log('stack ready');
-      return s;
+    prepared.start.then(async (started) => {
+      await publishDemoBooks(started);
+      log('stack ready, demo books published');
+      return started.stack;
     }),
   ]);
   const backend = await startPartner({
@@ -294,8 +334,6 @@ async function main(): Promise<void> {
     stopTimeoutMs: 5000,
   });
   onCleanup(() => worker.stop());
-  const fixtureBook = `${appUrl}/fixture-book/`;
-  writeFixtureChapters(join(outDir, 'fixture-book'));
   await serveStatic(outDir, appPort);
   log(`example served at ${appUrl}, partner backend at ${backend.url}; launching ${chromiumPath}`);
 
@@ -316,9 +354,9 @@ async function main(): Promise<void> {
   // What the browser reports: console errors, uncaught exceptions, failed requests (aborted
   // fetches are fine: TanStack Query cancels the previous search while typing).
   const problems: string[] = [];
-  // The app's console: the payment provider's page (the sandbox, served by the API) is not the app.
+  // The app's console, and the sandbox payment page's (served by the API, under its own CSP).
   page.on('console', (message) => {
-    if (message.type() === 'error' && !page.url().startsWith(stack.url)) problems.push(`console: ${message.text()}`);
+    if (message.type() === 'error') problems.push(`console: ${message.text()} (${page.url()})`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => {
@@ -472,48 +510,13 @@ async function main(): Promise<void> {
   // The reader: sign-in through the partner backend, a book opened with Readium's navigator,
   // progress, highlights and reading minutes through the real reading API.
   // ---------------------------------------------------------------------------------------------
-  const [readBook] = await rest<{ id: string; title: string }[]>('books?select=id,title&order=title&limit=1');
-  assert(readBook, 'the seed has no book');
-  // The access API answers with the fixture's manifest, signed afresh at each access (contract §3).
-  let accesses = 0;
-  await page.route(`${fixtureBook}manifest.json?*`, (route) =>
-    route.fulfill({
-      status: 200,
-      headers: { 'content-type': 'application/webpub+json' },
-      body: signedFixtureManifest(fixtureBook, new URL(route.request().url()).searchParams.get('sig') ?? ''),
-    }),
+  const [readBook] = await rest<{ id: string; title: string; is_free: boolean; format: string }[]>(
+    `books?select=id,title,is_free,format&id=eq.${seedBookId(FREE_BOOK)}`,
   );
-  const accessUrl = new RegExp(
-    `^${stack.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/functions/v1/api/v1/books/[^/?]+/access$`,
-  );
-  await page.route(accessUrl, (route) => {
-    const cors = {
-      'access-control-allow-origin': appUrl,
-      'access-control-allow-headers': 'authorization, apikey, content-type, x-client-info, x-coko-device-id',
-      'access-control-allow-methods': 'GET, OPTIONS',
-    };
-    if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
-    const bookId = decodeURIComponent(route.request().url().split('/').at(-2) ?? '');
-    accesses += 1;
-    return route.fulfill({
-      status: 200,
-      headers: { ...cors, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        bookId,
-        right: 'purchase',
-        format: 'epub',
-        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-        file: {
-          url: `${appUrl}/fixture-book/book.epub`,
-          size: 1,
-          etag: '"fixture"',
-          contentType: 'application/epub+zip',
-        },
-        manifest: { url: `${fixtureBook}manifest.json?sig=access-${accesses}` },
-        cover: null,
-      }),
-    });
-  });
+  assert(readBook?.is_free && readBook.format === 'epub', `seed book ${FREE_BOOK}: ${JSON.stringify(readBook)}`);
+  /** The reader's accesses to the real access route (each one hands out new signatures). */
+  const accesses = () =>
+    [...network.values()].filter((r) => r.method === 'GET' && /\/v1\/books\/[^/]+\/access$/.test(r.url)).length;
   const position = page.locator('.reader-position');
   const positionText = () => textOf(position);
   /** The book's text frames (Readium loads each chapter as a blob: document). */
@@ -535,28 +538,46 @@ async function main(): Promise<void> {
     await page.getByRole('navigation', { name: 'Compte' }).getByText('Awa Diop').waitFor();
   });
 
+  /** The `h1` of each of the book's frames (Readium may keep the neighbouring chapters loaded). */
+  const headings = async () =>
+    Promise.all(
+      bookFrames().map((frame) =>
+        frame.evaluate(() => document.querySelector('h1')?.textContent ?? null).catch(() => null),
+      ),
+    );
+  /** Waits until a frame shows `title` as its heading. */
+  const chapterShown = (title: string) =>
+    waitFor(`a frame showing "${title}"`, headings, (titles) => titles.includes(title));
+  /** Readium's reading order: the cover page, then the chapters. */
+  const readingOrderOf = (seed: number) => 1 + (DEMO_BOOKS.find((book) => book.seed === seed)?.chapters ?? 0);
+  /** The path inside the EPUB of the reading order's `position`-th resource (demo EPUB layout). */
+  const pathAt = (position: number) =>
+    position === 1 ? 'OEBPS/text/cover.xhtml' : `OEBPS/text/chapter-${String(position - 1).padStart(3, '0')}.xhtml`;
+
   let shownBeforeReload = '';
-  await test('a book opens in the reader; buttons and arrow keys turn pages', async () => {
+  await test('a free demo EPUB opens in the reader; buttons and arrow keys turn pages', async () => {
     await page.goto(`${appUrl}/#/livres/${readBook.id}/lire`);
-    await page.getByText(`Chapitre 1 sur ${FIXTURE_CHAPTERS} · 0 %`).waitFor();
+    await page.getByText(`Chapitre 1 sur ${readingOrderOf(FREE_BOOK)} · 0 %`).waitFor();
+    // The cover page's image is a relative reference (../images/cover.jpg) under the manifest's token.
     await waitFor(
-      'the first chapter shown',
-      async () =>
-        (
-          await Promise.all(
-            bookFrames().map((f) =>
-              f
-                .locator('h1')
-                .textContent()
-                .catch(() => null),
-            ),
-          )
-        ).join(),
-      (titles) => titles.includes('Chapitre 1'),
+      'the cover image loaded',
+      () =>
+        Promise.all(
+          bookFrames().map((frame) =>
+            frame
+              .evaluate(() => {
+                const image = document.querySelector<HTMLImageElement>('img.cover');
+                return Boolean(image?.complete && image.naturalWidth > 0);
+              })
+              .catch(() => false),
+          ),
+        ),
+      (loaded) => loaded.includes(true),
     );
     const first = await positionText();
     await page.getByRole('button', { name: 'Page suivante →' }).click();
     const second = await waitFor('the position after "Page suivante"', positionText, (text) => text !== first);
+    await chapterShown('Chapitre 1');
     await page.locator('body').press('ArrowRight');
     const third = await waitFor('the position after →', positionText, (text) => text !== second);
     await page.locator('body').press('ArrowLeft');
@@ -569,7 +590,8 @@ async function main(): Promise<void> {
   await test('the position is saved through the reading API and restored on reload', async () => {
     // The hook saves 2 s after the last turn: wait for the stored row, then reload.
     const percent = Number(/· (\d+) %/.exec(shownBeforeReload)?.[1]);
-    assert(percent > 0, `no progress shown: ${shownBeforeReload}`);
+    const chapter = Number(/^Chapitre (\d+) sur/.exec(shownBeforeReload)?.[1]);
+    assert(percent > 0 && chapter > 0, `no progress shown: ${shownBeforeReload}`);
     const [saved] = await waitFor(
       'the saved progress',
       () =>
@@ -578,32 +600,38 @@ async function main(): Promise<void> {
         ),
       (rows) => rows.length === 1 && Math.round(rows[0]?.percentage ?? 0) === percent,
     );
-    // The resource's path, not this access's signed URL (which the next access changes).
-    assert(saved?.locator.href === 'text/chapitre-1.xhtml', `saved href ${saved?.locator.href}`);
-    const before = accesses;
+    // The path inside the EPUB, not this access's URL (whose token the next access changes).
+    assert(saved?.locator.href === pathAt(chapter), `saved href ${saved?.locator.href}, expected ${pathAt(chapter)}`);
+    const before = accesses();
     await page.reload();
     await page.getByText(shownBeforeReload).waitFor();
-    assert(accesses > before, 'the reload asked for a new access (new signatures)');
+    assert(accesses() > before, 'the reload asked for a new access (new signatures)');
   });
 
   await test('a highlight made from a selection is saved and listed', async () => {
-    const sentence = highlightSentence(1);
-    const selected = await Promise.all(
-      bookFrames().map((frame) =>
-        frame
-          .evaluate((text) => {
-            const paragraph = [...document.querySelectorAll('p')].find((p) => p.textContent === text);
-            if (!paragraph) return false;
-            const range = document.createRange();
-            range.selectNodeContents(paragraph);
-            document.getSelection()?.removeAllRanges();
-            document.getSelection()?.addRange(range);
-            return true;
-          }, sentence)
-          .catch(() => false),
-      ),
+    // The first sentence of chapter 1, selected in its frame as a reader's finger would.
+    const selected = await waitFor(
+      'a sentence of chapter 1 selected',
+      () =>
+        Promise.all(
+          bookFrames().map((frame) =>
+            frame
+              .evaluate(() => {
+                const text = document.querySelector('h1 ~ p')?.firstChild;
+                if (document.querySelector('h1')?.textContent !== 'Chapitre 1' || !text?.textContent) return null;
+                const range = document.createRange();
+                range.setStart(text, 0);
+                range.setEnd(text, text.textContent.indexOf('.') + 1 || text.textContent.length);
+                document.getSelection()?.removeAllRanges();
+                document.getSelection()?.addRange(range);
+                return range.toString().trim();
+              })
+              .catch(() => null),
+          ),
+        ),
+      (sentences) => sentences.some(Boolean),
     );
-    assert(selected.includes(true), 'the sentence is in no frame');
+    const sentence = selected.find(Boolean) as string;
     await page.getByRole('button', { name: 'Surligner la sélection' }).click();
     await page.getByRole('list', { name: 'Mes surlignages' }).getByText(sentence).waitFor();
     await waitFor(
@@ -614,7 +642,6 @@ async function main(): Promise<void> {
     await page.reload();
     await page.getByRole('list', { name: 'Mes surlignages' }).getByText(sentence).waitFor();
   });
-
   await test('the activity page charts the reading minutes', async () => {
     // Yesterday, 25 minutes of reading on another device (the SDK's device-clock option).
     const coko = createCoko({ url: stack.url, publishableKey: stack.keys.publishableKey, accessToken: awaToken });
@@ -647,13 +674,17 @@ async function main(): Promise<void> {
   // Payments: a paid book bought in the sandbox (the real checkout, sandbox page, webhook, worker and
   // order), then opened; a declined payment.
   // ---------------------------------------------------------------------------------------------
-  const paidBooks = await rest<{ id: string; title: string; price: number; currency: string }[]>(
-    'books?select=id,title,price,currency&is_free=eq.false&currency=eq.XOF&available_countries=eq.{}&order=title&limit=2',
+  const forSale = await rest<{ id: string; title: string; price: number; currency: string }[]>(
+    `books?select=id,title,price,currency&is_free=eq.false&currency=eq.XOF&available_countries=eq.{}&id=in.(${seedBookId(PAID_BOOK)},${seedBookId(DECLINED_BOOK)})`,
   );
-  const [toBuy, toDecline] = paidBooks;
-  assert(toBuy && toDecline, `two paid XOF books sold everywhere expected, got ${JSON.stringify(paidBooks)}`);
+  const toBuy = forSale.find((book) => book.id === seedBookId(PAID_BOOK));
+  const toDecline = forSale.find((book) => book.id === seedBookId(DECLINED_BOOK));
+  assert(
+    toBuy && toDecline,
+    `seed books ${PAID_BOOK} and ${DECLINED_BOOK} paid in XOF, sold everywhere: ${JSON.stringify(forSale)}`,
+  );
 
-  await test('buying a paid book in the sandbox opens it', async () => {
+  await test('buying a paid demo EPUB in the sandbox opens it, its chapter styled by its own stylesheet', async () => {
     await page.goto(`${appUrl}/#/livres/${toBuy.id}`);
     const buy = page.getByRole('button', { name: `Acheter — ${formatMinorUnits(toBuy.price, toBuy.currency)}` });
     await buy.click();
@@ -661,15 +692,46 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'Approuver le paiement' }).click();
     await page.waitForURL((url) => url.origin === appUrl && url.searchParams.get('status') === 'paid');
     // The order is paid once the worker has processed the webhook; then the book opens.
-    await page.getByText(`Chapitre 1 sur ${FIXTURE_CHAPTERS}`).waitFor({ timeout: 15_000 });
+    await page.getByText(`Chapitre 1 sur ${readingOrderOf(PAID_BOOK)}`).waitFor({ timeout: 15_000 });
     assert(new URL(page.url()).hash === `#/livres/${toBuy.id}/lire`, `at ${page.url()}`);
     assert(new URL(page.url()).search === '', `the order stays in the address: ${page.url()}`);
     const orders = await restAsAwa<{ status: string }[]>(`orders?select=status&book_id=eq.${toBuy.id}`);
     assert(orders.length === 1 && orders[0]?.status === 'paid', `orders: ${JSON.stringify(orders)}`);
+
+    await page.getByRole('button', { name: 'Page suivante →' }).click();
+    await waitFor('chapter 1 on screen', positionText, (text) =>
+      text.startsWith(`Chapitre 2 sur ${readingOrderOf(PAID_BOOK)}`),
+    );
+    await chapterShown('Chapitre 1');
+    // styles/book.css, a relative reference of the chapter: centred headings, indented paragraphs.
+    const styles = await waitFor(
+      'the chapter styled by book.css',
+      () =>
+        Promise.all(
+          bookFrames().map((frame) =>
+            frame
+              .evaluate(() => {
+                const heading = document.querySelector('h1');
+                const paragraph = document.querySelector('h1 ~ p');
+                if (heading?.textContent !== 'Chapitre 1' || !paragraph) return null;
+                return {
+                  text: paragraph.textContent?.length ?? 0,
+                  headingAlign: getComputedStyle(heading).textAlign,
+                  indent: getComputedStyle(paragraph).textIndent,
+                };
+              })
+              .catch(() => null),
+          ),
+        ),
+      (found) => found.some((style) => style?.headingAlign === 'center'),
+    );
+    const chapter = styles.find((style) => style?.headingAlign === 'center');
+    assert(chapter && chapter.text > 100, `chapter 1's text: ${JSON.stringify(styles)}`);
+    assert(Number.parseFloat(chapter.indent) > 0, `paragraphs not indented: ${JSON.stringify(chapter)}`);
+    await page.screenshot({ path: join(screenshotDir, 'coko-e2e-reader-web-bought.png') });
     await page.goto(`${appUrl}/#/livres/${toBuy.id}`);
     await page.getByRole('link', { name: 'Lire', exact: true }).waitFor();
   });
-
   await test('a declined payment says so, and the book stays for sale', async () => {
     await page.goto(`${appUrl}/#/livres/${toDecline.id}`);
     const buy = page.getByRole('button', {

@@ -83,6 +83,15 @@ describe.skipIf(!process.env.COKO_TEST_URL)('payments against the real stack', (
     const pdf = await coko.payments.receiptPdf(paid.receiptId as string, { lang: 'en' });
     expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
 
+    // The partner's backend sees the order and which of its users placed it.
+    const partnerOrders = await fixtures.server().orders.list({ limit: 100 });
+    expect(partnerOrders.data.find((o) => o.id === order.id)).toMatchObject({
+      status: 'paid',
+      amount: 1500,
+      externalUserId: expect.stringMatching(/^payer-/),
+    });
+    await expect(fixtures.server().orders.list({ limit: 0 })).rejects.toBeInstanceOf(ValidationError);
+
     // Bought once: buying again is refused with the server's code.
     const again = await coko.payments.checkout({ bookId, provider: 'sandbox', returnUrl: RETURN_URL }).catch((e) => e);
     expect(isCokoError(again) && again.code).toBe('ALREADY_OWNED');

@@ -24,7 +24,7 @@ import {
   type UserExport,
 } from '../src';
 import type { ProgressSave, ProgressSaver } from '../src/reading/progress-saver';
-import { type CokoServer, type CokoSession, createCokoServer } from '../src/server';
+import { type CokoServer, type CokoSession, createCokoServer, type PartnerOrdersPage } from '../src/server';
 
 const coko = createCoko({ url: 'https://x.supabase.co', publishableKey: 'pk' });
 expectTypeOf(coko).toEqualTypeOf<CokoClient>();
@@ -97,6 +97,8 @@ const server = createCokoServer({ url: 'https://x.supabase.co', secretKey: 'sk' 
 expectTypeOf(server).toEqualTypeOf<CokoServer>();
 expectTypeOf(server.sessions.create).returns.resolves.toEqualTypeOf<CokoSession>();
 expectTypeOf(server.sessions.create).parameter(0).toHaveProperty('externalUserId');
+expectTypeOf(server.orders.list).returns.resolves.toEqualTypeOf<PartnerOrdersPage>();
+expectTypeOf<PartnerOrdersPage['data'][number]['externalUserId']>().toEqualTypeOf<string>();
 
 // @coko/sdk/progress.
 expectTypeOf<ProgressSaver['save']>().returns.toEqualTypeOf<ProgressSave>();

@@ -1,8 +1,11 @@
 // How tests run the real Deno binary (npm `deno`) offline: with --node-modules-dir=manual Deno
 // resolves npm imports from the workspace's node_modules, so nothing is downloaded.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+
+import { deno } from './deno-process.ts';
 
 export { type DenoProcess, deno, spawnDeno, waitForDeno } from './deno-process.ts';
 
@@ -34,4 +37,27 @@ export function guardRootPackageJson(): void {
       );
     }
   });
+}
+
+/**
+ * A script of the repository run by the real Deno binary, offline, resolving npm packages from the
+ * workspace: `run(...args)` with read access only, `check()` type-checks it (output as text).
+ */
+export function denoScript(script: string) {
+  return {
+    run: (...extra: string[]) =>
+      spawnSync(deno, ['run', ...denoArgs, '--allow-read', script, ...extra], {
+        cwd: repoRoot,
+        env: denoEnv,
+        timeout: 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+      }),
+    check: () =>
+      spawnSync(deno, ['check', ...denoArgs, script], {
+        cwd: repoRoot,
+        env: denoEnv,
+        encoding: 'utf8',
+        timeout: 60_000,
+      }),
+  };
 }

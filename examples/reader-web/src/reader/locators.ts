@@ -1,5 +1,6 @@
 // Coko saves positions as plain Readium locators (docs/CONTRACT-reading.md) whose `href` is the
-// resource's stable path: signed URLs change at every access, so they are mapped both ways here.
+// resource's path inside the EPUB: the manifest's URLs change at every access, so they are mapped both
+// ways here.
 import type { Locator as CokoLocator } from '@coko/sdk';
 import { Locator, LocatorLocations, LocatorText, type Publication } from '@readium/shared';
 import { resourcePath } from './publication';
@@ -23,7 +24,7 @@ export function toCokoLocator(locator: Locator, publication: Publication, manife
   };
 }
 
-/** A saved locator back into this access's publication (its signed hrefs), or `undefined` if its chapter is gone. */
+/** A saved locator back into this access's publication (its tokened hrefs), or `undefined` if its chapter is gone. */
 export function toReadiumLocator(
   saved: CokoLocator,
   publication: Publication,

@@ -1,7 +1,7 @@
 // A Readium Web Publication, from its manifest's URL: the manifest is fetched once, each chapter only
 // when the navigator shows it (on slow and costly links a reader never downloads the whole book to
-// open it). The manifest's hrefs may be signed URLs that change at every access: `resourcePath`
-// gives the stable name saved in locators.
+// open it). The manifest's hrefs carry a token that changes at every access: `resourcePath` gives
+// the stable name saved in locators.
 import { HttpFetcher, Locator, LocatorLocations, Manifest, Publication } from '@readium/shared';
 
 export class PublicationError extends Error {}
@@ -20,7 +20,7 @@ export async function openPublication(manifestUrl: string, signal?: AbortSignal)
     throw new PublicationError('Ce livre n’a pas de contenu lisible.');
   }
   // Readium derives the frames' Content-Security-Policy from the self link, where a signature's query
-  // string is invalid; the resources carry their own signed URLs.
+  // string is invalid; the resources carry their own token.
   const self = new URL(manifestUrl);
   self.search = '';
   self.hash = '';
@@ -28,14 +28,19 @@ export async function openPublication(manifestUrl: string, signal?: AbortSignal)
   return new Publication({ manifest, fetcher: new HttpFetcher(undefined, manifestUrl) });
 }
 
+// Coko's manifest serves an EPUB's files under a path token that changes at every access:
+// `…/v1/books/<id>/epub/<exp>.<sig>/<path inside the EPUB>`.
+const TOKEN_FOLDER = /\/epub\/\d+\.[\w-]+\/(.+)$/;
+
 /**
- * The resource's name without what changes from one access to the next (query: the URL's
- * signature; fragment), relative to the manifest's folder when it is under it:
- * `https://…/books/B/epub/OEBPS/ch1.xhtml?exp=…&sig=…` → `OEBPS/ch1.xhtml` for a manifest in `…/books/B/`
- * whose chapters live in `epub/` gives `epub/OEBPS/ch1.xhtml`.
+ * The resource's name without what changes from one access to the next: for Coko's manifests the path
+ * inside the EPUB (`…/epub/<token>/OEBPS/ch1.xhtml` → `OEBPS/ch1.xhtml`); otherwise the path relative
+ * to the manifest's folder when it is under it (query and fragment dropped), else the URL's path.
  */
 export function resourcePath(href: string, manifestUrl: string): string {
   const url = new URL(href, manifestUrl);
+  const inBook = TOKEN_FOLDER.exec(url.pathname);
+  if (inBook?.[1]) return decodeURIComponent(inBook[1]);
   const base = new URL('.', manifestUrl);
   if (url.origin === base.origin && url.pathname.startsWith(base.pathname)) {
     return decodeURIComponent(url.pathname.slice(base.pathname.length));

@@ -3,6 +3,7 @@ import { ValidationError } from '../core/errors';
 import { createSession } from '../core/session';
 import { type ApiRequestOptions, apiCall, createSend, type HttpOptions } from '../core/transport';
 import { validate } from '../core/validate';
+import type { Order } from '../payments/types';
 
 // The error classes, so a backend needs only this entry.
 export {
@@ -80,7 +81,45 @@ export interface CokoServer {
      */
     create(params: SessionCreateParams, options?: ApiRequestOptions): Promise<CokoSession>;
   };
+  orders: {
+    /**
+     * Your readers' orders, newest first, one page at a time (`GET /v1/partner/orders`): what they
+     * bought, for how much, its state, and `externalUserId`, your id for the reader.
+     *
+     * @example
+     * ```ts
+     * let page = await coko.orders.list()
+     * while (page.nextCursor) page = await coko.orders.list({ cursor: page.nextCursor })
+     * ```
+     */
+    list(params?: PartnerOrderListParams, options?: ApiRequestOptions): Promise<PartnerOrdersPage>;
+  };
 }
+
+/** Which page of `orders.list()`. */
+export interface PartnerOrderListParams {
+  /** `nextCursor` of the previous page. */
+  cursor?: string | null;
+  /** Orders per page, 1–100 (default 20). */
+  limit?: number;
+}
+
+/** An order as your backend sees it: the reader's order plus your id for the reader. */
+export interface PartnerOrder extends Order {
+  externalUserId: string;
+}
+
+/** One page of your readers' orders. */
+export interface PartnerOrdersPage {
+  data: PartnerOrder[];
+  /** Pass it as `cursor` for the next page; `null` on the last one. */
+  nextCursor: string | null;
+}
+
+const orderListSchema = z.strictObject({
+  cursor: z.optional(z.nullable(z.string().check(z.maxLength(200)))),
+  limit: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
+});
 
 const sessionCreateSchema = z.strictObject({
   externalUserId: z.string().check(z.minLength(1), z.maxLength(255)),
@@ -128,6 +167,13 @@ export function createCokoServer(options: CokoServerOptions): CokoServer {
           idempotent: true,
         });
         return response.json();
+      },
+    },
+    orders: {
+      async list(params = {}, callOptions = {}) {
+        const { cursor, limit } = validate(orderListSchema, params, 'params');
+        const query = { cursor: cursor ?? undefined, limit: limit === undefined ? undefined : String(limit) };
+        return (await apiCall(send, prefix, 'v1/partner/orders', { ...callOptions, query })).json();
       },
     },
   };

@@ -28,6 +28,7 @@ import { registerAccessRoutes } from '../routes/access.ts';
 import { registerAdminOrderRoutes } from '../routes/admin-orders.ts';
 import { registerCheckoutRoutes } from '../routes/checkout.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
+import { registerEpubFileRoutes } from '../routes/epub-files.ts';
 import { type FileRoutesOptions, registerFileRoutes } from '../routes/files.ts';
 import { type ReadinessCheck, registerHealthRoutes } from '../routes/health.ts';
 import { registerJwksRoutes } from '../routes/jwks.ts';
@@ -138,13 +139,14 @@ export function createApp(deps: AppDeps): CokoApp {
   const limits =
     deps.limits === false ? undefined : (deps.limits ?? limitsFromConfig(config, { db: deps.db, tokens, logger }));
   // The general budget (per user, else per IP) of the API's own routes; system routes (health, docs) are free.
-  // Not counted: signed file and manifest URLs (the access route that hands them out counts downloads, a
-  // reader streaming a book chapter by chapter fetches dozens of them, and many readers share one carrier
-  // IP) and providers' webhooks (they come in bursts from a few addresses, are authenticated by their
-  // signature, and one refused is a payment notification lost: Orange Money never retries).
+  // Not counted: signed file and manifest URLs and the EPUB files under a manifest's path token (the access
+  // route that hands them out counts downloads, a reader streaming a book chapter by chapter fetches dozens
+  // of them, and many readers share one carrier IP) and providers' webhooks (they come in bursts from a few
+  // addresses, are authenticated by their signature, and one refused is a payment notification lost: Orange
+  // Money never retries).
   const uncounted = [`${API_BASE_PATH}/v1/files/`, `${API_BASE_PATH}/v1/webhooks/`];
-  const signedManifest = new RegExp(`^${API_BASE_PATH}/v1/books/[^/]+/manifest\\.json$`);
-  const skip = (path: string) => uncounted.some((prefix) => path.startsWith(prefix)) || signedManifest.test(path);
+  const signedBookFiles = new RegExp(`^${API_BASE_PATH}/v1/books/[^/]+/(manifest\\.json$|epub/)`);
+  const skip = (path: string) => uncounted.some((prefix) => path.startsWith(prefix)) || signedBookFiles.test(path);
   if (limits) root.use(`${API_BASE_PATH}/v1/*`, clientRateLimit({ ...limits, skip }));
   const storage = deps.storage ?? storageFromConfig(config);
 
@@ -193,6 +195,7 @@ export function createApp(deps: AppDeps): CokoApp {
     limits,
     now: deps.files?.now,
   });
+  registerEpubFileRoutes(app, { ...deps.files, storage, signer });
   if (config.storage.driver === 'local') registerFileRoutes(app, { ...deps.files, storage, signer });
   registerCheckoutRoutes(app, {
     db: deps.db,

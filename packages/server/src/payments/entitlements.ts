@@ -1,15 +1,7 @@
+import type { Entitlement } from '../../../sdk/src/payments/types.ts';
 import type { Queryable } from '../db/pool.ts';
 
-/** A right to read as the API shows it (docs/CONTRACT-payments.md §3). */
-export interface Entitlement {
-  id: string;
-  bookId: string | null;
-  planId: string | null;
-  orderId: string | null;
-  validFrom: string;
-  validUntil: string | null;
-  revokedAt: string | null;
-}
+export type { Entitlement };
 
 interface EntitlementRow {
   id: string;

@@ -1,24 +1,9 @@
+import type { Order, OrderStatus } from '../../../sdk/src/payments/types.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { ProviderName } from '../providers/payments/index.ts';
 
-export type OrderStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
-
-/** An order as the API shows it (docs/CONTRACT-payments.md §3). */
-export interface Order {
-  id: string;
-  status: OrderStatus;
-  bookId: string | null;
-  planId: string | null;
-  amount: number;
-  currency: string;
-  provider: ProviderName;
-  checkoutUrl: string | null;
-  failureReason: string | null;
-  createdAt: string;
-  paidAt: string | null;
-  refundedAt: string | null;
-  receiptId: string | null;
-}
+// The API's JSON shapes are the SDK's public types (as the error codes are): one definition.
+export type { Order, OrderStatus };
 
 /** The columns of {@link OrderRow}, for `select … from public.orders o`. */
 export const ORDER_COLUMNS = `o.id, o.user_id, o.partner_id, o.status::text as status, o.book_id, o.plan_id, o.amount,

@@ -1,15 +1,7 @@
+import type { Plan } from '../../../sdk/src/payments/types.ts';
 import type { Queryable } from '../db/pool.ts';
 
-/** A plan as the API shows it (docs/CONTRACT-payments.md §3). */
-export interface Plan {
-  id: string;
-  slug: string;
-  name: string;
-  description: string | null;
-  interval: 'month' | 'year';
-  categoryIds: string[];
-  prices: { currency: string; amount: number }[];
-}
+export type { Plan };
 
 interface PlanRow {
   id: string;

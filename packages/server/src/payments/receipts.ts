@@ -1,16 +1,7 @@
+import type { Receipt } from '../../../sdk/src/payments/types.ts';
 import type { Queryable } from '../db/pool.ts';
 
-/** A receipt as the API shows it (docs/CONTRACT-payments.md §3). */
-export interface Receipt {
-  id: string;
-  orderId: string;
-  number: number;
-  issuedAt: string;
-  amount: number;
-  currency: string;
-  language: 'fr' | 'en';
-  lines: { label: string; amount: number }[];
-}
+export type { Receipt };
 
 interface ReceiptRow {
   id: string;

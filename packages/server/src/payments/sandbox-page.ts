@@ -16,6 +16,21 @@ const escapeHtml = (value: string) =>
     (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string,
   );
 
+// The page's only style, allowed by its hash in the page's CSP (the API's default forbids inline styles).
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}' +
+  'button{font-size:1.1rem;padding:.6rem 1rem;margin:.3rem 0;width:100%}';
+
+/**
+ * The page's Content-Security-Policy: nothing loads but its own inline style. No `form-action`: the form
+ * posts here, and Chromium would also check the 303 to the partner's app against it.
+ */
+export async function sandboxPageCsp(): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(STYLE)));
+  const hash = btoa(String.fromCharCode(...digest));
+  return ["default-src 'none'", `style-src 'sha256-${hash}'`, "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
+}
+
 /** The page: Approve / Decline while the order is pending, its state otherwise. */
 export function renderSandboxPage(order: SandboxPageOrder, token: string): string {
   const body =
@@ -33,7 +48,7 @@ export function renderSandboxPage(order: SandboxPageOrder, token: string): strin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Paiement (bac à sable) — Coko</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}button{font-size:1.1rem;padding:.6rem 1rem;margin:.3rem 0;width:100%}</style>
+<style>${STYLE}</style>
 </head>
 <body>
 <p><small>Bac à sable : aucun argent ne circule.</small></p>

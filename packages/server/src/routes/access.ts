@@ -3,9 +3,10 @@ import type { MiddlewareHandler } from 'hono';
 import type { JSONValue } from 'hono/utils/types';
 import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
+import { epubFolderToken } from '../content/epub-folder-token.ts';
 import { BOOKS_BUCKET, COVERS_BUCKET, coverPaths } from '../content/layout.ts';
+import { withResourceUrls } from '../content/manifest-urls.ts';
 import { readerAccess } from '../content/reader-access.ts';
-import { signManifest } from '../content/sign-manifest.ts';
 import { manifestStore } from '../content/stored-manifest.ts';
 import { WEBPUB_MEDIA_TYPE } from '../content/webpub.ts';
 import type { Queryable } from '../db/pool.ts';
@@ -92,7 +93,7 @@ const accessRoute = (middleware: AccessMiddleware) =>
       "Checks the reader's right to read — the book is published, sold in the reader's country (their profile) " +
       'and free, bought or covered by an active subscription — and answers short-lived signed URLs ' +
       '(`ACCESS_URL_TTL`, default an hour): the whole file (HTTP Range, ETag), for an EPUB a Readium Web ' +
-      'Publication manifest whose every resource is a signed URL (a reader streams chapter by chapter), and the ' +
+      'Publication manifest whose resources carry a signed path token (a reader streams chapter by chapter), and the ' +
       'covers. No right, no URL. Counts as a download: 10 per hour and 3 at once per reader.',
     security: [{ userAccessToken: [] }],
     middleware,
@@ -119,8 +120,8 @@ const manifestRoute = createRoute({
   summary: 'Readium Web Publication manifest of a book, through a signed URL',
   description:
     'The URL comes from `GET /v1/books/{id}/access`; its signature is the credential (no token, so a web reader ' +
-    'can fetch it). Every `readingOrder`, `resources`, `toc` and `pageList` href is a signed URL of one file of ' +
-    'the EPUB, valid until the manifest URL expires.',
+    'can fetch it). Every `readingOrder`, `resources`, `toc` and `pageList` href is a URL of one file of the ' +
+    'EPUB under `/v1/books/{id}/epub/{token}/`, valid until the manifest URL expires.',
   request: { params: Params, query: SignatureQuery },
   responses: {
     200: {
@@ -225,14 +226,13 @@ export function registerAccessRoutes(app: RoutesApp, options: AccessRoutesOption
 
     const stored = await fromStorage(manifests.load(id));
     if (!stored) throw noFile(id);
-    // The resources expire with the manifest URL: a refund stops reading within ACCESS_URL_TTL.
-    const manifest = await fromStorage(
-      signManifest(storage, stored, {
-        bookId: id,
-        expiresIn: secondsLeft,
-        selfUrl: manifestUrl(id, exp, query.data.sig),
-      }),
-    );
+    // One token for the whole EPUB folder, expiring with the manifest URL: a refund stops reading within
+    // ACCESS_URL_TTL, and relative URLs inside a chapter keep the token (see epub-folder-token.ts).
+    const token = await epubFolderToken(signer, id, exp);
+    const manifest = withResourceUrls(stored, {
+      resourcesUrl: `${apiBase}/v1/books/${id}/epub/${token}/`,
+      selfUrl: manifestUrl(id, exp, query.data.sig),
+    });
     // c.json keeps a Content-Type it is given: the WebPub media type, which readers check.
     return c.json(manifest as { [key: string]: JSONValue }, 200, {
       'Content-Type': WEBPUB_MEDIA_TYPE,

@@ -2,10 +2,10 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { RoutesApp } from '../app/env.ts';
 import { errorResponse } from '../app/errors.ts';
-import { serveObject } from '../http/serve-object.ts';
-import { isStorageError, type StoragePort } from '../providers/storage/port.ts';
+import type { StoragePort } from '../providers/storage/port.ts';
 import type { UrlSigner } from '../providers/storage/signing.ts';
 import { ErrorSchema, errorResponses } from './schemas.ts';
+import { storedFileResponse } from './stored-file-response.ts';
 
 export interface FileRoutesOptions {
   storage: StoragePort;
@@ -91,26 +91,6 @@ export function registerFileRoutes(app: RoutesApp, options: FileRoutesOptions): 
     if (!(await signer.verify(bucket, path, exp, query.data.sig))) return denied(c, 'bad_signature');
     const secondsLeft = exp - Math.floor(now() / 1000);
     if (secondsLeft <= 0) return denied(c, 'expired');
-    try {
-      return await serveObject(c.req.raw, storage, bucket, path, {
-        cacheControl: `private, max-age=${secondsLeft}`,
-        notFound: () => errorResponse(c, 404, 'NOT_FOUND', 'File not found'),
-        unsatisfiable: (size, headers) =>
-          errorResponse(c, 416, 'RANGE_NOT_SATISFIABLE', `The range starts past the end of the file (${size} bytes)`, {
-            details: { size },
-            headers,
-          }),
-      });
-    } catch (cause) {
-      if (isStorageError(cause) && cause.code === 'invalid_path') {
-        return errorResponse(c, 404, 'NOT_FOUND', 'File not found');
-      }
-      if (isStorageError(cause) && cause.code === 'unavailable') {
-        return errorResponse(c, 503, 'SERVICE_UNAVAILABLE', 'Storage is unavailable; retry shortly', {
-          headers: { 'Retry-After': '5' },
-        });
-      }
-      throw cause;
-    }
+    return storedFileResponse(c, storage, bucket, path, `private, max-age=${secondsLeft}`);
   });
 }

@@ -3,7 +3,7 @@ import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
 import type { Queryable } from '../db/pool.ts';
 import { findOrder, type OrderRow } from '../payments/orders.ts';
-import { renderSandboxPage } from '../payments/sandbox-page.ts';
+import { renderSandboxPage, sandboxPageCsp } from '../payments/sandbox-page.ts';
 import {
   returnUrlFor,
   SANDBOX_SIGNATURE_HEADER,
@@ -88,6 +88,7 @@ async function labelOf(db: Queryable, order: OrderRow): Promise<string> {
 export function registerSandboxCheckoutRoutes(app: RoutesApp, options: SandboxCheckoutRoutesOptions): void {
   const { db, secret } = options;
   const now = options.now ?? (() => new Date());
+  const csp = sandboxPageCsp();
 
   app.openapi(pageRoute, async (c) => {
     const { orderId } = c.req.valid('param');
@@ -103,7 +104,7 @@ export function registerSandboxCheckoutRoutes(app: RoutesApp, options: SandboxCh
       },
       token,
     );
-    return c.html(html, 200, { 'Cache-Control': 'no-store' });
+    return c.html(html, 200, { 'Cache-Control': 'no-store', 'Content-Security-Policy': await csp });
   });
 
   app.openapi(submitRoute, async (c) => {

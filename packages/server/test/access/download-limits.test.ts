@@ -82,7 +82,7 @@ describe('download limits of GET /v1/books/{id}/access', () => {
     expect((await Promise.all([...rest, again])).map((res) => res.status)).toEqual([200, 200, 200]);
   });
 
-  it("fetching the signed manifest spends no request budget (readers share carriers' IPs)", async () => {
+  it("fetching the signed manifest and its EPUB files spends no request budget (readers share carriers' IPs)", async () => {
     const clock = { now: START };
     const app = limitedApi(clock, storage, 'anonymous=2/1h');
     const headers = { authorization: `Bearer ${await tokenFor((await newBuyer()).id)}` };
@@ -90,8 +90,17 @@ describe('download limits of GET /v1/books/{id}/access', () => {
     expect(res.status).toBe(200);
     const manifest = new URL(((await res.json()) as { manifest: { url: string } }).manifest.url, 'http://api.test');
     const target = `${manifest.pathname}${manifest.search}`;
+    let chapter = '';
     for (let i = 0; i < 4; i++) {
       const fetched = await app.request(target, { headers: { 'x-real-ip': '198.51.100.7' } });
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers.get('x-ratelimit-limit')).toBeNull();
+      chapter = ((await fetched.json()) as { readingOrder: { href: string }[] }).readingOrder[1]?.href ?? '';
+    }
+    for (let i = 0; i < 4; i++) {
+      const fetched = await app.request(new URL(chapter, 'http://api.test').pathname, {
+        headers: { 'x-real-ip': '198.51.100.7' },
+      });
       expect(fetched.status).toBe(200);
       expect(fetched.headers.get('x-ratelimit-limit')).toBeNull();
     }

@@ -111,6 +111,7 @@ describe('documentation', () => {
       '/api/reference',
       '/api/v1/admin/orders/{id}/refund',
       '/api/v1/books/{id}/access',
+      '/api/v1/books/{id}/epub/{token}/{path}',
       '/api/v1/books/{id}/manifest.json',
       '/api/v1/books/{id}/notes.md',
       '/api/v1/books/{id}/notes.pdf',
@@ -130,7 +131,6 @@ describe('documentation', () => {
       '/api/v1/sandbox/checkout/{orderId}',
       '/api/v1/sessions',
       '/api/v1/webhooks/{provider}',
-
     ]);
     expect(Object.keys(doc.paths['/api/health']?.get?.responses ?? {})).toEqual(['200', '500', '503']);
     expect(Object.keys(doc.components.schemas)).toEqual(

@@ -1,34 +1,19 @@
 // The PDF export under the real Deno binary (npm `deno`), offline, resolving npm packages from the
 // workspace's node_modules: pdf-lib, fontkit and the DejaVu TTF files load from the sources and the text
 // reads back. The deployed function (fonts embedded in its bundle) is tested in ../edge/function.test.ts.
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderNotesMarkdown } from '../../src/notes/index.ts';
-import { denoArgs as args, deno, denoEnv as env, guardRootPackageJson, repoRoot } from '../deno.ts';
+import { denoScript, guardRootPackageJson } from '../deno.ts';
 import { sampleDocument } from './fixtures/sample.ts';
 import { pdfPages } from './helpers.ts';
 
-const script = 'packages/server/test/notes/fixtures/deno-render.ts';
+const { run, check } = denoScript('packages/server/test/notes/fixtures/deno-render.ts');
 
 guardRootPackageJson();
 
-function run(...extra: string[]) {
-  return spawnSync(deno, ['run', ...args, '--allow-read', script, ...extra], {
-    cwd: repoRoot,
-    env,
-    timeout: 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-}
-
 describe('notes export under Deno', () => {
   it('type-checks', () => {
-    const result = spawnSync(deno, ['check', ...args, script], {
-      cwd: repoRoot,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = check();
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
   }, 60_000);

@@ -87,6 +87,8 @@ export interface Reader {
   id: string;
   token: string;
   partnerId: string;
+  /** The partner's id for the reader. */
+  externalUserId: string;
 }
 
 export interface Partner {
@@ -106,14 +108,15 @@ export async function newPartner(): Promise<Partner> {
 
 /** A reader of `partner` (minted through POST /v1/sessions, as a partner backend does). */
 export async function newReader(partner: Partner, country = 'SN'): Promise<Reader> {
+  const externalUserId = `reader-${unique()}`;
   const response = await app.request('/api/v1/sessions', {
     method: 'POST',
     headers: { authorization: `Bearer ${partner.secretKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ externalUserId: `reader-${unique()}`, name: 'Awa Diop', country }),
+    body: JSON.stringify({ externalUserId, name: 'Awa Diop', country }),
   });
   if (response.status !== 200) throw new Error(`session: ${response.status} ${await response.text()}`);
   const body = (await response.json()) as { accessToken: string; user: { id: string } };
-  return { id: body.user.id, token: body.accessToken, partnerId: partner.id };
+  return { id: body.user.id, token: body.accessToken, partnerId: partner.id, externalUserId };
 }
 
 export async function newBook(

@@ -1,6 +1,7 @@
 // The whole sandbox flow through the real API (app.request), the real database and a real pg-boss worker:
 // checkout → sandbox page → signed webhook (in-process) → job → order paid → entitlement → receipt; decline;
 // abandon (reconcile expires).
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reconcilePaymentsHandler } from '../../src/jobs/handlers/payments-reconcile.ts';
 import { waitFor } from '../jobs/helpers.ts';
@@ -51,7 +52,14 @@ describe('the sandbox flow', () => {
       `${new URL(checkoutUrl).pathname.replace(/^\/functions\/v1/, '')}${new URL(checkoutUrl).search}`,
     );
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toMatch(/1\s500\sF\sCFA/);
+    const html = await page.text();
+    expect(html).toMatch(/1\s500\sF\sCFA/);
+    // The CSP allows the page's inline style by its hash, and nothing else.
+    const style = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? '';
+    const hash = createHash('sha256').update(style).digest('base64');
+    expect(page.headers.get('content-security-policy')).toBe(
+      `default-src 'none'; style-src 'sha256-${hash}'; frame-ancestors 'none'; base-uri 'none'`,
+    );
 
     const back = await submitSandbox(checkoutUrl, 'approve');
     expect(back.status).toBe(303);
@@ -112,8 +120,8 @@ describe('the sandbox flow', () => {
       headers: { authorization: `Bearer ${partner.secretKey}` },
     });
     expect(partnerOrders.status).toBe(200);
-    const listed = (await partnerOrders.json()) as { data: { id: string }[] };
-    expect(listed.data.map((row) => row.id)).toContain(order.id);
+    const listed = (await partnerOrders.json()) as { data: { id: string; externalUserId: string }[] };
+    expect(listed.data.find((row) => row.id === order.id)?.externalUserId).toBe(reader.externalUserId);
   });
 
   it('decline: the order fails, nothing is granted, and the page says it is done', async () => {

@@ -1,34 +1,19 @@
 // Receipts under the real Deno binary (npm `deno`), offline, from the sources: the edge function must print
 // the same amounts and the same Markdown as Node (both take separators from their own ICU data), and the
 // PDF renders with pdf-lib, fontkit and DejaVu Sans read from node_modules.
-import { spawnSync } from 'node:child_process';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { formatMoney, receiptMarkdown, receiptModel } from '../../src/receipts/index.ts';
-import { denoArgs as args, deno, denoEnv as env, guardRootPackageJson, repoRoot } from '../deno.ts';
+import { denoScript, guardRootPackageJson } from '../deno.ts';
 import { SAMPLE_AMOUNTS, SAMPLE_PARTIES, SAMPLE_RECEIPT } from './fixtures/sample.ts';
 
-const script = 'packages/server/test/receipts/fixtures/deno-render.ts';
+const { run, check } = denoScript('packages/server/test/receipts/fixtures/deno-render.ts');
 
 guardRootPackageJson();
 
-function run(...extra: string[]) {
-  return spawnSync(deno, ['run', ...args, '--allow-read', script, ...extra], {
-    cwd: repoRoot,
-    env,
-    timeout: 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-}
-
 describe('receipts under Deno', () => {
   it('type-checks', () => {
-    const result = spawnSync(deno, ['check', ...args, script], {
-      cwd: repoRoot,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = check();
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
   }, 60_000);

@@ -1,6 +1,6 @@
 // A model of Supabase Storage's REST API (storage-api, `/storage/v1`), in memory behind msw, faithful to
 // what the adapter relies on: routes, service-key auth, `x-upsert`, single ranges, folder listing (folders
-// with a null id), bulk delete by `prefixes`, signed URLs (single and batch) and public URLs, and its
+// with a null id), bulk delete by `prefixes`, signed URLs and public URLs, and its
 // errors — most answered with HTTP 400 and the real status in the body (`{ statusCode: "404", code,
 // error, message }`), as storage-api renders them.
 import { createHash, randomUUID } from 'node:crypto';
@@ -159,16 +159,6 @@ export function supabaseStorageModel(
     if (rest[0] === 'sign' && request.method === 'POST') {
       const bucket = buckets.get(rest[1] ?? '');
       if (!bucket) return noBucket();
-      if (rest.length === 2) {
-        const body = (await request.json()) as { expiresIn: number; paths: string[] };
-        return HttpResponse.json(
-          body.paths.map((path) =>
-            bucket.objects.has(path)
-              ? { error: null, path, signedURL: sign(rest[1]!, path, body.expiresIn) }
-              : { error: 'Either the object does not exist or you do not have access to it', path, signedURL: null },
-          ),
-        );
-      }
       const key = decodeKey(rest.slice(2));
       const body = (await request.json()) as { expiresIn: number };
       if (!bucket.objects.has(key)) return notFound();

@@ -268,14 +268,6 @@ export function localStorage(options: LocalStorageOptions): StoragePort {
       return sign(bucket, path, expiresIn);
     },
 
-    async signedUrls(bucket, paths, { expiresIn }) {
-      const urls = new Map<string, string>();
-      for (const path of paths) {
-        if (await describe(bucket, path)) urls.set(path, await sign(bucket, path, expiresIn));
-      }
-      return urls;
-    },
-
     publicUrl(bucket, path) {
       return `${publicBase}/${checkBucket(bucket)}/${encodePath(checkPath(path))}`;
     },

@@ -47,8 +47,6 @@ export interface StoragePort {
   remove(bucket: string, paths: string[]): Promise<void>;
   /** A URL that reads the object without credentials for `expiresIn` seconds. */
   signedUrl(bucket: string, path: string, options: { expiresIn: number }): Promise<string>;
-  /** {@link signedUrl} for many paths of one bucket in one call, keyed by path. */
-  signedUrls(bucket: string, paths: string[], options: { expiresIn: number }): Promise<Map<string, string>>;
   /** The permanent URL of an object in a public bucket (covers). */
   publicUrl(bucket: string, path: string): string;
 }

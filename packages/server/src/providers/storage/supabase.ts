@@ -35,7 +35,6 @@ const ListEntry = z.object({
 });
 
 const SignedUrl = z.object({ signedURL: z.string() });
-const SignedUrls = z.array(z.object({ path: z.string().nullable(), signedURL: z.string().nullable() }));
 
 const LIST_PAGE = 1000;
 const BATCH = 1000;
@@ -221,18 +220,6 @@ export function supabaseStorage(options: SupabaseStorageOptions): StoragePort {
       const url = `${base}/object/sign/${checkBucket(bucket)}/${encodePath(checkPath(path))}`;
       const { signedURL } = await json(url, { expiresIn }, 'sign a URL', SignedUrl);
       return `${base}${signedURL}`;
-    },
-
-    async signedUrls(bucket, paths, { expiresIn }) {
-      paths.forEach(checkPath);
-      const urls = new Map<string, string>();
-      for (let i = 0; i < paths.length; i += BATCH) {
-        const body = { expiresIn, paths: paths.slice(i, i + BATCH) };
-        const signed = await json(`${base}/object/sign/${checkBucket(bucket)}`, body, 'sign URLs', SignedUrls);
-        for (const entry of signed)
-          if (entry.path && entry.signedURL) urls.set(entry.path, `${base}${entry.signedURL}`);
-      }
-      return urls;
     },
 
     publicUrl(bucket, path) {
