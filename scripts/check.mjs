@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Every check the test command runs, in order, failing fast: lint, build, types, package
-// checks, bundle size, the whole vitest suite (unit, database, integration, end-to-end) and the
+// checks, bundle size, PgBouncer for the pooler tests, the whole vitest suite (unit, database, integration, end-to-end) and the
 // example app in headless Chromium. Then, pass or fail (or Ctrl-C), no server the run started may
 // still be running: survivors are listed, killed, and fail the run.
 import { spawnSync } from 'node:child_process';
@@ -29,6 +29,8 @@ const steps = [
     [`attw ${dir}`, bin('attw'), ['--pack', '.', '--profile', 'node16'], { cwd: join(root, dir) }],
   ]),
   ['bundle size', process.execPath, [join(root, 'scripts', 'size.mjs')]],
+  // test/transaction-pooler.pooler.test.ts needs PgBouncer: installed in CI, else the file skips (and says so).
+  ['pgbouncer', process.execPath, [join(root, 'scripts', 'ensure-pgbouncer.mjs')]],
   [
     'tests (vitest)',
     bin('vitest'),

@@ -1,9 +1,9 @@
-// Finds the servers a test run left running: postgres, postgrest and deno processes started after the
+// Finds the servers a test run left running: postgres, postgrest, pgbouncer and deno processes started after the
 // run began that belong to this checkout (binary, arguments or working directory inside it) or
 // descend from the run. Linux reads /proc; elsewhere the check is skipped (an empty list).
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-const SERVERS = new Set(['postgres', 'postgrest', 'deno']);
+const SERVERS = new Set(['postgres', 'postgrest', 'deno', 'pgbouncer']);
 
 function stat(pid) {
   try {

@@ -11,6 +11,7 @@ import { ALLOWED_METHODS, allowedMethods } from './methods.ts';
 import type { PartnerKeyResolver } from './partner-keys.ts';
 import { forwardRest } from './proxy.ts';
 import { type PublicStorageOptions, servePublicObject } from './public-storage.ts';
+import type { ReadReplicaRouting } from './read-replica.ts';
 import { requestId } from './request-id.ts';
 import { restrictSchemaRoot } from './schema-root.ts';
 import { refuseUndecodable } from './undecodable.ts';
@@ -24,6 +25,8 @@ export interface FetchHandler {
 export interface GatewayOptions {
   /** Where `/rest/v1` goes: {@link postgrestUpstream} (local stack) or {@link supabaseUpstream} (production). */
   rest: RestUpstream;
+  /** Catalog reads that a read replica answers instead of `rest` ({@link catalogReadsOn}); absent: none. */
+  readReplica?: ReadReplicaRouting | undefined;
   /** The project's API keys (`sb_publishable_…`, `sb_secret_…`). */
   keys: ProjectApiKeys;
   /** Accepts partners' publishable keys (`pk_…`) as apikey too, mapped to anon like the project's key. */
@@ -140,7 +143,9 @@ export function createGateway(options: GatewayOptions): Hono {
   // The limiter also stamps the client's address (X-Real-IP) on API calls, which count their own budget.
   if (options.limiter) app.use('/functions/v1/*', options.limiter);
   app.use('/rest/v1/*', restrictSchemaRoot());
-  app.all('/rest/v1/*', (c) => forwardRest(c, options.rest, c.get('access'), options.upstreamTimeoutMs));
+  const { readReplica } = options;
+  const restFor = (request: Request) => (readReplica?.serves(request) ? readReplica.rest : options.rest);
+  app.all('/rest/v1/*', (c) => forwardRest(c, restFor(c.req.raw), c.get('access'), options.upstreamTimeoutMs));
 
   app.all('/functions/v1/*', (c) =>
     options.functions.fetch(rebase(c.req.raw, '/functions/v1', new URL(c.req.url).origin, c.get('requestId'))),

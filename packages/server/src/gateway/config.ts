@@ -12,6 +12,11 @@ export interface GatewayConfig {
   publishableKey: string;
   /** `SUPABASE_SECRET_KEY` (`sb_secret_…`): the project's secret key, accepted from servers only. */
   secretKey: string;
+  /**
+   * `SUPABASE_REPLICA_URL`: a read replica's API URL (`https://<ref>-rr-<region>.supabase.co`, same
+   * keys): catalog reads go there (see read-replica.ts), everything else to `supabaseUrl`.
+   */
+  replicaUrl?: string | undefined;
   /** `DATABASE_URL`: the project's database as `postgres` (partner key checks; a pooler URL is fine). */
   databaseUrl: string;
   /** `PORT` (default 8000). */
@@ -65,6 +70,9 @@ function url(protocols: readonly string[], message: string) {
 
 const schema = z.object({
   SUPABASE_URL: url(['http:', 'https:'], 'must be an http(s) URL').transform((raw) => raw.replace(/\/+$/, '')),
+  SUPABASE_REPLICA_URL: url(['http:', 'https:'], 'must be an http(s) URL')
+    .transform((raw) => raw.replace(/\/+$/, ''))
+    .optional(),
   SUPABASE_PUBLISHABLE_KEY: z
     .string({ error: 'required' })
     .startsWith('sb_publishable_', 'must start with sb_publishable_'),
@@ -111,6 +119,7 @@ export function loadGatewayConfig(source: Readonly<Record<string, string | undef
   }
   return {
     supabaseUrl: v.SUPABASE_URL,
+    replicaUrl: v.SUPABASE_REPLICA_URL,
     publishableKey: v.SUPABASE_PUBLISHABLE_KEY,
     secretKey: v.SUPABASE_SECRET_KEY,
     databaseUrl: v.DATABASE_URL,

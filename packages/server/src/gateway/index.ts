@@ -20,6 +20,7 @@ export {
 } from './partner-keys.ts';
 export { DEFAULT_UPSTREAM_TIMEOUT_MS, forward, forwardRest } from './proxy.ts';
 export { PUBLIC_OBJECT_CACHE_CONTROL, type PublicStorageOptions, servePublicObject } from './public-storage.ts';
+export { CATALOG_READ_RPCS, CATALOG_TABLES, catalogReadsOn, type ReadReplicaRouting } from './read-replica.ts';
 export { requestId, SANE_REQUEST_ID } from './request-id.ts';
 export { restrictSchemaRoot } from './schema-root.ts';
 export { type RunningGateway, startGateway } from './server.ts';

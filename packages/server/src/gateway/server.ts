@@ -10,6 +10,7 @@ import type { GatewayConfig } from './config.ts';
 import { createFailureThrottle } from './failure-throttle.ts';
 import { answerNodeRefusals } from './node-refusals.ts';
 import { createPartnerKeyResolver } from './partner-keys.ts';
+import { catalogReadsOn } from './read-replica.ts';
 import { supabaseUpstream } from './upstream.ts';
 
 export interface RunningGateway {
@@ -42,12 +43,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   const limits = gatewayLimits(config, pool);
   const client = clientIp(config.trustedProxies);
+  const projectKeys = { publishableKey: config.publishableKey, secretKey: config.secretKey };
   const gateway = createGateway({
-    rest: supabaseUpstream({
-      url: config.supabaseUrl,
-      publishableKey: config.publishableKey,
-      secretKey: config.secretKey,
-    }),
+    rest: supabaseUpstream({ url: config.supabaseUrl, ...projectKeys }),
+    readReplica: config.replicaUrl
+      ? catalogReadsOn(supabaseUpstream({ url: config.replicaUrl, ...projectKeys }))
+      : undefined,
     keys: { publishableKey: config.publishableKey, secretKey: config.secretKey },
     partnerKeys,
     limiter: limits && gatewayRateLimit({ ...limits, partnerOf: partnerOfKey(partnerKeys), clientIp: client }),

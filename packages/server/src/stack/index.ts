@@ -12,9 +12,11 @@ export * from './database.ts';
 export * from './keys.ts';
 export * from './migrate.ts';
 export { findRepoRoot, makeTempDir, migrationsDir, seedFile, setSupabaseDir, stateDir, supabaseDir } from './paths.ts';
+export * from './pgbouncer.ts';
 export { freePort } from './ports.ts';
 export * from './postgres.ts';
 export * from './progress.ts';
+export * from './replica.ts';
 export * from './services.ts';
 
 export interface StackOptions {

@@ -52,45 +52,53 @@ const HISTORY_DDL = `
   );
 `;
 
+/** Every step of the runner takes it: concurrent runners (two deploys) take turns. */
+const LOCK = `select pg_advisory_xact_lock(hashtext('coko.migrate'))`;
+
 /**
  * Applies pending migrations in order, each in its own transaction, as the non-superuser
  * `postgres` role when the connection may switch to it (as Supabase runs them). Refuses to run when
  * an applied file has changed. A failing migration is rolled back and reported with its file,
- * line and column, leaving the database as it was before that file.
+ * line and column, leaving the database as it was before that file. Only transaction-level locks
+ * and settings: it runs over a direct connection or a transaction-mode pooler alike (docs/SCALING.md).
  */
 export async function migrate(client: pg.Client, files: MigrationFile[]): Promise<{ applied: string[] }> {
-  await client.query(`select pg_advisory_lock(hashtext('coko.migrate'))`);
-  try {
-    const asPostgres = await canSetRolePostgres(client);
-    // The history belongs to postgres, as on Supabase, so the API (connected as postgres) can read it.
-    await client.query(asPostgres ? `set role postgres; ${HISTORY_DDL}; reset role;` : HISTORY_DDL);
-    const { rows } = await client.query<{ version: string; checksum: string | null }>(
-      `select m.version, c.checksum from supabase_migrations.schema_migrations m
-       left join supabase_migrations.coko_checksums c using (version)`,
-    );
-    const applied = new Map(rows.map((row) => [row.version, row.checksum]));
-    for (const file of files) {
-      const checksum = applied.get(file.version);
-      if (checksum && checksum !== file.checksum) {
-        throw new MigrationError(
-          `Migration ${basename(file.path)} was changed after it was applied. Applied migrations are immutable: revert the edit and add a new migration.`,
-          basename(file.path),
-        );
-      }
+  const asPostgres = await canSetRolePostgres(client);
+  // The history belongs to postgres, as on Supabase, so the API (connected as postgres) can read it.
+  await inTransaction(client, async (tx) => {
+    await tx.query(LOCK);
+    if (asPostgres) await tx.query('set local role postgres');
+    await tx.query(HISTORY_DDL);
+  });
+  const { rows } = await client.query<{ version: string; checksum: string | null }>(
+    `select m.version, c.checksum from supabase_migrations.schema_migrations m
+     left join supabase_migrations.coko_checksums c using (version)`,
+  );
+  const applied = new Map(rows.map((row) => [row.version, row.checksum]));
+  for (const file of files) {
+    const checksum = applied.get(file.version);
+    if (checksum && checksum !== file.checksum) {
+      throw new MigrationError(
+        `Migration ${basename(file.path)} was changed after it was applied. Applied migrations are immutable: revert the edit and add a new migration.`,
+        basename(file.path),
+      );
     }
-    const done: string[] = [];
-    for (const file of files.filter((f) => !applied.has(f.version))) {
-      await applyOne(client, file, asPostgres);
-      done.push(file.version);
-    }
-    return { applied: done };
-  } finally {
-    await client.query(`select pg_advisory_unlock(hashtext('coko.migrate'))`);
   }
+  const done: string[] = [];
+  for (const file of files.filter((f) => !applied.has(f.version))) {
+    if (await applyOne(client, file, asPostgres)) done.push(file.version);
+  }
+  return { applied: done };
 }
 
-async function applyOne(client: pg.Client, file: MigrationFile, asPostgres: boolean): Promise<void> {
-  await inTransaction(client, async (tx) => {
+/** Applies `file` unless another runner did while this one waited for the lock; true when it did. */
+async function applyOne(client: pg.Client, file: MigrationFile, asPostgres: boolean): Promise<boolean> {
+  return inTransaction(client, async (tx) => {
+    await tx.query(LOCK);
+    const { rows } = await tx.query('select 1 from supabase_migrations.schema_migrations where version = $1', [
+      file.version,
+    ]);
+    if (rows.length > 0) return false;
     if (asPostgres) await tx.query('set local role postgres');
     await tx.query(file.sql);
     if (asPostgres) await tx.query('reset role');
@@ -102,6 +110,7 @@ async function applyOne(client: pg.Client, file: MigrationFile, asPostgres: bool
       file.version,
       file.checksum,
     ]);
+    return true;
   }).catch((error: unknown) => {
     throw toMigrationError(error, file);
   });

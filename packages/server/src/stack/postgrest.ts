@@ -15,6 +15,17 @@ export interface PostgrestOptions {
   jwtAud?: string;
   schemas?: string[];
   pool?: number;
+  /**
+   * Prepared statements (default true). Off behind a transaction-mode pooler (PgBouncer, Supavisor):
+   * a prepared statement lives in one server session, which the next transaction may not get.
+   */
+  preparedStatements?: boolean;
+  /**
+   * LISTEN on the `pgrst` channel for schema reloads (default true). Off behind a transaction-mode
+   * pooler (LISTEN needs a session of its own) and on a read replica (no LISTEN during recovery):
+   * such a PostgREST reloads on SIGUSR1. See docs/SCALING.md.
+   */
+  listenForReload?: boolean;
   /** Public URL of `/rest/v1` (`openapi-server-proxy-uri`): the schema description names it, never PostgREST's own address. */
   publicUrl?: string;
   log?: (line: string) => void;
@@ -36,7 +47,8 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Postgre
     PGRST_DB_EXTRA_SEARCH_PATH: 'public,extensions',
     PGRST_DB_MAX_ROWS: '1000',
     PGRST_DB_POOL: String(options.pool ?? 10),
-    PGRST_DB_CHANNEL_ENABLED: 'true',
+    PGRST_DB_CHANNEL_ENABLED: String(options.listenForReload ?? true),
+    PGRST_DB_PREPARED_STATEMENTS: String(options.preparedStatements ?? true),
     PGRST_JWT_SECRET: options.jwtSecret,
     ...(options.jwtAud ? { PGRST_JWT_AUD: options.jwtAud } : {}),
     PGRST_SERVER_HOST: '127.0.0.1',

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { createGateway } from '../gateway/app.ts';
 import { answerNodeRefusals } from '../gateway/node-refusals.ts';
 import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
+import { catalogReadsOn } from '../gateway/read-replica.ts';
 import { postgrestUpstream } from '../gateway/upstream.ts';
 import { type GatewayRateLimitOptions, gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
@@ -42,6 +43,8 @@ export interface Services {
   serviceRoleJwt: string;
   /** The supervised PostgREST (restarted when it dies). */
   postgrest: { readonly pid: number | undefined; readonly restarts: number };
+  /** The read replica's PostgREST, when `readReplica` was given. */
+  replicaPostgrestUrl?: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -57,6 +60,16 @@ export interface StartServicesOptions {
   /** URL the API connects with; default: the `postgres` role with the project's password. */
   apiDatabaseUrl?: string;
   postgrestPool?: number;
+  /**
+   * A transaction-mode pooler in front of the database (PgBouncer): PostgREST, the API and the gateway
+   * connect through it, as they would through Supabase's pooler; `adminDatabaseUrl` stays direct.
+   */
+  pooler?: { host: string; port: number } | undefined;
+  /**
+   * A read replica of the database (a hot standby, same roles): a second PostgREST on it answers the
+   * gateway's catalog reads ({@link catalogReadsOn}); everything else stays on the primary.
+   */
+  readReplica?: { host: string; port: number } | undefined;
   /** Waits before PostgREST restart attempt `attempt` after it died (default: backoff from 100 ms to 5 s). */
   postgrestRestartDelay?: (attempt: number) => Promise<void>;
   /** Largest `/rest/v1` request body at the gateway (default 1 MiB). */
@@ -72,13 +85,11 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const port = options.port || (await freePort());
   const hostname = options.hostname ?? '127.0.0.1';
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
-  const postgrest = await startSupervisedPostgrest({
-    dbUri: withDatabase(options.adminDatabaseUrl, database, {
-      user: 'authenticator',
-      password: keys.authenticatorPassword,
-    }),
-    port: pgrstPort,
-    adminPort,
+  const authenticatorUrl = withDatabase(options.adminDatabaseUrl, database, {
+    user: 'authenticator',
+    password: keys.authenticatorPassword,
+  });
+  const postgrestOptions = {
     jwtSecret: postgrestJwks(keys),
     // User tokens (Supabase Auth's and partner sessions) all carry aud "authenticated".
     jwtAud: 'authenticated',
@@ -86,11 +97,31 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     publicUrl: `${url}/rest/v1`,
     waitBeforeRestart: options.postgrestRestartDelay,
     log: options.log,
+  };
+  const postgrest = await startSupervisedPostgrest({
+    ...postgrestOptions,
+    dbUri: onServer(authenticatorUrl, options.pooler),
+    preparedStatements: !options.pooler,
+    listenForReload: !options.pooler,
+    port: pgrstPort,
+    adminPort,
   });
   // PostgREST is a separate binary that outlives us if we skip it: it is stopped whatever fails next.
+  let replicaPostgrest: SupervisedPostgrest | undefined;
   try {
-    return await startFrontServices(options, { postgrest, database, port, hostname, url });
+    if (options.readReplica) {
+      replicaPostgrest = await startSupervisedPostgrest({
+        ...postgrestOptions,
+        dbUri: onServer(authenticatorUrl, options.readReplica),
+        // A standby refuses LISTEN; after a migration, reload this PostgREST with SIGUSR1.
+        listenForReload: false,
+        port: await freePort(),
+        adminPort: await freePort(),
+      });
+    }
+    return await startFrontServices(options, { postgrest, replicaPostgrest, database, port, hostname, url });
   } catch (error) {
+    await replicaPostgrest?.stop();
     await postgrest.stop();
     throw error;
   }
@@ -101,6 +132,7 @@ async function startFrontServices(
   options: StartServicesOptions,
   at: {
     postgrest: SupervisedPostgrest;
+    replicaPostgrest?: SupervisedPostgrest | undefined;
     database: string;
     port: number;
     hostname: string;
@@ -108,10 +140,12 @@ async function startFrontServices(
   },
 ): Promise<Services> {
   const { keys } = options;
-  const { postgrest, database, port, hostname, url } = at;
-  const databaseUrl =
+  const { postgrest, replicaPostgrest, database, port, hostname, url } = at;
+  const databaseUrl = onServer(
     options.apiDatabaseUrl ??
-    withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword });
+      withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword }),
+    options.pooler,
+  );
   const api = await options.createApi({ databaseUrl, postgrestUrl: postgrest.url, publicUrl: url, keys });
   const anonJwt = await mintJwt(keys, { role: 'anon', expiresInSeconds: TEN_YEARS, issuer: 'coko-local' });
   const serviceRoleJwt = await mintJwt(keys, {
@@ -130,6 +164,8 @@ async function startFrontServices(
   const partnerKeys = createPartnerKeyResolver(gatewayPool);
   const gateway = createGateway({
     rest: postgrestUpstream({ url: postgrest.url, anonJwt, serviceRoleJwt }),
+    readReplica:
+      replicaPostgrest && catalogReadsOn(postgrestUpstream({ url: replicaPostgrest.url, anonJwt, serviceRoleJwt })),
     keys: { publishableKey: keys.publishableKey, secretKey: keys.secretKey },
     partnerKeys,
     limiter: api.limits && gatewayRateLimit({ ...api.limits, partnerOf: partnerOfKey(partnerKeys) }),
@@ -147,6 +183,7 @@ async function startFrontServices(
     anonJwt,
     serviceRoleJwt,
     postgrest,
+    replicaPostgrestUrl: replicaPostgrest?.url,
     // PostgREST is a separate binary that outlives us if we skip it: it is stopped whatever failed before.
     stop: async () => {
       try {
@@ -154,10 +191,20 @@ async function startFrontServices(
         await api.close?.();
         await gatewayPool.end();
       } finally {
+        await replicaPostgrest?.stop();
         await postgrest.stop();
       }
     },
   };
+}
+
+/** The same database and credentials on another server (a pooler, a replica), when there is one. */
+function onServer(url: string, server: { host: string; port: number } | undefined): string {
+  if (!server) return url;
+  const moved = new URL(url);
+  moved.hostname = server.host;
+  moved.port = String(server.port);
+  return moved.toString();
 }
 
 function listen(

@@ -3,6 +3,7 @@ import { dropDatabase, ensureDatabase, withDatabase } from '../stack/database.ts
 import type { ProjectKeys } from '../stack/keys.ts';
 import { type ApiFactory, startServices } from '../stack/services.ts';
 
+export { pgbouncerAvailability, startTestPooler } from './pooler.ts';
 export { spawnTestStack } from './spawn-stack.ts';
 
 /** What the global setup hands to every test file (serialisable). */
@@ -14,6 +15,8 @@ export interface TestCluster {
   keys: ProjectKeys;
   /** An existing Postgres (DATABASE_URL): the API connects with the admin URL, roles keep their passwords. */
   external?: boolean;
+  /** A transaction-mode pooler in front of the cluster: every stack's PostgREST, API and gateway use it. */
+  pooler?: { host: string; port: number } | undefined;
 }
 
 export interface TestStack {
@@ -30,6 +33,8 @@ export interface TestStack {
   keys: ProjectKeys;
   /** The API's local storage folder (`STORAGE_LOCAL_ROOT`), set by spawned stacks. */
   storageRoot?: string | undefined;
+  /** The PgBouncer (transaction mode) the services connect through, if any; `databaseUrl` uses it too. */
+  pooler?: { host: string; port: number } | undefined;
   stop(): Promise<void>;
 }
 
@@ -49,6 +54,7 @@ export async function startTestStack(cluster: TestCluster, createApi: ApiFactory
       createApi,
       postgrestPool: 4,
       apiDatabaseUrl: cluster.external ? adminDatabaseUrl : undefined,
+      pooler: cluster.pooler,
     });
     return {
       ...services,
@@ -56,6 +62,7 @@ export async function startTestStack(cluster: TestCluster, createApi: ApiFactory
       secretKey: cluster.keys.secretKey,
       adminDatabaseUrl,
       keys: cluster.keys,
+      pooler: cluster.pooler,
       stop: async () => {
         await services.stop();
         await dropDatabase(cluster.adminUrl, name);
