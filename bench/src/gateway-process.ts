@@ -2,7 +2,7 @@
 // compare one process with two. Settings arrive as JSON in COKO_BENCH_GATEWAY; prints `ready` once
 // every process listens, stops on SIGTERM.
 import cluster from 'node:cluster';
-import { createGateway, postgrestUpstream, serveInProcesses } from '@coko/server/dev';
+import { createGateway, inProcesses, postgrestUpstream, serveGateway } from '@coko/server/dev';
 
 interface Settings {
   port: number;
@@ -16,8 +16,8 @@ interface Settings {
 
 const settings = JSON.parse(process.env.COKO_BENCH_GATEWAY ?? '{}') as Settings;
 
-const served = await serveInProcesses(settings.processes, () => ({
-  fetch: createGateway({
+const served = await inProcesses(settings.processes, async () => {
+  const gateway = createGateway({
     rest: postgrestUpstream({
       url: settings.postgrestUrl,
       anonJwt: settings.anonJwt,
@@ -25,9 +25,9 @@ const served = await serveInProcesses(settings.processes, () => ({
     }),
     keys: { publishableKey: settings.publishableKey, secretKey: settings.secretKey },
     functions: { fetch: () => new Response(null, { status: 404 }) },
-  }).fetch,
-  port: settings.port,
-  hostname: '127.0.0.1',
-}));
+  });
+  const server = await serveGateway(gateway.fetch, settings.port, '127.0.0.1');
+  return { stop: () => new Promise<void>((resolveClose) => server.close(() => resolveClose())) };
+});
 if (cluster.isPrimary) console.log('ready');
 process.once('SIGTERM', () => void served.stop().then(() => process.exit(0)));

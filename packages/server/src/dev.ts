@@ -3,6 +3,6 @@
 // Never imported by the production entry (@coko/server).
 export { type ApiFactoryContext, type ApiFactoryOptions, createApiFactory } from './app/api-factory.ts';
 export { createPartnerKeyResolver } from './gateway/partner-keys.ts';
-export { serveInProcesses } from './gateway/processes.ts';
+export { inProcesses, serveGateway } from './gateway/processes.ts';
 export { postgrestUpstream } from './gateway/upstream.ts';
 export * from './stack/index.ts';
