@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import { loadGatewayConfig } from '../gateway/config.ts';
+import { inProcesses } from '../gateway/processes.ts';
 import { startGateway } from '../gateway/server.ts';
 
 /**
@@ -9,9 +11,15 @@ import { startGateway } from '../gateway/server.ts';
 export async function gatewayCommand(args: string[]): Promise<undefined> {
   if (args.length > 0) throw new Error(`takes no arguments (settings come from the environment): ${args.join(' ')}`);
   const config = loadGatewayConfig(process.env);
-  const gateway = await startGateway(config);
+  // With GATEWAY_PROCESSES > 1 this primary only forks and stops the processes that serve.
+  const gateway = await inProcesses(config.processes, () => startGateway(config));
   // The address line is what scripts (and the tests) wait for.
-  console.error(`coko gateway listening on ${gateway.url} → ${config.supabaseUrl}`);
+  if (cluster.isPrimary) {
+    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    const url = 'url' in gateway ? gateway.url : `http://${host}:${gateway.port}`;
+    const processes = config.processes > 1 ? ` (${config.processes} processes)` : '';
+    console.error(`coko gateway listening on ${url} → ${config.supabaseUrl}${processes}`);
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,10 +1,10 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { cors } from 'hono/cors';
 import { RATE_LIMIT_HEADERS } from '../limits/gateway.ts';
 import { type CheckApiKeyOptions, checkApiKey, type ProjectApiKeys } from './api-keys.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, limitBody } from './body-limit.ts';
 import { type ClientIdentifier, clientIp } from './client-ip.ts';
 import { compressResponses } from './compress.ts';
+import { openCors } from './cors.ts';
 import { errorResponse, gatewayError } from './errors.ts';
 import { withoutHopByHop } from './hop-by-hop.ts';
 import { ALLOWED_METHODS, allowedMethods } from './methods.ts';
@@ -58,7 +58,6 @@ export interface GatewayOptions {
 }
 
 const SUPABASE_CORS = {
-  origin: '*',
   allowMethods: [...ALLOWED_METHODS],
   allowHeaders: [
     'apikey',
@@ -133,8 +132,8 @@ export function createGateway(options: GatewayOptions): Hono {
   app.use('*', compressResponses());
   // Supabase answers CORS for its REST and Auth endpoints at the gateway, before the key check
   // (browsers send preflights without credentials). The API applies its own per-origin policy.
-  app.use('/rest/v1/*', cors(SUPABASE_CORS));
-  app.use('/auth/v1/*', cors(SUPABASE_CORS));
+  app.use('/rest/v1/*', openCors(SUPABASE_CORS));
+  app.use('/auth/v1/*', openCors(SUPABASE_CORS));
 
   app.use('/rest/v1/*', limitBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
   app.use('/rest/v1/*', refuseUndecodable());
@@ -166,7 +165,7 @@ export function createGateway(options: GatewayOptions): Hono {
   }
 
   if (options.publicStorage) {
-    app.use('/storage/v1/*', cors(SUPABASE_CORS));
+    app.use('/storage/v1/*', openCors(SUPABASE_CORS));
     app.on(['GET', 'HEAD'], '/storage/v1/object/public/:bucket/:path{.+}', servePublicObject(options.publicStorage));
     app.all('/storage/v1/*', (c) =>
       gatewayError(c, 'NOT_FOUND', 'The local stack serves only public objects (covers) under /storage/v1.'),

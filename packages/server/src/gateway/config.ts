@@ -31,6 +31,8 @@ export interface GatewayConfig {
   trustedProxies: number;
   /** `GATEWAY_DB_POOL_MAX`: connections for partner key checks (default 2). */
   dbPoolMax: number;
+  /** `GATEWAY_PROCESSES`: processes sharing the port (node:cluster; default 1, e.g. one per core). */
+  processes: number;
   /** `GATEWAY_FAILED_KEY_BURST`: failed partner key checks a client may make before 429 (default 20; 1 more per second). */
   failedKeyBurst: number;
   /**
@@ -85,6 +87,7 @@ const schema = z.object({
   GATEWAY_TRUSTED_PROXIES: integer(0, 0, 10),
   GATEWAY_DB_POOL_MAX: integer(2, 1, 100),
   GATEWAY_FAILED_KEY_BURST: integer(20, 1, 100_000),
+  GATEWAY_PROCESSES: integer(1, 1, 64),
   // The API's own validators: the same variables mean the same thing for both.
   ...envSchema('development').pick({ RATE_LIMITS: true, COKO_JWT_SECRET: true, COKO_JWT_SIGNING_KEY: true }).shape,
 });
@@ -130,6 +133,7 @@ export function loadGatewayConfig(source: Readonly<Record<string, string | undef
     trustedProxies: v.GATEWAY_TRUSTED_PROXIES,
     dbPoolMax: v.GATEWAY_DB_POOL_MAX,
     failedKeyBurst: v.GATEWAY_FAILED_KEY_BURST,
+    processes: v.GATEWAY_PROCESSES,
     rateLimits: v.RATE_LIMITS && {
       policies: v.RATE_LIMITS,
       jwtSecret: v.COKO_JWT_SECRET,

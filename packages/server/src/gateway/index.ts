@@ -4,7 +4,7 @@ export { type CheckApiKeyOptions, checkApiKey, type ProjectApiKeys } from './api
 export { createGateway, type FetchHandler, forwardTo, type GatewayOptions } from './app.ts';
 export { DEFAULT_BODY_LIMIT_BYTES, limitBody } from './body-limit.ts';
 export { type ClientIdentifier, clientIp } from './client-ip.ts';
-export { type CompressOptions, compressResponses } from './compress.ts';
+export { type CompressOptions, compressBody, compressionFor, compressResponses } from './compress.ts';
 export { type GatewayConfig, loadGatewayConfig } from './config.ts';
 export { errorResponse, gatewayError, requestIdOf } from './errors.ts';
 export { createFailureThrottle, type FailureThrottle, type FailureThrottleOptions } from './failure-throttle.ts';
@@ -18,6 +18,7 @@ export {
   type PartnerKeyResolver,
   type PartnerKeyResolverOptions,
 } from './partner-keys.ts';
+export { inProcesses, type Stoppable, serveGateway } from './processes.ts';
 export { DEFAULT_UPSTREAM_TIMEOUT_MS, forward, forwardRest } from './proxy.ts';
 export { PUBLIC_OBJECT_CACHE_CONTROL, type PublicStorageOptions, servePublicObject } from './public-storage.ts';
 export { CATALOG_READ_RPCS, CATALOG_TABLES, catalogReadsOn, type ReadReplicaRouting } from './read-replica.ts';

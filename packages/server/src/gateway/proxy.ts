@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
+import { compressBody, compressionFor } from './compress.ts';
 import { gatewayError, requestIdOf } from './errors.ts';
 import { withoutHopByHop } from './hop-by-hop.ts';
 import type { Access, RestUpstream } from './upstream.ts';
+import { readWhole, requestUpstream, streamOf, type UpstreamAnswer } from './upstream-request.ts';
 
 /**
  * Forwards a checked `/rest/v1` request to the upstream with `access`'s credentials, streaming both
@@ -49,7 +51,8 @@ export const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;
 /**
  * Forwards `request` to `target` as it is (hop-by-hop headers aside): 503 when the upstream cannot be
  * reached, 504 when its response headers take longer than `timeoutMs` (a hung PostgREST must not hold
- * connections forever; the body then streams without a deadline).
+ * connections forever; the body then streams without a deadline). The upstream's bytes pass through as
+ * they are, compressed or not (the gateway asks for identity and compresses itself).
  */
 export async function forward(
   c: Context,
@@ -59,34 +62,38 @@ export async function forward(
   timeoutMs = DEFAULT_UPSTREAM_TIMEOUT_MS,
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), timeoutMs);
-  let upstream: Response;
+  // The body limit has run: what is left is at most that many bytes, sent with its exact length.
+  const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : undefined;
+  let upstream: UpstreamAnswer;
   try {
-    upstream = await fetch(target, {
-      method: request.method,
-      headers: headers ?? withoutHopByHop(request.headers, ['accept-encoding']),
-      body: hasBody ? request.body : undefined,
-      // @ts-expect-error Node's fetch needs duplex for streamed request bodies
-      duplex: hasBody ? 'half' : undefined,
-      redirect: 'manual',
-      signal: deadline.signal,
-    });
-  } catch {
-    if (deadline.signal.aborted) {
+    upstream = await requestUpstream(
+      target,
+      request.method,
+      headers ?? withoutHopByHop(request.headers, ['accept-encoding']),
+      body,
+      timeoutMs,
+    );
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') {
       return gatewayError(c, 'TIMEOUT', `The data API did not answer within ${timeoutMs} ms.`);
     }
     return gatewayError(c, 'SERVICE_UNAVAILABLE', 'The data API is unavailable; retry shortly.', {
       headers: { 'retry-after': '1' },
     });
-  } finally {
-    clearTimeout(timer);
   }
-  // fetch has decoded the body: the gateway compresses again itself.
-  const responseHeaders = withoutHopByHop(upstream.headers, ['content-encoding']);
-  return new Response(upstream.body, {
-    status: upstream.status,
-    statusText: upstream.statusText,
-    headers: responseHeaders,
-  });
+  const responseHeaders = withoutHopByHop(upstream.headers);
+  // Stamped here rather than by requestId() afterwards, which would copy the response to add it.
+  responseHeaders.set('x-request-id', requestIdOf(c));
+  const init = { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders };
+  if (!upstream.body) return new Response(null, init);
+  const encoding = compressionFor(request.method, c.req.header('accept-encoding'), responseHeaders);
+  if (encoding && upstream.declaredLength !== undefined && upstream.declaredLength <= WHOLE_BODY_MAX_BYTES) {
+    // A page of rows, whole: compressed once and sent as one buffer, with no stream in between.
+    const body = await readWhole(upstream.body);
+    return new Response(await compressBody(body, encoding, responseHeaders), init);
+  }
+  return new Response(streamOf(upstream.body), init);
 }
+
+/** Compressible answers up to this size are read whole and compressed in one go; larger ones stream. */
+const WHOLE_BODY_MAX_BYTES = 4 * 1024 * 1024;

@@ -1,4 +1,3 @@
-import { type ServerType, serve } from '@hono/node-server';
 import pg from 'pg';
 import { TokenService } from '../identity/tokens.ts';
 import { limitsFromConfig } from '../limits/from-config.ts';
@@ -8,8 +7,8 @@ import { createGateway, forwardTo } from './app.ts';
 import { clientIp } from './client-ip.ts';
 import type { GatewayConfig } from './config.ts';
 import { createFailureThrottle } from './failure-throttle.ts';
-import { answerNodeRefusals } from './node-refusals.ts';
 import { createPartnerKeyResolver } from './partner-keys.ts';
+import { serveGateway } from './processes.ts';
 import { catalogReadsOn } from './read-replica.ts';
 import { supabaseUpstream } from './upstream.ts';
 
@@ -58,13 +57,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     client,
   });
-  const server = await new Promise<ServerType>((resolveListen, reject) => {
-    const started = serve({ fetch: gateway.fetch, port: config.port, hostname: config.host }, () =>
-      resolveListen(started),
-    );
-    started.once('error', reject);
-  });
-  answerNodeRefusals(server);
+  const server = await serveGateway(gateway.fetch, config.port, config.host);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

@@ -68,4 +68,31 @@ describe('coko gateway', () => {
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
   });
+
+  it('serves from GATEWAY_PROCESSES processes on one port, and SIGTERM stops them all', async () => {
+    const gateway = run({
+      SUPABASE_URL: stack.url,
+      SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
+      SUPABASE_SECRET_KEY: stack.secretKey,
+      DATABASE_URL: stack.databaseUrl,
+      COKO_JWT_SECRET: stack.keys.jwtSecret,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      GATEWAY_PROCESSES: '2',
+    });
+    const [, url] = await gateway.output(/listening on (http:\/\/\S+) → \S+ \(2 processes\)/);
+    // Separate connections: the primary hands them to its workers in turn.
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const response = await fetch(`${url}/rest/v1/books?select=id&limit=1`, {
+          headers: { apikey: stack.publishableKey, connection: 'close' },
+        });
+        await response.arrayBuffer();
+        return response.status;
+      }),
+    );
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+  });
 });

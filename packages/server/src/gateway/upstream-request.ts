@@ -1,0 +1,110 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+
+/**
+ * Keep-alive sockets to the upstream, shared by every request of the process. node:http costs a
+ * fraction of Node's fetch per request (no WHATWG Request/Headers/stream objects on the way out or
+ * back), which is most of what the gateway adds to a PostgREST call.
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxFreeSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, maxFreeSockets: 64 }),
+};
+
+export interface UpstreamAnswer {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  /** The upstream's `Content-Length`, when it sent one. */
+  declaredLength: number | undefined;
+  /** Null when the upstream said there is none (204, 304, `Content-Length: 0`). */
+  body: IncomingMessage | null;
+}
+
+/**
+ * Sends one request to `target` and resolves once its response headers arrived (the body may still be
+ * streaming). Rejects with `TimeoutError` after `timeoutMs` without headers, with the socket's error
+ * when the upstream cannot be reached.
+ */
+export function requestUpstream(
+  target: string,
+  method: string,
+  headers: Headers,
+  body: Uint8Array | undefined,
+  timeoutMs: number,
+): Promise<UpstreamAnswer> {
+  const url = new URL(target);
+  const client = url.protocol === 'https:' ? https : http;
+  const outgoing: Record<string, string> = {};
+  for (const [name, value] of headers) outgoing[name] = value;
+  if (body) outgoing['content-length'] = String(body.byteLength);
+  return new Promise((resolveAnswer, reject) => {
+    const request = client.request(url, {
+      method,
+      headers: outgoing,
+      agent: agents[url.protocol === 'https:' ? 'https:' : 'http:'],
+    });
+    const timer = setTimeout(() => {
+      const error = new Error(`no response headers within ${timeoutMs} ms`);
+      error.name = 'TimeoutError';
+      request.destroy(error);
+    }, timeoutMs);
+    request.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.once('response', (response) => {
+      clearTimeout(timer);
+      resolveAnswer(answerOf(response));
+    });
+    request.end(body);
+  });
+}
+
+function answerOf(response: IncomingMessage): UpstreamAnswer {
+  const headers = new Headers();
+  for (let i = 0; i < response.rawHeaders.length; i += 2) {
+    headers.append(response.rawHeaders[i] as string, response.rawHeaders[i + 1] as string);
+  }
+  const status = response.statusCode ?? 502;
+  const declared = Number(response.headers['content-length'] ?? Number.NaN);
+  const empty = status === 204 || status === 304 || declared === 0;
+  if (empty) response.resume();
+  return {
+    status,
+    statusText: response.statusMessage ?? '',
+    headers,
+    declaredLength: Number.isFinite(declared) ? declared : undefined,
+    body: empty ? null : response,
+  };
+}
+
+/** All of `body` in one buffer (for bodies whose length was declared and is bounded). */
+export function readWhole(body: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.once('end', () => resolveBody(Buffer.concat(chunks)));
+    body.once('error', reject);
+  });
+}
+
+/** `body` as it arrives, paused while the reader is behind (backpressure to the upstream). */
+export function streamOf(body: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      body.on('data', (chunk: Buffer) => {
+        controller.enqueue(chunk);
+        if ((controller.desiredSize ?? 1) <= 0) body.pause();
+      });
+      body.once('end', () => controller.close());
+      body.once('error', (error) => controller.error(error));
+    },
+    pull() {
+      body.resume();
+    },
+    cancel() {
+      body.destroy();
+    },
+  });
+}
