@@ -23,21 +23,24 @@ export async function forwardRest(
   for (const [name, value] of Object.entries(upstream.credentials(access))) headers.set(name, value);
   headers.set('x-request-id', requestIdOf(c));
   const response = await forward(c, target, request, headers, timeoutMs);
-  return response.status === 503 ? outageInErrorFormat(c, response) : response;
+  return response.status === 503 || response.status === 400 ? outageInErrorFormat(c, response) : response;
 }
 
 /**
- * PostgREST's 503s while it cannot reach the database (PGRST000–003: connection lost, pool timeout,
- * schema cache not loaded) become Coko's own 503 `SERVICE_UNAVAILABLE`, as the API answers in an
- * outage; other responses stay PostgREST's.
+ * PostgREST's answers while it cannot reach the database become Coko's own 503 `SERVICE_UNAVAILABLE`,
+ * as the API answers in an outage: its 503s (PGRST000–003: connection lost, pool timeout, schema cache
+ * not loaded), and the 400 with an empty code and message it sends when the connection dies under a
+ * running statement (an error without a SQLSTATE, which PostgREST maps to 400 — seen when Postgres is
+ * killed under load). Other responses stay PostgREST's.
  */
 async function outageInErrorFormat(c: Context, response: Response): Promise<Response> {
   const body = (await response
     .clone()
     .json()
-    .catch(() => undefined)) as { code?: unknown } | undefined;
+    .catch(() => undefined)) as { code?: unknown; message?: unknown } | undefined;
   const code = typeof body?.code === 'string' ? body.code : '';
-  if (!/^PGRST00\d$/.test(code)) return response;
+  const outage = response.status === 503 ? /^PGRST00\d$/.test(code) : body?.code === '' && body?.message === '';
+  if (!outage) return response;
   await response.body?.cancel();
   return gatewayError(c, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly.', {
     details: { postgrestCode: code },

@@ -2,6 +2,7 @@
 // format meanwhile, and the stack `coko dev` runs (startServices) restarts PostgREST on its own. The
 // test holds the restart until it has seen the 503, so nothing depends on timing. A PostgREST that
 // accepts connections and never answers (hung, SIGSTOPped) gets 504 once the gateway's deadline passes.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, postgrestUpstream } from '../../src/gateway/index.ts';
@@ -74,6 +75,40 @@ describe('PostgREST killed under the gateway', () => {
     expect(up.status).toBe(200);
     expect(await up.json()).toHaveLength(1);
     expect(log.join('\n')).toMatch(/PostgREST exited \(SIGKILL\); restarting[\s\S]*PostgREST restarted/);
+  });
+});
+
+describe('PostgREST losing its database connection under a statement', () => {
+  it('answers 503 SERVICE_UNAVAILABLE for the 400 without a code PostgREST sends then; a real 400 passes', async () => {
+    // What PostgREST answered in the Postgres kill -9 fault test (packages/server/test/faults).
+    let body = '{"code":"","details":null,"hint":null,"message":""}';
+    const upstream = createHttpServer((_request, response) => {
+      response.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+    });
+    const port = await new Promise<number>((resolveListen) =>
+      upstream.listen(0, '127.0.0.1', () => resolveListen((upstream.address() as { port: number }).port)),
+    );
+    try {
+      const gateway = createGateway({
+        rest: postgrestUpstream({ url: `http://127.0.0.1:${port}`, anonJwt: 'anon', serviceRoleJwt: 'service' }),
+        keys: { publishableKey: stack.publishableKey, secretKey: stack.secretKey },
+        functions: { fetch: () => new Response(null, { status: 204 }) },
+      });
+      const lost = await gateway.request('/rest/v1/rpc/sync_reading', {
+        method: 'POST',
+        headers: { apikey: stack.publishableKey, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(lost.status).toBe(503);
+      expect((await errorOf(lost)).code).toBe('SERVICE_UNAVAILABLE');
+
+      body = '{"code":"22P02","details":null,"hint":null,"message":"invalid input syntax for type uuid: \\"x\\""}';
+      const invalid = await gateway.request('/rest/v1/books?id=eq.x', { headers: { apikey: stack.publishableKey } });
+      expect(invalid.status).toBe(400);
+      expect(((await invalid.json()) as { code: string }).code).toBe('22P02');
+    } finally {
+      await new Promise<void>((resolveClose) => upstream.close(() => resolveClose()));
+    }
   });
 });
 
