@@ -1,8 +1,7 @@
-import { type ServerType, serve } from '@hono/node-server';
 import pg from 'pg';
 import { createGateway } from '../gateway/app.ts';
-import { answerNodeRefusals } from '../gateway/node-refusals.ts';
 import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
+import { serveGateway } from '../gateway/processes.ts';
 import { catalogReadsOn } from '../gateway/read-replica.ts';
 import { postgrestUpstream } from '../gateway/upstream.ts';
 import { type GatewayRateLimitOptions, gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
@@ -174,7 +173,7 @@ async function startFrontServices(
     publicStorage: api.storage && { storage: api.storage, buckets: ['covers'] },
     bodyLimitBytes: options.bodyLimitBytes,
   });
-  const server = await listen(gateway.fetch, port, hostname);
+  const server = await serveGateway(gateway.fetch, port, hostname);
   return {
     url,
     port,
@@ -205,16 +204,4 @@ function onServer(url: string, server: { host: string; port: number } | undefine
   moved.hostname = server.host;
   moved.port = String(server.port);
   return moved.toString();
-}
-
-function listen(
-  fetch: (request: Request) => Response | Promise<Response>,
-  port: number,
-  hostname: string,
-): Promise<ServerType> {
-  return new Promise((resolveListen, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolveListen(server));
-    answerNodeRefusals(server);
-    server.once('error', reject);
-  });
 }
