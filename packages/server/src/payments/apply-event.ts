@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
-import type { PaymentProviders, PaymentStatus, ProviderName } from '../providers/payments/index.ts';
+import type { PaymentProvider, PaymentProviders, PaymentStatus, ProviderName } from '../providers/payments/index.ts';
 
 export interface StoredEvent {
   id: string;
@@ -37,18 +37,29 @@ export async function confirmedStatus(
      from public.orders o left join private.order_secrets s on s.order_id = o.id where o.id = $1`,
     [event.order_id],
   );
-  const order = rows[0] as
-    | { id: string; provider_reference: string | null; amount: number; currency: string; secret: string | null }
-    | undefined;
+  const order = rows[0] as OrderToAsk | undefined;
   if (!order) return null;
-  const answer = await adapter.fetchStatus({
+  return (await askProvider(adapter, order)).status;
+}
+
+/** An order with its secret (`private.order_secrets`), as a provider's status check needs it. */
+export interface OrderToAsk {
+  id: string;
+  provider_reference: string | null;
+  amount: number;
+  currency: string;
+  secret: string | null;
+}
+
+/** Asks the order's provider where its payment stands. */
+export function askProvider(adapter: PaymentProvider, order: OrderToAsk) {
+  return adapter.fetchStatus({
     orderId: order.id,
     providerReference: order.provider_reference,
     amount: Number(order.amount),
     currency: order.currency.trim(),
     secret: order.secret,
   });
-  return answer.status;
 }
 
 /**

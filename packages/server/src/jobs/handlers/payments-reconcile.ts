@@ -1,6 +1,13 @@
 import { withTransaction } from '../../db/transaction.ts';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../middleware/idempotency-key.ts';
-import { applyEvent, confirmedStatus, loadEvent, moveOrder } from '../../payments/apply-event.ts';
+import {
+  applyEvent,
+  askProvider,
+  confirmedStatus,
+  loadEvent,
+  moveOrder,
+  type OrderToAsk,
+} from '../../payments/apply-event.ts';
 import { defaultPaymentProviders } from '../../payments/default-providers.ts';
 import type { ProviderName } from '../../providers/payments/index.ts';
 import type { JobHandler } from '../types.ts';
@@ -26,14 +33,7 @@ export function reconcilePaymentsHandler(deps: PaymentJobDeps = {}): JobHandler 
   return async (_job, { db, log, signal }) => {
     const counts = { asked: 0, moved: 0, expired: 0, events: 0, failures: 0, keysPruned: 0 };
 
-    const pending = await db.query<{
-      id: string;
-      provider: ProviderName;
-      provider_reference: string | null;
-      amount: number;
-      currency: string;
-      secret: string | null;
-    }>(
+    const pending = await db.query<OrderToAsk & { provider: ProviderName }>(
       `select o.id, o.provider::text as provider, o.provider_reference, o.amount, o.currency, s.secret
        from public.orders o left join private.order_secrets s on s.order_id = o.id
        where o.status = 'pending' and o.created_at < now() - make_interval(mins => $1)
@@ -46,13 +46,7 @@ export function reconcilePaymentsHandler(deps: PaymentJobDeps = {}): JobHandler 
       if (!adapter) continue;
       try {
         counts.asked++;
-        const answer = await adapter.fetchStatus({
-          orderId: order.id,
-          providerReference: order.provider_reference,
-          amount: Number(order.amount),
-          currency: order.currency.trim(),
-          secret: order.secret,
-        });
+        const answer = await askProvider(adapter, order);
         const outcome = await moveOrder(db, order.id, answer.status, new Date(), `${order.provider}: reconciled`);
         if (outcome !== 'unchanged') counts.moved++;
       } catch (error) {
