@@ -1,6 +1,7 @@
 // The Coko user a partner's user maps to: one auth.users row per (partner, external user id), found through
 // private.partner_users, created on the first session and kept up to date on later ones, in one transaction.
 // Its public.profiles row is created by the database trigger on auth.users; the session fills it in.
+import type { SessionUser as PublicSessionUser } from '../../../sdk/src/server/index.ts';
 import type { Queryable } from '../db/pool.ts';
 import { rows, sqlState } from '../db/rows.ts';
 import { type Database, withTransaction } from '../db/transaction.ts';
@@ -19,17 +20,11 @@ export interface PartnerUserInput {
   language?: string | undefined;
 }
 
-/** The mapped Coko user, as `POST /v1/sessions` returns it. */
-export interface SessionUser {
-  id: string;
-  externalUserId: string;
-  email: string | null;
-  /** E.164 with `+` (auth.users stores it without, as Supabase Auth does). */
-  phone: string | null;
-  name: string | null;
-  country: string | null;
-  language: string | null;
-  partnerId: string;
+/**
+ * The mapped Coko user, as `POST /v1/sessions` returns it (the SDK's public `SessionUser`; `phone` is E.164
+ * with `+`, while auth.users stores it without, as Supabase Auth does).
+ */
+export interface SessionUser extends PublicSessionUser {
   /** True when this call created the user. */
   created: boolean;
   /** `auth.users.phone` as stored (the token's `phone` claim). */
