@@ -1,3 +1,4 @@
+export { type ActingUser, type AsUserOptions, asUser, hasPermission } from './as-user.ts';
 export {
   type CheckOptions,
   type CheckResult,

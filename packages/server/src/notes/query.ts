@@ -1,9 +1,11 @@
 // Reads a reader's annotations of one book AS THAT READER: role `authenticated` and the token's claims
 // in a read-only transaction, so Row Level Security decides what is visible (the reader's own
 // annotations; the book only if it is published, or if the reader is an admin).
+
+import { asUser } from '../db/as-user.ts';
 import type { Queryable } from '../db/pool.ts';
 import { rows } from '../db/rows.ts';
-import { type Database, withTransaction } from '../db/transaction.ts';
+import type { Database } from '../db/transaction.ts';
 import type { NotesAnnotation, NotesExportData } from './model.ts';
 
 export interface NotesReader {
@@ -39,18 +41,8 @@ interface AnnotationRow {
 }
 
 /** Runs `fn` in a read-only transaction as the reader (`authenticated` + their claims), like PostgREST. */
-export async function asReader<T>(db: Database, reader: NotesReader, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return withTransaction(db, async (tx) => {
-    await tx.query('set transaction read only');
-    await tx.query(
-      `select set_config('role', 'authenticated', true),
-              set_config('request.jwt.claims', $1, true),
-              set_config('request.jwt.claim.sub', $2, true),
-              set_config('request.jwt.claim.role', 'authenticated', true)`,
-      [JSON.stringify({ ...reader.claims, sub: reader.id, role: 'authenticated' }), reader.id],
-    );
-    return fn(tx);
-  });
+export function asReader<T>(db: Database, reader: NotesReader, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return asUser(db, reader, fn, { readOnly: true });
 }
 
 const BOOK_SQL = `

@@ -2,10 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type AdminContext, AdminError, refundOrder } from '../admin/index.ts';
 import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
+import { hasPermission } from '../db/as-user.ts';
 import type { Database } from '../db/transaction.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import { userAuth } from '../middleware/user-auth.ts';
-import { asReader } from '../notes/query.ts';
 import { orderJson } from '../payments/orders.ts';
 import { error, IdParamSchema, OrderSchema } from './payment-schemas.ts';
 import { errorResponses, text } from './schemas.ts';
@@ -53,11 +53,8 @@ export function registerAdminOrderRoutes(app: RoutesApp, options: AdminOrderRout
     const { user } = c.var;
     // The database's own RBAC decides, as it would for PostgREST: admins hold payments:*, and any role granted
     // payments:refund may refund too.
-    const allowed = await asReader(db, { id: user.id, claims: { ...user.claims } }, async (tx) => {
-      const { rows } = await tx.query(`select public.authorize('payments:refund') as allowed`);
-      return (rows[0] as { allowed: boolean }).allowed;
-    });
-    if (!allowed) throw new ApiError(403, 'PERMISSION_DENIED', 'Refunding needs the payments:refund permission');
+    if (!(await hasPermission(db, { id: user.id, claims: { ...user.claims } }, 'payments:refund')))
+      throw new ApiError(403, 'PERMISSION_DENIED', 'Refunding needs the payments:refund permission');
     const ctx: AdminContext = { db, actor: { label: `api:${user.id}`, userId: user.id, userAgent: 'coko-api' } };
     try {
       const refund = await refundOrder(ctx, c.req.valid('param').id, c.req.valid('json').reason);
