@@ -14,7 +14,7 @@ async function metrics(): Promise<Sample[]> {
 }
 
 /** The value of one series (0 when absent), labels matched exactly. */
-function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+function seriesValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const found = samples.find(
     (s) =>
       s.name === name &&
@@ -37,10 +37,10 @@ describe('private.business_metrics()', () => {
       await adminQuery('update public.profiles set partner_id = $2 where id = $1', [buyer.id, partner]);
     }
     const after = await metrics();
-    expect(valueOf(after, 'coko_registrations_total', { partner: '(direct)' })).toBe(
-      valueOf(before, 'coko_registrations_total', { partner: '(direct)' }) + 1,
+    expect(seriesValue(after, 'coko_registrations_total', { partner: '(direct)' })).toBe(
+      seriesValue(before, 'coko_registrations_total', { partner: '(direct)' }) + 1,
     );
-    expect(valueOf(after, 'coko_registrations_total', { partner: slug })).toBe(2);
+    expect(seriesValue(after, 'coko_registrations_total', { partner: slug })).toBe(2);
   });
 
   it('counts orders by provider and status, and amounts paid by provider and currency', async () => {
@@ -60,7 +60,7 @@ describe('private.business_metrics()', () => {
 
     const after = await metrics();
     const delta = (name: string, labels: Record<string, string>) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
+      seriesValue(after, name, labels) - seriesValue(before, name, labels);
     expect(delta('coko_payments_total', { provider: 'wave', status: 'paid' })).toBe(1);
     expect(delta('coko_payments_total', { provider: 'orange_money', status: 'paid' })).toBe(1);
     expect(delta('coko_payments_total', { provider: 'orange_money', status: 'refunded' })).toBe(1);
@@ -92,7 +92,7 @@ describe('private.business_metrics()', () => {
 
     const after = await metrics();
     const delta = (window: string) =>
-      valueOf(after, 'coko_active_readers', { window }) - valueOf(before, 'coko_active_readers', { window });
+      seriesValue(after, 'coko_active_readers', { window }) - seriesValue(before, 'coko_active_readers', { window });
     expect(delta('1d')).toBe(1);
     expect(delta('7d')).toBe(2);
     expect(delta('30d')).toBe(2);
@@ -111,13 +111,13 @@ describe('private.business_metrics()', () => {
   });
 
   it('counts downloads recorded by private.record_download, and keeps them when the book is deleted', async () => {
-    const before = valueOf(await metrics(), 'coko_downloads_total');
+    const before = seriesValue(await metrics(), 'coko_downloads_total');
     const book = await newBook();
     await adminQuery('select private.record_download($1)', [book]);
     await adminQuery('select private.record_download($1)', [book]);
-    expect(valueOf(await metrics(), 'coko_downloads_total')).toBe(before + 2);
+    expect(seriesValue(await metrics(), 'coko_downloads_total')).toBe(before + 2);
     await adminQuery('delete from public.books where id = $1', [book]);
-    expect(valueOf(await metrics(), 'coko_downloads_total')).toBe(before + 2);
+    expect(seriesValue(await metrics(), 'coko_downloads_total')).toBe(before + 2);
   });
 
   it('reports database errors by kind and connections by state', async () => {
@@ -136,7 +136,7 @@ describe('private.business_metrics()', () => {
       .filter((s) => s.name === 'coko_db_connections')
       .reduce((n, s) => n + Number(s.value), 0);
     expect(connections).toBeGreaterThanOrEqual(1);
-    expect(valueOf(samples, 'coko_db_max_connections')).toBeGreaterThan(0);
+    expect(seriesValue(samples, 'coko_db_max_connections')).toBeGreaterThan(0);
   });
 
   it('is for the API pool only: anon, readers and admins through the API cannot run it', async () => {
