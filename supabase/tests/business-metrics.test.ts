@@ -30,7 +30,8 @@ describe('private.business_metrics()', () => {
   it('counts registrations by partner slug, first-party ones as (direct)', async () => {
     const before = await metrics();
     const partner = await newPartner();
-    const [{ slug }] = await adminQuery<{ slug: string }>('select slug from private.partners where id = $1', [partner]);
+    const [row] = await adminQuery<{ slug: string }>('select slug from private.partners where id = $1', [partner]);
+    const slug = row!.slug;
     await newBuyer();
     for (let i = 0; i < 2; i++) {
       const buyer = await newBuyer();

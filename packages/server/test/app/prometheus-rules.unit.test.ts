@@ -122,3 +122,21 @@ describe('ops/prometheus/coko.rules.yml', () => {
     }
   });
 });
+
+describe("README's metrics table", () => {
+  it('lists every family /metrics exports, and nothing else', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const operations = readme.slice(
+      readme.indexOf('## Operations'),
+      readme.indexOf('\n## ', readme.indexOf('## Operations') + 1),
+    );
+    const documented = [...operations.matchAll(/^\| `(coko_[a-z_]+)` \|/gm)].map(([, name]) => name);
+    const exported = await exportedSeries();
+    // A histogram is one row: its _bucket, _sum and _count series are not listed separately.
+    const families = [...exported].filter(
+      (name) =>
+        !['_bucket', '_sum', '_count'].some((end) => name.endsWith(end) && exported.has(name.slice(0, -end.length))),
+    );
+    expect([...documented].sort()).toEqual(families.sort());
+  });
+});
