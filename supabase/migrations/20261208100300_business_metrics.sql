@@ -66,8 +66,8 @@ revoke all on table private.download_days, private.book_download_days, private.r
 -- =============================================================================================
 -- coko_registrations_total groups every profile by partner: an index-only scan instead of the heap.
 create index profiles_partner_id_all_idx on public.profiles (partner_id);
--- coko_payments_total / _amount_total group every order by provider and status/currency.
-create index orders_provider_status_idx on public.orders (provider, status, currency) include (amount, paid_at);
+-- No index for coko_payments_*: they aggregate every order once (one sequential scan; an index over
+-- every row would be as large and the planner picks the scan). See DECISIONS for the next step.
 -- public.daily_readers and public.top_books read the sessions of recent days.
 create index reading_sessions_started_at_idx on public.reading_sessions (started_at) include (user_id, book_id, pages_read);
 -- public.sales_per_partner and top_books: paid orders.
@@ -164,6 +164,12 @@ stable
 security definer
 set search_path = ''
 as $$
+  -- Orders are read once for both payment families.
+  with orders as materialized (
+    select o.provider, o.status, o.currency, count(*)::numeric as orders, sum(o.amount)::numeric as amount
+    from public.orders o
+    group by o.provider, o.status, o.currency
+  )
   select 'coko_registrations_total', jsonb_build_object('partner', coalesce(p.slug, r.partner_id::text, '(direct)')), r.registrations
   from (
     select pr.partner_id, count(*)::numeric as registrations from public.profiles pr group by pr.partner_id
@@ -172,12 +178,11 @@ as $$
   union all
   select 'coko_downloads_total', '{}'::jsonb, coalesce(sum(d.downloads), 0)::numeric from private.download_days d
   union all
-  select 'coko_payments_total', jsonb_build_object('provider', o.provider, 'status', o.status), count(*)::numeric
-  from public.orders o group by o.provider, o.status
+  select 'coko_payments_total', jsonb_build_object('provider', o.provider, 'status', o.status), sum(o.orders)
+  from orders o group by o.provider, o.status
   union all
-  select 'coko_payments_amount_total', jsonb_build_object('provider', o.provider, 'currency', o.currency),
-    sum(o.amount)::numeric
-  from public.orders o where o.status in ('paid', 'refunded') group by o.provider, o.currency
+  select 'coko_payments_amount_total', jsonb_build_object('provider', o.provider, 'currency', o.currency), sum(o.amount)
+  from orders o where o.status in ('paid', 'refunded') group by o.provider, o.currency
   union all
   select 'coko_active_readers', jsonb_build_object('window', w.name), w.readers
   from (

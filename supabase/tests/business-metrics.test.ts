@@ -111,6 +111,18 @@ describe('private.business_metrics()', () => {
     expect(second!.at).toEqual(first!.at);
   });
 
+  it('forgets when a reader last read when the account is anonymised (a registered step)', async () => {
+    const reader = await newReader();
+    await sync(reader.client, [change.progress(await newBook(), 'phone', 0)]);
+    const activity = () => adminQuery('select 1 from private.reader_activity where user_id = $1', [reader.user.id]);
+    expect(await activity()).toHaveLength(1);
+    const [step] = await adminQuery<{ function_name: string }>(
+      `select function_name from private.account_anonymizers where function_name = 'private.erase_reader_activity(uuid)'`,
+    );
+    await adminQuery(`select ${step!.function_name.replace('(uuid)', '')}($1)`, [reader.user.id]);
+    expect(await activity()).toEqual([]);
+  });
+
   it('counts downloads recorded by private.record_download, and keeps them when the book is deleted', async () => {
     const before = seriesValue(await metrics(), 'coko_downloads_total');
     const book = await newBook();
