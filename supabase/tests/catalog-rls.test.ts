@@ -520,7 +520,11 @@ describe('catalog writes are audited with the editor as actor', () => {
 
     expect(await auditOf('author', author.id)).toEqual([
       { actor_id: moderator, action: 'author.insert', new_values: expect.objectContaining({ name: 'Audited author' }) },
-      { actor_id: moderator, action: 'author.update', new_values: { biography: 'Née à Dakar.' } },
+      {
+        actor_id: moderator,
+        action: 'author.update',
+        new_values: expect.objectContaining({ biography: 'Née à Dakar.' }),
+      },
     ]);
     expect(await auditOf('category', category.id)).toEqual([
       { actor_id: moderator, action: 'category.insert', new_values: expect.objectContaining({ id: category.id }) },
