@@ -146,6 +146,12 @@ create policy "Editors can remove book categories"
   on public.book_categories for delete to authenticated
   using ((select private.authorize('books:update')));
 
+-- Editors set a book's categories as an ordered list (the first is the main one, shown first), as
+-- they set its authors: the same position column book_authors has.
+alter table public.book_categories add column position integer not null default 0
+  constraint book_categories_position_non_negative check (position >= 0);
+comment on column public.book_categories.position is 'Display order of the book''s categories (ascending, 0 = main category).';
+
 comment on table public.book_categories is
   'Categories of each book. Visible when the book is; written by editors (books:update). Audited under the book''s id.';
 
