@@ -27,7 +27,7 @@ describe('coko.admin', () => {
     await coko.admin.books.list({ status: 'draft', limit: 10, cursor: 'abc', q: 'orage' });
     expect(calls[1]?.url.search).toBe('?limit=10&cursor=abc&q=orage&status=draft');
     await coko.admin.categories.list({ parentId: 'root' });
-    expect(calls[2]?.url.pathname + calls[2]?.url.search).toBe(`${API}/categories?parentId=root`);
+    expect(`${calls[2]?.url.pathname}${calls[2]?.url.search}`).toBe(`${API}/categories?parentId=root`);
   });
 
   it.each([
