@@ -78,7 +78,11 @@ function readMetadata(opfPath: string, node: XmlElement, uniqueIdentifierId: str
   }));
   const main =
     titles.find((title) => title.type === 'main') ?? titles.find((title) => title.type === null) ?? titles[0];
-  if (!main?.text) throw new BookFileError('BAD_OPF', `The package document ${opfPath} has no title.`);
+  if (!main?.text)
+    throw new BookFileError(
+      'MISSING_TITLE',
+      `The package document ${opfPath} has no title (dc:title): add one in your EPUB editor and export again.`,
+    );
   const subtitle = titles.find((title) => title.type === 'subtitle')?.text ?? null;
 
   const creators: EpubCreator[] = childrenOf(node, 'creator')

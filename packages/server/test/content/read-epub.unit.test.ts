@@ -160,7 +160,7 @@ describe('readEpub refuses what is not a usable EPUB, with a reason', () => {
     const opf = new TextDecoder().decode(unzipSync(zip(epub2Files()))['OPS/book.opf']);
     expect(
       refusal(zip({ ...epub2Files(), 'OPS/book.opf': encode(opf.replace(/<dc:title>.*<\/dc:title>/, '')) })).reason,
-    ).toBe('BAD_OPF');
+    ).toBe('MISSING_TITLE');
     expect(refusal(zip({ ...epub2Files(), 'OPS/book.opf': encode(opf.replace(/<itemref[^>]*>/g, '')) })).reason).toBe(
       'BAD_OPF',
     );
