@@ -118,6 +118,8 @@ function readMetadata(opfPath: string, node: XmlElement, uniqueIdentifierId: str
     description: textOf(childrenOf(node, 'description')[0]) || null,
     identifier: unique ? textOf(unique) || null : null,
     isbn,
+    identifiers: identifiers.map((identifier) => textOf(identifier)).filter(Boolean),
+    dates: childrenOf(node, 'date').map((date) => ({ value: textOf(date), event: attributeOf(date, 'event') })),
     modified,
   };
 }

@@ -49,7 +49,7 @@ const DEFAULTS: Resolved = {
   subtitle: 'Récits du soir',
   authors: ['Awa Ndiaye'],
   publisher: 'Éditions Teranga Plume',
-  isbn: '9782731000148',
+  isbn: '9782731000146',
   language: 'fr',
   description: 'Des contes de pêcheurs et de marchés, racontés à la veillée.',
   date: '2024-03-15',

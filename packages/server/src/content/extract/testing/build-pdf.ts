@@ -92,7 +92,7 @@ export async function buildPdf(options: TestPdfOptions = {}): Promise<Uint8Array
   if (outline.length > 0) addOutline(document, outline);
   if (options.xmp) addXmp(document, options.xmp);
   if (options.encrypted) addEncryptionMarker(document);
-  return document.save({ useObjectStreams: false });
+  return document.save({ useObjectStreams: false, addDefaultPage: false });
 }
 
 function drawCoverPage(page: PDFPage, bold: PDFFont, regular: PDFFont, title: string, author: string): void {
