@@ -17,7 +17,10 @@ export function fitText(
   warn: Warn,
   multiline = false,
 ): string | null {
-  const text = (value ?? '').replace(multiline ? /[^\S\n]+/g : /\s+/g, ' ').trim();
+  // Only ASCII whitespace collapses: a no-break space before French punctuation is text.
+  const text = (value ?? '')
+    .replace(multiline ? /[ \t\r\f\v]+/g : /[ \t\r\n\f\v]+/g, ' ')
+    .replace(/^[ \n]+|[ \n]+$/g, '');
   if (!text) return null;
   const chars = Array.from(text);
   if (chars.length <= max) return text;
@@ -39,8 +42,8 @@ export function plainText(value: string | null | undefined): string | null {
       .replace(/<br\s*\/?>|<\/(p|div|li|h[1-6])\s*>/gi, '\n')
       .replace(/<[^>]*>/g, ''),
   )
-    .replace(/[ \t\f\v\u00a0]+/g, (space) => (space.includes('\u00a0') ? '\u00a0' : ' '))
-    .replace(/ *\n[\s]*/g, '\n\n')
+    .replace(/[ \t\f\v]+/g, ' ')
+    .replace(/ *\n[ \t\r\n\f\v]*/g, '\n\n')
     .trim();
   return text || null;
 }

@@ -38,6 +38,8 @@ export interface TestPdfOptions {
    * opens it without the password. (The content is not really encrypted: only the marker matters.)
    */
   encrypted?: boolean;
+  /** Text printed at the foot of the last page (a back cover's ISBN line, say). */
+  lastPageText?: string;
   seed?: string;
 }
 
@@ -83,6 +85,9 @@ export async function buildPdf(options: TestPdfOptions = {}): Promise<Uint8Array
     if (index === 0) drawCoverPage(page, bold, regular, title ?? '', authors.join(', '));
     else drawProsePage(page, regular, bold, `Chapitre ${index}`, `${seed}:${index}`);
   }
+  const last = document.getPages().at(-1);
+  if (last && options.lastPageText)
+    last.drawText(winAnsi(options.lastPageText), { x: PAGE.margin, y: PAGE.margin / 2, size: 9, font: regular });
   const outline =
     options.outline === false || pageCount === 0
       ? []
