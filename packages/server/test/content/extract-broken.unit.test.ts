@@ -74,6 +74,30 @@ describe('extractBook on damaged files never crashes', () => {
     for (const bytes of mutations(pdf, 'fuzz-pdf', 16)) await outcome(bytes, 'livre.pdf');
   });
 
+  it('an EPUB whose XML documents are mangled (markup characters inserted, text cut)', async () => {
+    const entries = unzipSync(await buildEpub3({ chapters: 2, chapterCharacters: 2000 }));
+    const documents = [
+      'META-INF/container.xml',
+      'OEBPS/content.opf',
+      'OEBPS/nav.xhtml',
+      'OEBPS/text/chapter-001.xhtml',
+    ];
+    const random = seededRandom('fuzz-xml');
+    const junk = ['<', '>', '&', '"', "'", '</', '<!--', ']]>', '&#xFFFFFF;', '%', '\u0000', '\uFFFE'];
+    for (let i = 0; i < 80; i += 1) {
+      const path = documents[i % documents.length] as string;
+      let text = strFromU8(entries[path] as Uint8Array);
+      for (let edits = 0; edits < 1 + Math.floor(random() * 4); edits += 1) {
+        const at = Math.floor(random() * text.length);
+        text =
+          random() < 0.8
+            ? text.slice(0, at) + (junk[Math.floor(random() * junk.length)] as string) + text.slice(at)
+            : text.slice(0, at);
+      }
+      await outcome(zipSync({ ...entries, [path]: strToU8(text) }), 'livre.epub');
+    }
+  });
+
   it('malformed percent-escapes in the manifest, the nav or encryption.xml', async () => {
     const entries = unzipSync(await buildEpub3());
     const edit = (path: string, from: string, to: string) => ({
