@@ -19,6 +19,7 @@ import {
   tokenFor,
   USERS,
 } from './helpers.js';
+import { communityReviewsExporter } from '../../packages/server/src/gdpr/community-reviews.ts';
 import { locator, newBook, newReader } from './reading-helpers.js';
 
 const REVIEWS = rlsTable('reviews');
@@ -344,6 +345,21 @@ describe('books.rating_* aggregates', () => {
     const { updated_at: _, ...aggregates } = await aggregatesOf(target);
     expect(aggregates).toEqual(await recomputed(target));
     expect(aggregates.rating_count).toBe(30);
+  });
+});
+
+describe('GDPR export: community-reviews', () => {
+  const db = { query: async (text: string, values?: unknown[]) => ({ rows: await adminQuery(text, values) }) };
+
+  it('exports the reader’s reviews (hidden too) and helpful votes, and nobody else’s', async () => {
+    const exported = (await communityReviewsExporter.export(db, USERS.moderator.id)) as Record<string, Record<string, unknown>[]>;
+    expect(exported.reviews).toHaveLength(1);
+    expect(exported.reviews![0]).toMatchObject({ id: hiddenReview, rating: 1, hidden_reason: 'reports', book_id: book });
+    expect(exported.reviews![0]).not.toHaveProperty('user_id');
+    expect(exported.helpfulVotes).toEqual([]);
+    const voter = (await communityReviewsExporter.export(db, USERS.partnerUser.id)) as typeof exported;
+    expect(voter.reviews).toEqual([]);
+    expect(voter.helpfulVotes).toEqual([expect.objectContaining({ review_id: visibleReview, book_id: book })]);
   });
 });
 
