@@ -424,6 +424,21 @@ export const dataApiPaths: Record<string, Json> = {
       responses: { 204: { description: 'Withdrawn.' } },
     }),
   },
+  '/rest/v1/rpc/get_public_profiles': {
+    get: operation(
+      "Other readers' public profiles",
+      "`coko.community.reviews.list()`: the reviews' authors (id, display name, avatar path) of accounts that are not deleted.",
+      {
+        operationId: 'rpc_get_public_profiles',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query('ids', 'The user ids, as a Postgres array.', '{6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11}'),
+        ],
+        responses: { 200: rows('`[{ id, display_name, avatar_path }]`.') },
+      },
+    ),
+  },
   '/rest/v1/rpc/can_read': {
     get: operation(
       'May the reader open this book?',
