@@ -32,11 +32,11 @@ let draft: string;
 let visibleReview: string;
 let hiddenReview: string;
 
-interface Aggregates {
+type Aggregates = {
   rating_count: number;
   rating_average: string | null;
   rating_histogram: number[];
-}
+};
 
 const aggregatesOf = async (bookId: string) =>
   (
