@@ -1,6 +1,7 @@
 import { type Account, createAccount } from './account';
 import { type Admin, createAdmin } from './admin';
 import { type Catalog, createCatalog } from './catalog';
+import { type Community, createCommunity } from './community';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
 import { createPayments, type Payments } from './payments';
@@ -17,6 +18,8 @@ export interface CokoClient {
   admin: Admin;
   /** Books, search, categories and authors. */
   catalog: Catalog;
+  /** Reviews and ratings (and the rest of the community as it lands). */
+  community: Community;
   /**
    * Drops the cached access token: the next request calls `accessToken()` again. Call it when the
    * reader signs in or out (not needed with `@coko/sdk/auth`, whose `accessToken` tells the client).
@@ -73,6 +76,7 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
     account: createAccount(transport),
     admin: createAdmin(transport),
     catalog: createCatalog(transport),
+    community: createCommunity(transport),
     invalidateAccessToken: transport.session.reset,
     payments: createPayments(transport),
     reading: createReading(transport, options),

@@ -1,0 +1,41 @@
+import type { Bound } from '../core/lazy';
+import type { Transport } from '../core/transport';
+import type { Reviews } from './review-types';
+
+/**
+ * `coko.community`: reviews and ratings (and, as they land, discussions, reading groups, reports,
+ * moderation and share links). Each sub-namespace is a separate chunk imported on its first call.
+ */
+export interface Community {
+  /** Readers' reviews and ratings of books, and "helpful" votes. */
+  reviews: Reviews;
+}
+
+/**
+ * A sub-namespace whose every method is the chunk's function of the same name, bound to the
+ * transport. A Proxy rather than `lazyNamespace`'s list of names: the core bundle pays one line per
+ * sub-namespace, not one string per method (the community has dozens). Only string names other than
+ * `then` are methods (so the object is not mistaken for a promise); TypeScript checks the names
+ * against the chunk (`Bound`).
+ */
+function chunk<M>(load: () => Promise<M>, transport: Transport): { [K in keyof M]: Bound<M[K]> } {
+  let loaded: Promise<M> | undefined;
+  return new Proxy({} as { [K in keyof M]: Bound<M[K]> }, {
+    get: (_, name) =>
+      typeof name === 'string' && name !== 'then'
+        ? async (...args: unknown[]) => {
+            loaded ??= load();
+            return ((await loaded)[name as keyof M] as (...a: unknown[]) => unknown)(transport, ...args);
+          }
+        : undefined,
+  });
+}
+
+/** One line per sub-namespace: its chunk. */
+export function createCommunity(transport: Transport): Community {
+  return {
+    reviews: chunk(() => import('./reviews'), transport),
+  };
+}
+
+export type * from './review-types';
