@@ -208,6 +208,7 @@ export type Database = {
       books: {
         Row: {
           available_countries: string[]
+          country_restriction: string[] | null
           cover_path: string | null
           created_at: string
           currency: string
@@ -238,6 +239,7 @@ export type Database = {
         }
         Insert: {
           available_countries?: string[]
+          country_restriction?: never
           cover_path?: string | null
           created_at?: string
           currency?: string
@@ -268,6 +270,7 @@ export type Database = {
         }
         Update: {
           available_countries?: string[]
+          country_restriction?: never
           cover_path?: string | null
           created_at?: string
           currency?: string
