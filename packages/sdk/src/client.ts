@@ -38,6 +38,8 @@ export interface CokoClient {
  * @param options.retries - Retries of idempotent requests on network errors, 408, 429, 5xx. Default `2`.
  * @param options.offline - A write queue for `reading` (`createOfflineQueue` from `@coko/sdk/offline`).
  * @param options.deviceId - This device's id for reading writes. Default: generated.
+ * @param options.country - The reader's country (`'SN'`), sent as `x-coko-country`: guests see books sold
+ *   there as well as worldwide ones (without it, worldwide books only). A profile's country wins.
  *
  * @example
  * ```ts
@@ -60,6 +62,11 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
   if (typeof options.publishableKey !== 'string' || options.publishableKey === '') {
     throw new ValidationError('publishableKey is required', {
       details: { field: 'publishableKey', message: 'publishableKey is required' },
+    });
+  }
+  if (typeof options.country === 'string' && !/^[A-Za-z]{2}$/.test(options.country)) {
+    throw new ValidationError('country must be an ISO 3166-1 alpha-2 code such as SN', {
+      details: { field: 'country', message: 'country must be an ISO 3166-1 alpha-2 code such as SN' },
     });
   }
   const transport = createTransport(options);

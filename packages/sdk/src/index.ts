@@ -1,7 +1,7 @@
 export type { Account } from './account';
 export type * from './account/types';
 export { buildCategoryTree, type Catalog } from './catalog';
-export { BOOK_SORTS, MAX_SEARCH_LENGTH } from './catalog/schemas';
+export { BOOK_SORTS, MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH } from './catalog/schemas';
 export type * from './catalog/types';
 export { type CokoClient, createCoko } from './client';
 // Types only: the code table itself stays in the chunk loaded on the first error response.

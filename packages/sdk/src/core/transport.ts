@@ -29,6 +29,13 @@ export interface CokoOptions extends HttpOptions {
    * once); concurrent requests share one call. Without it, requests go out as guests.
    */
   accessToken?: AccessToken;
+  /**
+   * The reader's country (ISO 3166-1 alpha-2, e.g. `'SN'`), sent as `x-coko-country` on Coko's
+   * requests: guests then see the books sold there as well as those sold worldwide (without it,
+   * only the latter). A signed-in reader's profile country, when set, takes precedence. A function
+   * is asked on every request (a country picker that changes it).
+   */
+  country?: string | (() => string | null | undefined) | null;
 }
 
 /** Per-call options, accepted as the last argument of every SDK method. */
@@ -95,6 +102,9 @@ export function readOnly<B extends { setHeader(name: string, value: string): B }
   return builder.setHeader(READ_ONLY_HEADER, '1');
 }
 
+/** ISO 3166-1 alpha-2, either case; anything else is left out (createCoko refuses a bad fixed one). */
+const COUNTRY = /^[A-Za-z]{2}$/;
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const isIdempotent = (method = 'GET') => IDEMPOTENT.has(method.toUpperCase());
 
@@ -157,9 +167,12 @@ export function createTransport(options: CokoOptions): Transport {
   const base = options.url.replace(/\/+$/, '');
   const { publishableKey } = options;
   const session = createSession(options.accessToken);
+  const { country } = options;
   const send = createSend(options, session, (headers, token) => {
     headers.set('apikey', publishableKey);
     headers.set('Authorization', `Bearer ${token || publishableKey}`);
+    const code = typeof country === 'function' ? country() : country;
+    if (code && COUNTRY.test(code)) headers.set('x-coko-country', code.toUpperCase());
   });
 
   // postgrest-js gives us (url, init); errors are thrown as CokoErrors, which postgrest-js
