@@ -18,6 +18,12 @@ export { PRIVATE_CACHE_CONTROL, PUBLIC_CATALOG_CACHE_CONTROL } from '../http/cac
  */
 export const REST_VARY = 'Accept, Accept-Encoding, Accept-Profile, Authorization, Prefer, Range, x-coko-country';
 
+/**
+ * {@link REST_VARY} for an answer the proxy did not compress itself: the compression middleware adds
+ * Accept-Encoding when it compresses (it leaves answers whose Vary names it alone).
+ */
+export const REST_VARY_BUT_ENCODING = 'Accept, Accept-Profile, Authorization, Prefer, Range, x-coko-country';
+
 /** The catalog's public reads: tables and the search RPC (by GET) that guests browse. */
 const CATALOG_READ = /^\/rest\/v1\/(?:books|authors|publishers|categories|rpc\/search_books)\/?$/;
 

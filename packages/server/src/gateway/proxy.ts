@@ -1,11 +1,18 @@
 import type { Context } from 'hono';
 import { noneMatch } from '../http/conditional.ts';
-import { isCacheableAnswer, notModifiedHeaders, REST_VARY, restCacheControl, weakEtag } from './cache.ts';
+import {
+  isCacheableAnswer,
+  notModifiedHeaders,
+  REST_VARY,
+  REST_VARY_BUT_ENCODING,
+  restCacheControl,
+  weakEtag,
+} from './cache.ts';
 import { compressBody, compressionFor } from './compress.ts';
 import { gatewayError, requestIdOf } from './errors.ts';
 import { withoutHopByHop } from './hop-by-hop.ts';
 import type { Access, RestUpstream } from './upstream.ts';
-import { readWhole, requestUpstream, streamOf, type UpstreamAnswer } from './upstream-request.ts';
+import { readUpTo, readWhole, requestUpstream, streamOf, type UpstreamAnswer } from './upstream-request.ts';
 
 /**
  * Forwards a checked `/rest/v1` request to the upstream with `access`'s credentials, streaming both
@@ -109,9 +116,20 @@ export async function forward(
   if (cache && isCacheableAnswer(upstream.status, responseHeaders)) {
     responseHeaders.set('cache-control', cache.cacheControl);
     responseHeaders.set('vary', REST_VARY);
-    if (upstream.body && upstream.declaredLength !== undefined && upstream.declaredLength <= WHOLE_BODY_MAX_BYTES) {
-      return validatedRead(c, request, upstream.body, init, ifNoneMatch);
+    const declared = upstream.declaredLength;
+    // `method`: what the upstream was asked. A plain HEAD has no body to hash, so no ETag.
+    if (upstream.body && method !== 'HEAD' && (declared === undefined || declared <= WHOLE_BODY_MAX_BYTES)) {
+      const read = await readUpTo(upstream.body, WHOLE_BODY_MAX_BYTES);
+      if ('whole' in read) return validatedRead(c, request, read.whole, init, ifNoneMatch);
+      // Over 4 MiB: streamed on, without an ETag (compressResponses may still compress it, and says so).
+      responseHeaders.set('vary', REST_VARY_BUT_ENCODING);
+      if (request.method === 'HEAD') {
+        read.rest.resume();
+        return new Response(null, init);
+      }
+      return new Response(streamOf(read.rest, read.head), init);
     }
+    responseHeaders.set('vary', REST_VARY_BUT_ENCODING);
   }
   if (request.method === 'HEAD') {
     upstream.body?.resume();
@@ -134,12 +152,11 @@ export async function forward(
 async function validatedRead(
   c: Context,
   request: Request,
-  upstreamBody: NonNullable<UpstreamAnswer['body']>,
+  body: Uint8Array<ArrayBuffer>,
   init: { status: number; statusText: string; headers: Headers },
   ifNoneMatch: string | null,
 ): Promise<Response> {
   const { headers } = init;
-  const body = await readWhole(upstreamBody);
   const etag = weakEtag(body, headers.get('content-range'));
   headers.set('etag', etag);
   if (noneMatch(ifNoneMatch, etag)) return new Response(null, { status: 304, headers: notModifiedHeaders(headers) });
