@@ -1,7 +1,9 @@
 import { type Account, createAccount } from './account';
 import { type Catalog, createCatalog } from './catalog';
+import { countrySchema } from './catalog/schemas';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
+import { validate } from './core/validate';
 import { createPayments, type Payments } from './payments';
 import { createReading, type Reading, type ReadingOptions } from './reading';
 
@@ -64,11 +66,8 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
       details: { field: 'publishableKey', message: 'publishableKey is required' },
     });
   }
-  if (typeof options.country === 'string' && !/^[A-Za-z]{2}$/.test(options.country)) {
-    throw new ValidationError('country must be an ISO 3166-1 alpha-2 code such as SN', {
-      details: { field: 'country', message: 'country must be an ISO 3166-1 alpha-2 code such as SN' },
-    });
-  }
+  // A fixed country is checked once here (a function's answers are checked on every request).
+  if (typeof options.country === 'string') validate(countrySchema, options.country, 'country');
   const transport = createTransport(options);
   return {
     account: createAccount(transport),

@@ -86,9 +86,7 @@ describe('the country option', () => {
 
   it('a fixed country that is not an ISO alpha-2 code is refused when the client is made', () => {
     for (const country of ['SEN', 'Senegal', 's', '']) {
-      expect(() => createCoko({ url: URL_BASE, publishableKey: KEY, country })).toThrow(
-        'country must be an ISO 3166-1 alpha-2 code such as SN',
-      );
+      expect(() => createCoko({ url: URL_BASE, publishableKey: KEY, country })).toThrow(ValidationError);
     }
   });
 });

@@ -12,17 +12,12 @@ export const BOOK_SORTS = ['relevance', 'newest', 'title', 'price_asc', 'price_d
 const page = z._default(z.int().check(z.gte(1)), 1);
 const limit = z._default(z.int().check(z.gte(1), z.lte(100)), 20);
 const searchText = z.string().check(z.trim(), z.maxLength(MAX_SEARCH_LENGTH));
-// As search_books() counts them: code points, not UTF-16 units. Checked here so a too-short search
-// costs no round trip (the RPC refuses it too).
-const bookSearchText = searchText.check(
-  z.refine((text) => text === '' || [...text].length >= MIN_SEARCH_LENGTH, {
-    message: `must be at least ${MIN_SEARCH_LENGTH} characters (or empty)`,
-  }),
-);
 const slug = z.string().check(z.maxLength(120), z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/));
 // As stored in books.language: ISO 639-1, optional region (fr, en, fr-SN).
 const language = z.string().check(z.regex(/^[a-z]{2}(?:-[A-Z]{2})?$/));
 const country = z.string().check(z.regex(/^[A-Za-z]{2}$/), z.toUpperCase());
+/** An ISO 3166-1 alpha-2 country, either case (the client's `country` option, the search filter). */
+export const countrySchema = country;
 const amount = z.int().check(z.gte(0));
 const sort = z.enum(BOOK_SORTS);
 
@@ -32,7 +27,7 @@ export const listBooksSchema = z.object({
   limit,
   category: z.nullish(slug),
   language: z.nullish(language),
-  search: z.nullish(bookSearchText),
+  search: z.nullish(searchText),
   sort: z.nullish(sort),
   isFree: z.nullish(z.boolean()),
   featured: z.nullish(z.boolean()),
@@ -53,7 +48,7 @@ export const searchFiltersSchema = z.object({
 });
 
 /** `catalog.search()` query text (empty = browse with filters only). */
-export const searchQuerySchema = z.nullish(bookSearchText);
+export const searchQuerySchema = z.nullish(searchText);
 
 /** `catalog.authors()` parameters. */
 export const listAuthorsSchema = z.object({

@@ -102,9 +102,6 @@ export function readOnly<B extends { setHeader(name: string, value: string): B }
   return builder.setHeader(READ_ONLY_HEADER, '1');
 }
 
-/** ISO 3166-1 alpha-2, either case; anything else is left out (createCoko refuses a bad fixed one). */
-const COUNTRY = /^[A-Za-z]{2}$/;
-
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const isIdempotent = (method = 'GET') => IDEMPOTENT.has(method.toUpperCase());
 
@@ -171,8 +168,9 @@ export function createTransport(options: CokoOptions): Transport {
   const send = createSend(options, session, (headers, token) => {
     headers.set('apikey', publishableKey);
     headers.set('Authorization', `Bearer ${token || publishableKey}`);
+    // createCoko checks a fixed country; the gateway refuses a malformed one with a 400.
     const code = typeof country === 'function' ? country() : country;
-    if (code && COUNTRY.test(code)) headers.set('x-coko-country', code.toUpperCase());
+    if (code) headers.set('x-coko-country', code.toUpperCase());
   });
 
   // postgrest-js gives us (url, init); errors are thrown as CokoErrors, which postgrest-js

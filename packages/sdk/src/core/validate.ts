@@ -25,9 +25,7 @@ function describe(field: string, issue: Issue): string {
     case 'unrecognized_keys':
       return `${field ? `${field}: ` : ''}unknown option ${issue.keys.join(', ')}`;
     default:
-      if (!issue.message || issue.message === 'Invalid input') return `${field} is invalid`;
-      // A check shared by several fields says `must …`: the field is named here.
-      return issue.message.startsWith('must ') ? `${field} ${issue.message}` : issue.message;
+      return issue.message && issue.message !== 'Invalid input' ? issue.message : `${field} is invalid`;
   }
 }
 
