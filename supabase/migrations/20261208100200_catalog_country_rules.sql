@@ -89,6 +89,8 @@ create policy "Readers see published books sold in their country and editors see
     (is_published and (country_restriction is null or country_restriction @> array[(select private.reader_country())]))
     or (select private.authorize('books:update'))
   );
+comment on table public.books is
+  'Books of the catalog. Readers see published books sold worldwide (available_countries empty) or in their country (private.reader_country()); editors (books:update) see and write every book, deleting needs books:delete. Audited. Search through public.search_books().';
 
 -- =============================================================================================
 -- Search: the same rule, a query of at least 3 characters
