@@ -138,7 +138,8 @@ describe.each(CASES)('$name', (c) => {
     expect(categories.data?.map((row) => row.book_id)).toEqual(expected);
     // An embed follows the rule too: the author's books.
     const { data } = await client.from('authors').select('id, books(id)').eq('id', ID.author).single();
-    expect((data?.books as { id: string }[]).map((book) => book.id).sort()).toEqual(expected);
+    const books = (data?.books ?? []) as { id: string }[];
+    expect(books.map((book) => book.id).sort()).toEqual(expected);
   });
 
   it('finds, counts and facets the published ones by search', async () => {
