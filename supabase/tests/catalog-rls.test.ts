@@ -6,7 +6,8 @@
 // - editors are signed-in users holding books:update (moderators, admins); deleting needs
 //   books:delete (admins). The service role bypasses RLS.
 // - authors, publishers, categories: everyone reads; editors insert and update, admins delete.
-// - books: published books are visible to everyone, drafts only to editors and the service role;
+// - books: published books are visible to everyone (within the country rule: catalog-country-rules.test.ts),
+//   drafts only to editors and the service role;
 //   editors insert and update (publish, unpublish), admins delete.
 // - book_authors, book_categories: visible when their book is (links of drafts are hidden from
 //   readers); editors insert, update and delete them (changing a book's authors is editing it).

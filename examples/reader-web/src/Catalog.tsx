@@ -1,5 +1,5 @@
 import { useBookSearch, useBooks, useCategories } from '@coko/react';
-import { buildCategoryTree, type CategoryNode, type ListBook } from '@coko/sdk';
+import { buildCategoryTree, type CategoryNode, type ListBook, MIN_SEARCH_LENGTH } from '@coko/sdk';
 import { keepPreviousData } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Cover } from './Cover';
@@ -21,7 +21,8 @@ export function Catalog({ state, onChange }: { state: CatalogState; onChange: (s
   const { query, category, page } = state;
   // One request once typing pauses, not one per key (mobile data is expensive).
   const search = useDebouncedValue(query.trim(), SEARCH_DELAY_MS);
-  const searching = search.length > 0;
+  // Below 3 characters the catalog refuses a search: keep browsing until then.
+  const searching = [...search].length >= MIN_SEARCH_LENGTH;
   const filters = { category: category || null, page, limit: PAGE_SIZE };
   const list = useBooks(filters, { enabled: !searching, placeholderData: keepPreviousData });
   const found = useBookSearch(search, filters);

@@ -140,10 +140,12 @@ describe('useBook', () => {
 });
 
 describe('useBookSearch', () => {
-  it('is idle for a blank query', () => {
+  it('is idle for a blank query and below 3 characters', () => {
     const client = fakeClient();
-    const { result } = renderHook(() => useBookSearch('   '), { wrapper: wrapper(client) });
-    expect(result.current.fetchStatus).toBe('idle');
+    for (const query of ['   ', 'e', ' ec ']) {
+      const { result } = renderHook(() => useBookSearch(query), { wrapper: wrapper(client) });
+      expect(result.current.fetchStatus).toBe('idle');
+    }
     expect(client.catalog.search).not.toHaveBeenCalled();
   });
 

@@ -2,8 +2,10 @@ import { type Account, createAccount } from './account';
 import { type Admin, createAdmin } from './admin';
 import { type Catalog, createCatalog } from './catalog';
 import { type Community, createCommunity } from './community';
+import { countrySchema } from './catalog/schemas';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
+import { validate } from './core/validate';
 import { createPayments, type Payments } from './payments';
 import { createReading, type Reading, type ReadingOptions } from './reading';
 
@@ -47,6 +49,8 @@ export interface CokoClient {
  * @param options.retries - Retries of idempotent requests on network errors, 408, 429, 5xx. Default `2`.
  * @param options.offline - A write queue for `reading` (`createOfflineQueue` from `@coko/sdk/offline`).
  * @param options.deviceId - This device's id for reading writes. Default: generated.
+ * @param options.country - The reader's country (`'SN'`), sent as `x-coko-country`: guests see books sold
+ *   there as well as worldwide ones (without it, worldwide books only). A profile's country wins.
  *
  * @example
  * ```ts
@@ -71,6 +75,8 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
       details: { field: 'publishableKey', message: 'publishableKey is required' },
     });
   }
+  // A fixed country is checked once here (a function's answers are checked on every request).
+  if (typeof options.country === 'string') validate(countrySchema, options.country, 'country');
   const transport = createTransport(options);
   return {
     account: createAccount(transport),

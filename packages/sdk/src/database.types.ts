@@ -211,6 +211,7 @@ export type Database = {
       books: {
         Row: {
           available_countries: string[]
+          country_restriction: string[] | null
           cover_path: string | null
           created_at: string
           currency: string
@@ -244,6 +245,7 @@ export type Database = {
         }
         Insert: {
           available_countries?: string[]
+          country_restriction?: never
           cover_path?: string | null
           created_at?: string
           currency?: string
@@ -277,6 +279,7 @@ export type Database = {
         }
         Update: {
           available_countries?: string[]
+          country_restriction?: never
           cover_path?: string | null
           created_at?: string
           currency?: string

@@ -3,7 +3,7 @@ export type * from './account/types';
 export type { Admin, AdminBooks, AdminResource } from './admin';
 export type * from './admin/types';
 export { buildCategoryTree, type Catalog } from './catalog';
-export { BOOK_SORTS, MAX_SEARCH_LENGTH } from './catalog/schemas';
+export { BOOK_SORTS, MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH } from './catalog/schemas';
 export type * from './catalog/types';
 export { type CokoClient, createCoko } from './client';
 export type { Community } from './community';

@@ -256,9 +256,9 @@ describe.skipIf(!url)('catalog against the real stack', () => {
 
     it('preflights are answered without credentials and allow the SDK headers', async () => {
       for (const [path, method, headers] of [
-        ['/rest/v1/books?select=id', 'GET', 'apikey,authorization,prefer'],
-        ['/rest/v1/rpc/search_books', 'POST', 'apikey,authorization,content-type'],
-        ['/functions/v1/api/health', 'GET', 'apikey,authorization'],
+        ['/rest/v1/books?select=id', 'GET', 'apikey,authorization,prefer,x-coko-country'],
+        ['/rest/v1/rpc/search_books', 'POST', 'apikey,authorization,content-type,x-coko-country'],
+        ['/functions/v1/api/health', 'GET', 'apikey,authorization,x-coko-country'],
       ] as const) {
         const response = await preflight(path, method, headers);
         expect(response.status, `${method} ${path}`).toBeLessThan(300);

@@ -1,13 +1,14 @@
 'use client';
 
-import type { SearchFilters, SearchResult } from '@coko/sdk';
+import { MIN_SEARCH_LENGTH, type SearchFilters, type SearchResult } from '@coko/sdk';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { CokoQueryOptions } from '../types';
 import { useCoko } from '../use-coko';
 import { bookSearchQueryOptions } from './options';
 
 /**
- * Full-text search with facets (`coko.catalog.search`). Idle while `query` is blank. While the
+ * Full-text search with facets (`coko.catalog.search`). Idle while `query` is shorter than
+ * `MIN_SEARCH_LENGTH` (3) characters after trimming, which the server refuses. While the
  * next page or query loads, the previous results stay on screen (`isPlaceholderData` is true),
  * so paging does not flash. Debounce keystrokes in the component that owns the input.
  *
@@ -19,7 +20,7 @@ import { bookSearchQueryOptions } from './options';
  */
 export function useBookSearch(query: string, filters: SearchFilters = {}, options?: CokoQueryOptions<SearchResult>) {
   const client = useCoko();
-  const enabled = query.trim().length > 0;
+  const enabled = [...query.trim()].length >= MIN_SEARCH_LENGTH;
   return useQuery({
     ...bookSearchQueryOptions(client, query, filters),
     placeholderData: keepPreviousData,

@@ -3,7 +3,7 @@ import { type Page, toPage, toRange, totalPastEnd } from '../core/pagination';
 import { type RequestOptions, readOnly, type Transport } from '../core/transport';
 import { validate } from '../core/validate';
 import type { Database } from '../database.types';
-import { idSchema, listBooksSchema, searchFiltersSchema, searchQuerySchema } from './schemas';
+import { idSchema, listBooksSchema, MIN_SEARCH_LENGTH, searchFiltersSchema, searchQuerySchema } from './schemas';
 import type {
   AuthorSummary,
   Book,
@@ -72,6 +72,16 @@ function flattenAuthors<A>(rows: { author: A }[]): A[] {
   return rows.map((row) => row.author);
 }
 
+/**
+ * A search is empty (browse) or at least {@link MIN_SEARCH_LENGTH} characters, counted as
+ * search_books() counts them (code points): refused here so a too-short search costs no round trip.
+ */
+function checkSearchLength(text: string | null | undefined, field: string): void {
+  if (!text || [...text].length >= MIN_SEARCH_LENGTH) return;
+  const message = `${field} must be at least ${MIN_SEARCH_LENGTH} characters (or empty)`;
+  throw new ValidationError(message, { details: { field, message } });
+}
+
 /** Calls the `search_books` RPC (a POST marked read-only, so it is retried like a GET). */
 async function searchRpc(t: Transport, args: SearchArgs, options?: RequestOptions): Promise<SearchBooksResponse> {
   let query = readOnly(t.rest.rpc('search_books', args));
@@ -100,6 +110,7 @@ export async function listBooks(
 ): Promise<Page<ListBook>> {
   const p = validate(listBooksSchema, params, 'params');
   const search = p.search || undefined;
+  checkSearchLength(search, 'search');
 
   if (search || p.category) {
     if (p.featured != null) {
@@ -173,6 +184,7 @@ export async function searchBooks(
   options?: RequestOptions,
 ): Promise<SearchResult> {
   const text = validate(searchQuerySchema, query, 'query') || undefined;
+  checkSearchLength(text, 'query');
   const f = validate(searchFiltersSchema, filters, 'filters');
   if (f.minPrice != null && f.maxPrice != null && f.minPrice > f.maxPrice) {
     throw new ValidationError('minPrice must not exceed maxPrice', {

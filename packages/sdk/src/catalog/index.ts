@@ -38,7 +38,9 @@ export interface Catalog {
    * A full book with its authors (credit order), categories and publisher.
    *
    * @throws `ValidationError` when `id` is not a UUID; `NotFoundError` when the book does not
-   *   exist or is not visible to the caller (drafts, other countries …).
+   *   exist or is not visible to the caller: a draft, or a book not sold in the reader's country
+   *   (their profile's country, else the client's `country` option; without one, books sold
+   *   worldwide only).
    *
    * @example
    * ```ts
@@ -50,7 +52,9 @@ export interface Catalog {
 
   /**
    * Full-text search (French/English stemming, accent-insensitive, typo-tolerant) with facets
-   * over all matches. An empty `query` browses with the filters only.
+   * over all matches. An empty `query` browses with the filters only; otherwise it needs at least
+   * 3 characters (`ValidationError` before any request). `limit` is 1..100, default 20. Only books
+   * the reader may see (sold worldwide or in their country) are matched and counted.
    *
    * @example
    * ```ts

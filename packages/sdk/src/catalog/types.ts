@@ -116,7 +116,7 @@ export interface ListBooksParams {
   category?: string | null;
   /** Language as stored on books: ISO 639-1 with an optional region (`fr`, `en`, `fr-SN`). */
   language?: string | null;
-  /** Full-text search (accent- and case-insensitive), at most 200 characters. */
+  /** Full-text search (accent- and case-insensitive), 3 to 200 characters (empty: no search). */
   search?: string | null;
   /** Default `relevance`: best matches first; without a search, featured books then newest. */
   sort?: BookSort | null;
@@ -128,6 +128,7 @@ export interface ListBooksParams {
 /** Filters of `catalog.search()`. Prices are integers in the currency's minor unit. */
 export interface SearchFilters {
   page?: number;
+  /** Page size, 1..100. Default `20`. */
   limit?: number;
   category?: string | null;
   language?: string | null;
@@ -136,7 +137,10 @@ export interface SearchFilters {
   maxPrice?: number | null;
   /** Author id. */
   author?: string | null;
-  /** ISO 3166-1 alpha-2 country; only books available there. */
+  /**
+   * ISO 3166-1 alpha-2 country; only books sold there. Narrows what the reader may see (books sold
+   * worldwide or in the reader's own country, see the client's `country` option); never widens it.
+   */
   country?: string | null;
   sort?: BookSort | null;
 }

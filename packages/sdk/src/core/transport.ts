@@ -29,6 +29,13 @@ export interface CokoOptions extends HttpOptions {
    * once); concurrent requests share one call. Without it, requests go out as guests.
    */
   accessToken?: AccessToken;
+  /**
+   * The reader's country (ISO 3166-1 alpha-2, e.g. `'SN'`), sent as `x-coko-country` on Coko's
+   * requests: guests then see the books sold there as well as those sold worldwide (without it,
+   * only the latter). A signed-in reader's profile country, when set, takes precedence. A function
+   * is asked on every request (a country picker that changes it).
+   */
+  country?: string | (() => string | null | undefined) | null;
 }
 
 /** Per-call options, accepted as the last argument of every SDK method. */
@@ -157,9 +164,13 @@ export function createTransport(options: CokoOptions): Transport {
   const base = options.url.replace(/\/+$/, '');
   const { publishableKey } = options;
   const session = createSession(options.accessToken);
+  const { country } = options;
   const send = createSend(options, session, (headers, token) => {
     headers.set('apikey', publishableKey);
     headers.set('Authorization', `Bearer ${token || publishableKey}`);
+    // createCoko checks a fixed country; the gateway refuses a malformed one with a 400.
+    const code = typeof country === 'function' ? country() : country;
+    if (code) headers.set('x-coko-country', code.toUpperCase());
   });
 
   // postgrest-js gives us (url, init); errors are thrown as CokoErrors, which postgrest-js

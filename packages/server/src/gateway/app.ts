@@ -5,6 +5,7 @@ import { DEFAULT_BODY_LIMIT_BYTES, limitBody } from './body-limit.ts';
 import { type ClientIdentifier, clientIp } from './client-ip.ts';
 import { compressResponses } from './compress.ts';
 import { openCors } from './cors.ts';
+import { COUNTRY_HEADER, checkCountryHeader } from './country.ts';
 import { errorResponse, gatewayError } from './errors.ts';
 import { withoutHopByHop } from './hop-by-hop.ts';
 import { ALLOWED_METHODS, allowedMethods } from './methods.ts';
@@ -71,6 +72,8 @@ const SUPABASE_CORS = {
     'content-profile',
     'x-request-id',
     'x-coko-sdk',
+    COUNTRY_HEADER,
+    'if-none-match',
     'accept',
     'accept-encoding',
   ],
@@ -81,6 +84,7 @@ const SUPABASE_CORS = {
     'range-unit',
     'x-request-id',
     'retry-after',
+    'etag',
     ...RATE_LIMIT_HEADERS,
   ],
   maxAge: 86400,
@@ -137,6 +141,7 @@ export function createGateway(options: GatewayOptions): Hono {
 
   app.use('/rest/v1/*', limitBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
   app.use('/rest/v1/*', refuseUndecodable());
+  app.use('/rest/v1/*', checkCountryHeader());
   app.use('/rest/v1/*', checkApiKey(keyCheck));
   if (options.limiter) app.use('/rest/v1/*', options.limiter);
   // The limiter also stamps the client's address (X-Real-IP) on API calls, which count their own budget.

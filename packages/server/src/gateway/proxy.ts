@@ -1,9 +1,18 @@
 import type { Context } from 'hono';
+import { noneMatch } from '../http/conditional.ts';
+import {
+  isCacheableAnswer,
+  notModifiedHeaders,
+  REST_VARY,
+  REST_VARY_BUT_ENCODING,
+  restCacheControl,
+  weakEtag,
+} from './cache.ts';
 import { compressBody, compressionFor } from './compress.ts';
 import { gatewayError, requestIdOf } from './errors.ts';
 import { withoutHopByHop } from './hop-by-hop.ts';
 import type { Access, RestUpstream } from './upstream.ts';
-import { readWhole, requestUpstream, streamOf, type UpstreamAnswer } from './upstream-request.ts';
+import { readUpTo, readWhole, requestUpstream, streamOf, type UpstreamAnswer } from './upstream-request.ts';
 
 /**
  * Forwards a checked `/rest/v1` request to the upstream with `access`'s credentials, streaming both
@@ -22,7 +31,9 @@ export async function forwardRest(
   const headers = withoutHopByHop(request.headers, ['apikey', 'authorization', 'accept-encoding']);
   for (const [name, value] of Object.entries(upstream.credentials(access))) headers.set(name, value);
   headers.set('x-request-id', requestIdOf(c));
-  const response = await forward(c, target, request, headers, timeoutMs);
+  const reads = request.method === 'GET' || request.method === 'HEAD';
+  const cache = reads ? { cacheControl: restCacheControl(url.pathname, access) } : undefined;
+  const response = await forward(c, target, request, headers, timeoutMs, cache);
   return response.status === 503 || response.status === 400 ? outageInErrorFormat(c, response) : response;
 }
 
@@ -51,11 +62,22 @@ async function outageInErrorFormat(c: Context, response: Response): Promise<Resp
 /** Default longest wait for the upstream's response headers: 60 s. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;
 
+/** How a read is cached: its `Cache-Control` (see `cache.ts`). */
+export interface ReadCaching {
+  cacheControl: string;
+}
+
 /**
  * Forwards `request` to `target` as it is (hop-by-hop headers aside): 503 when the upstream cannot be
  * reached, 504 when its response headers take longer than `timeoutMs` (a hung PostgREST must not hold
  * connections forever; the body then streams without a deadline). The upstream's bytes pass through as
  * they are, compressed or not (the gateway asks for identity and compresses itself).
+ *
+ * With `cache` (GET and HEAD), a page (200, or PostgREST's 206) gets `Cache-Control`, `Vary` and a weak
+ * `ETag` hashed over the body it reads whole anyway to compress it (bodies that stream, unbounded or
+ * over 4 MiB, get none), and a matching `If-None-Match` is answered `304` with no body, before any
+ * compression. A HEAD that revalidates is asked upstream as a GET (its body hashed, then dropped); a
+ * plain HEAD (supabase-js's count probes) stays a HEAD and carries no ETag.
  */
 export async function forward(
   c: Context,
@@ -63,15 +85,18 @@ export async function forward(
   request: Request,
   headers?: Headers,
   timeoutMs = DEFAULT_UPSTREAM_TIMEOUT_MS,
+  cache?: ReadCaching,
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
   // The body limit has run: what is left is at most that many bytes, sent with its exact length.
   const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : undefined;
+  const ifNoneMatch = cache ? request.headers.get('if-none-match') : null;
+  const method = request.method === 'HEAD' && ifNoneMatch ? 'GET' : request.method;
   let upstream: UpstreamAnswer;
   try {
     upstream = await requestUpstream(
       target,
-      request.method,
+      method,
       headers ?? withoutHopByHop(request.headers, ['accept-encoding']),
       body,
       timeoutMs,
@@ -88,6 +113,28 @@ export async function forward(
   // Stamped here rather than by requestId() afterwards, which would copy the response to add it.
   responseHeaders.set('x-request-id', requestIdOf(c));
   const init = { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders };
+  if (cache && isCacheableAnswer(upstream.status, responseHeaders)) {
+    responseHeaders.set('cache-control', cache.cacheControl);
+    responseHeaders.set('vary', REST_VARY);
+    const declared = upstream.declaredLength;
+    // `method`: what the upstream was asked. A plain HEAD has no body to hash, so no ETag.
+    if (upstream.body && method !== 'HEAD' && (declared === undefined || declared <= WHOLE_BODY_MAX_BYTES)) {
+      const read = await readUpTo(upstream.body, WHOLE_BODY_MAX_BYTES);
+      if ('whole' in read) return validatedRead(c, request, read.whole, init, ifNoneMatch);
+      // Over 4 MiB: streamed on, without an ETag (compressResponses may still compress it, and says so).
+      responseHeaders.set('vary', REST_VARY_BUT_ENCODING);
+      if (request.method === 'HEAD') {
+        read.rest.resume();
+        return new Response(null, init);
+      }
+      return new Response(streamOf(read.rest, read.head), init);
+    }
+    responseHeaders.set('vary', REST_VARY_BUT_ENCODING);
+  }
+  if (request.method === 'HEAD') {
+    upstream.body?.resume();
+    return new Response(null, init);
+  }
   if (!upstream.body) return new Response(null, init);
   const encoding = compressionFor(request.method, c.req.header('accept-encoding'), responseHeaders);
   if (encoding && upstream.declaredLength !== undefined && upstream.declaredLength <= WHOLE_BODY_MAX_BYTES) {
@@ -96,6 +143,29 @@ export async function forward(
     return new Response(await compressBody(body, encoding, responseHeaders), init);
   }
   return new Response(streamOf(upstream.body), init);
+}
+
+/**
+ * A page read whole: its ETag, then `304` when the client holds it, else the body (compressed when
+ * negotiated; none for a HEAD).
+ */
+async function validatedRead(
+  c: Context,
+  request: Request,
+  body: Uint8Array<ArrayBuffer>,
+  init: { status: number; statusText: string; headers: Headers },
+  ifNoneMatch: string | null,
+): Promise<Response> {
+  const { headers } = init;
+  const etag = weakEtag(body, headers.get('content-range'));
+  headers.set('etag', etag);
+  if (noneMatch(ifNoneMatch, etag)) return new Response(null, { status: 304, headers: notModifiedHeaders(headers) });
+  if (request.method === 'HEAD') return new Response(null, init);
+  const encoding = compressionFor(request.method, c.req.header('accept-encoding'), headers);
+  if (!encoding) return new Response(body, init);
+  const compressed = await compressBody(body, encoding, headers);
+  headers.set('vary', REST_VARY);
+  return new Response(compressed, init);
 }
 
 /** Compressible answers up to this size are read whole and compressed in one go; larger ones stream. */

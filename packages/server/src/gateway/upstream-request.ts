@@ -89,10 +89,37 @@ export function readWhole(body: IncomingMessage): Promise<Uint8Array<ArrayBuffer
   });
 }
 
+/** What {@link readUpTo} got: the whole body, or the first chunks of a longer one and the rest still streaming. */
+export type Prefix = { whole: Uint8Array<ArrayBuffer> } | { head: Buffer[]; rest: IncomingMessage };
+
+/**
+ * Reads `body` until it ends or passes `maxBytes`: a page of rows (PostgREST sends them chunked, without
+ * a length) comes back whole; a longer body comes back as what was read so far and the paused rest.
+ */
+export function readUpTo(body: IncomingMessage, maxBytes: number): Promise<Prefix> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.byteLength;
+      if (size <= maxBytes) return;
+      body.pause();
+      body.off('data', onData).off('end', onEnd).off('error', reject);
+      resolveBody({ head: chunks, rest: body });
+    };
+    const onEnd = () => resolveBody({ whole: Buffer.concat(chunks) });
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', reject);
+  });
+}
+
 /** `body` as it arrives, paused while the reader is behind (backpressure to the upstream). */
-export function streamOf(body: IncomingMessage): ReadableStream<Uint8Array> {
+export function streamOf(body: IncomingMessage, head: readonly Buffer[] = []): ReadableStream<Uint8Array> {
   return new ReadableStream({
     start(controller) {
+      for (const chunk of head) controller.enqueue(chunk);
       body.on('data', (chunk: Buffer) => {
         controller.enqueue(chunk);
         if ((controller.desiredSize ?? 1) <= 0) body.pause();

@@ -21,6 +21,8 @@ const defaults = {
     'X-Request-Id',
     'Idempotency-Key',
     'Prefer',
+    // The SDK's `country` option, sent on every Coko request.
+    'X-Coko-Country',
     // A web reader resumes a book download (signed file URLs) and revalidates what it cached.
     'Range',
     'If-Range',

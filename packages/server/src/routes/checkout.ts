@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
 import type { Database } from '../db/transaction.ts';
+import { PRIVATE_CACHE_CONTROL, PUBLIC_CATALOG_CACHE_CONTROL } from '../http/cache-control.ts';
 import { TokenError, type TokenService } from '../identity/tokens.ts';
 import { idempotencyKey } from '../middleware/idempotency-key.ts';
 import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
@@ -65,9 +67,11 @@ const plansRoute = createRoute({
   description:
     "Active plans with their price in each currency. With a reader's token, the reader's partner's own plans too.",
   security: [{}, { userAccessToken: [] }],
+  // Revalidated rather than downloaded again: a weak ETag over the JSON, 304 on If-None-Match.
+  middleware: [etag({ weak: true, retainedHeaders: [...RETAINED_304_HEADERS, 'x-request-id'] })] as const,
   responses: {
     200: {
-      description: 'The plans',
+      description: 'The plans (weak `ETag`; guests: `Cache-Control: public, max-age=60`, readers: `private, no-cache`)',
       content: { 'application/json': { schema: z.object({ data: z.array(PlanSchema) }) } },
     },
     401: error('An invalid or expired access token (send none to browse anonymously)'),
@@ -95,6 +99,9 @@ export function registerCheckoutRoutes(app: RoutesApp, options: CheckoutRoutesOp
         throw cause;
       }
     }
+    // A partner's plans are that partner's readers' own: never in a shared cache.
+    c.header('cache-control', partnerId ? PRIVATE_CACHE_CONTROL : PUBLIC_CATALOG_CACHE_CONTROL);
+    c.header('vary', 'Authorization');
     return c.json({ data: await listPlans(db, partnerId) }, 200);
   });
 

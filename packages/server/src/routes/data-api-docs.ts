@@ -15,6 +15,14 @@ const headers = {
     schema: { type: 'string' },
     description: "The partner's `pk_…` key or the project's publishable key.",
   },
+  country: {
+    name: 'x-coko-country',
+    in: 'header',
+    schema: { type: 'string', pattern: '^[A-Za-z]{2}$' },
+    description:
+      "The reader's country (the SDK's `country` option): guests see books sold there as well as worldwide ones. A signed-in reader's profile country wins. Malformed: 400.",
+    example: 'SN',
+  },
   prefer: (description: string, example: string) => ({
     name: 'Prefer',
     in: 'header',
@@ -91,8 +99,13 @@ const list = (table: string, select: string, what: string) =>
         '`count=estimated` (books) or `count=exact` (authors) for the total in `Content-Range`.',
         'count=exact',
       ),
+      headers.country,
     ],
-    responses: { 200: rows(`The ${what} visible to the caller (RLS applies).`) },
+    responses: {
+      200: rows(
+        `The ${what} visible to the caller (RLS applies). Guests: \`Cache-Control: public, max-age=60, stale-while-revalidate=300\`; with a user token \`private, no-cache\`; a weak \`ETag\` (send it back in \`If-None-Match\`: 304 when unchanged).`,
+      ),
+    },
   });
 
 /** Path items for `/rest/v1/*`, keyed by path. */
@@ -109,13 +122,13 @@ export const dataApiPaths: Record<string, Json> = {
   '/rest/v1/rpc/search_books': {
     post: operation(
       'Search and filter the catalog',
-      '`coko.catalog.books.search()`: full-text search with facets, one page.',
+      '`coko.catalog.books.search()`: full-text search with facets, one page, over the books the reader may see (sold worldwide or in their country). A query is empty (browse) or 3–200 characters; a shorter one is 400 (`22023`).',
       {
         operationId: 'rpc_search_books',
         security: anon,
-        parameters: [headers.apikey],
+        parameters: [headers.apikey, headers.country],
         requestBody: body({
-          query: { type: 'string' },
+          query: { type: 'string', minLength: 3, maxLength: 200 },
           author: { type: 'string' },
           category: { type: 'string' },
           country: { type: 'string', example: 'SN' },
@@ -125,7 +138,7 @@ export const dataApiPaths: Record<string, Json> = {
           max_price: { type: 'number' },
           sort: { type: 'string', enum: ['relevance', 'newest', 'title', 'price_asc', 'price_desc'] },
           page: { type: 'integer', minimum: 1 },
-          page_size: { type: 'integer', minimum: 1, maximum: 100 },
+          page_size: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
         }),
         responses: { 200: json('`{ items, total, facets }`.') },
       },

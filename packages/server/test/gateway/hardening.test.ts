@@ -39,7 +39,7 @@ function raw(
 
 describe('gateway: methods and hop-by-hop headers', () => {
   it('forwards a body sent with Expect: 100-continue (it used to be a 500)', async () => {
-    const body = JSON.stringify({ query: 'a', page_size: 2 });
+    const body = JSON.stringify({ query: 'abc', page_size: 2 });
     const response = await raw(
       'POST',
       SEARCH,
