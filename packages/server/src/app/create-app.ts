@@ -26,6 +26,7 @@ import { storageFromConfig, urlSignerFromConfig } from '../providers/storage/fro
 import type { StoragePort } from '../providers/storage/port.ts';
 import { registerAccessRoutes } from '../routes/access.ts';
 import { registerAdminOrderRoutes } from '../routes/admin-orders.ts';
+import { registerUploadRoutes, UPLOAD_CHUNK_BODY_LIMIT, UPLOAD_DISCOVERY_PATH } from '../routes/admin-uploads.ts';
 import { registerCheckoutRoutes } from '../routes/checkout.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
 import { registerEpubFileRoutes } from '../routes/epub-files.ts';
@@ -129,10 +130,10 @@ export function createApp(deps: AppDeps): CokoApp {
     accessLog({ logger, now }),
     collectMetrics({ registry: metrics, now }),
     securityHeaders(),
-    cors({ origins: config.corsOrigins }),
+    cors({ origins: config.corsOrigins, plainOptionsPaths: UPLOAD_DISCOVERY_PATH }),
     methodNotAllowed({ app }),
     timeout({ ms: config.requestTimeoutMs }),
-    bodyLimit({ maxBytes: config.bodyLimitBytes }),
+    bodyLimit({ maxBytes: config.bodyLimitBytes, exceptions: [UPLOAD_CHUNK_BODY_LIMIT] }),
   );
 
   const tokens = deps.tokens ?? tokenServiceFromConfig(config);
@@ -218,6 +219,7 @@ export function createApp(deps: AppDeps): CokoApp {
   }
   registerPartnerOrderRoutes(app, { db: deps.db });
   registerAdminOrderRoutes(app, { db: deps.db, tokens });
+  registerUploadRoutes(app, { db: deps.db, tokens, storage, apiBase: publicBase });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

@@ -3,11 +3,13 @@ import { activityExporter } from './activity.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
 import { exportRegistry } from './registry.ts';
+import { uploadsExporter } from './uploads.ts';
 
 export { accountExporter } from './account.ts';
 export { activityExporter } from './activity.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
+export { uploadsExporter } from './uploads.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
 
 // Built-in sections. Other domains register theirs from their own modules (see registry.ts).
@@ -15,4 +17,5 @@ exportRegistry
   .register(accountExporter)
   .register(activityExporter)
   .register(readingExporter)
-  .register(paymentsExporter);
+  .register(paymentsExporter)
+  .register(uploadsExporter);
