@@ -8,11 +8,13 @@ import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
 import { BOOKS_BUCKET } from '../content/layout.ts';
 import { hasPermission } from '../db/as-user.ts';
+import type { Queryable } from '../db/pool.ts';
 import { type Database, withTransaction } from '../db/transaction.ts';
 import type { TokenService } from '../identity/tokens.ts';
 import { QUEUE_NAMES } from '../jobs/queues.ts';
 import { jobSender } from '../jobs/send.ts';
 import { type UserEnv, userAuth } from '../middleware/user-auth.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
 import { MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES, TUS_CHUNK_CONTENT_TYPE } from '../uploads/limits.ts';
 import {
@@ -194,36 +196,24 @@ export function registerUploadRoutes(app: RoutesApp, options: UploadRoutesOption
     },
   );
 
-  app.openapi(
-    createRoute({
-      method: 'head',
-      path: '/v1/admin/uploads/{id}',
-      ...auth,
-      summary: 'Where to resume: the bytes stored so far (TUS)',
-      middleware: editor,
-      request: { params: IdParamSchema('The upload id.') },
-      responses: {
-        200: {
-          description: 'The offset',
-          headers: { ...tusResumable, ...uploadOffset, 'Upload-Length': tusHeader('The file size') },
-        },
-        ...editorErrors,
-        404: { description: 'No such upload' },
-        ...errorResponses,
+  // Hono answers HEAD with the GET route (body dropped), so `GET /{id}` sets the TUS headers; HEAD is
+  // documented on its own for TUS clients.
+  app.openAPIRegistry.registerPath({
+    method: 'head',
+    path: '/v1/admin/uploads/{id}',
+    ...auth,
+    summary: 'Where to resume: the bytes stored so far (TUS)',
+    request: { params: IdParamSchema('The upload id.') },
+    responses: {
+      200: {
+        description: 'The offset',
+        headers: { ...tusResumable, ...uploadOffset, 'Upload-Length': tusHeader('The file size') },
       },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const upload = await findUpload(db, id);
-      if (!upload) throw notFound(id);
-      return c.body(null, 200, {
-        ...TUS_RESPONSE_HEADERS,
-        'Upload-Offset': String(upload.received),
-        'Upload-Length': String(upload.size),
-        'Cache-Control': 'no-store',
-      });
+      ...editorErrors,
+      404: { description: 'No such upload' },
+      ...errorResponses,
     },
-  );
+  });
 
   app.openapi(
     createRoute({
@@ -276,13 +266,7 @@ export function registerUploadRoutes(app: RoutesApp, options: UploadRoutesOption
           upsert: true,
         });
         const row = await recordChunk(tx, id, offset + chunk.byteLength);
-        if (row.status === 'queued') {
-          const jobId = await jobSender(tx)(QUEUE_NAMES.processBookUpload, { uploadId: id });
-          if (!jobId)
-            c.var.logger.warn('upload queued but the job queue does not exist yet: start `coko worker`', {
-              uploadId: id,
-            });
-        }
+        if (row.status === 'queued') await sendProcessJob(tx, id, c.var.logger);
         return row;
       });
       return c.body(null, 204, { ...TUS_RESPONSE_HEADERS, 'Upload-Offset': String(updated.received) });
@@ -358,6 +342,7 @@ export function registerUploadRoutes(app: RoutesApp, options: UploadRoutesOption
       path: '/v1/admin/uploads/{id}',
       ...auth,
       summary: 'One upload: its status, the draft it made, or why it failed (poll it)',
+      description: 'Also sends the TUS headers `Upload-Offset` and `Upload-Length` (what HEAD answers).',
       middleware: editor,
       request: { params: IdParamSchema('The upload id.') },
       responses: {
@@ -372,9 +357,31 @@ export function registerUploadRoutes(app: RoutesApp, options: UploadRoutesOption
       const { id } = c.req.valid('param');
       const upload = await findUpload(db, id);
       if (!upload) throw notFound(id);
-      return c.json(uploadJson(upload), 200, { 'Cache-Control': 'no-store' });
+      return c.json(uploadJson(upload), 200, {
+        ...TUS_RESPONSE_HEADERS,
+        'Upload-Offset': String(upload.received),
+        'Upload-Length': String(upload.size),
+        'Cache-Control': 'no-store',
+      });
     },
   );
+}
+
+/**
+ * Sends `books.process-upload` in the chunk's transaction, so a queued upload always has its job. Without
+ * pg-boss's schema or queue (a database no worker has started on yet) the upload stays `queued` and is
+ * logged; the chunk is kept (a savepoint undoes only the failed send).
+ */
+async function sendProcessJob(tx: Queryable, uploadId: string, log: Logger): Promise<void> {
+  await tx.query('savepoint send_job');
+  try {
+    const jobId = await jobSender(tx)(QUEUE_NAMES.processBookUpload, { uploadId });
+    await tx.query('release savepoint send_job');
+    if (!jobId) log.warn('upload queued without a job: the queue does not exist yet (start `coko worker`)', { uploadId });
+  } catch (error) {
+    await tx.query('rollback to savepoint send_job');
+    log.error('upload queued without a job: sending it failed (start `coko worker`)', { uploadId, err: error });
+  }
 }
 
 /** The upload when it is still receiving and `offset` is where it stands; else 404 or 409. */

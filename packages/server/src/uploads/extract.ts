@@ -36,7 +36,10 @@ export async function extractBook(
 ): Promise<ExtractedBook> {
   const isPdf = new TextDecoder().decode(bytes.subarray(0, 5)) === PDF_MAGIC;
   if (isPdf || options.contentType === 'application/pdf') {
-    const info = await readPdfInfo(bytes);
+    const info = await readPdfInfo(bytes).catch((error: unknown) => {
+      if (error instanceof BookFileError) throw error;
+      throw new BookFileError('NOT_A_PDF', `The file is not a readable PDF: ${(error as Error).message}`);
+    });
     const title = info.title?.trim() || titleFromFilename(options.filename);
     return {
       format: 'pdf',

@@ -136,7 +136,17 @@ export async function joinParts(storage: StoragePort, upload: UploadRow): Promis
 }
 
 async function read(bytes: Uint8Array, upload: UploadRow): Promise<ExtractedBook> {
-  const book = await extractBook(bytes, { filename: upload.filename, contentType: upload.content_type });
+  // Reading is a pure function of the bytes: any failure is the file's (a retry would fail the same way), so
+  // an unexpected error of a parser is a refusal too, not a crash to retry.
+  const book = await extractBook(bytes, { filename: upload.filename, contentType: upload.content_type }).catch(
+    (error: unknown) => {
+      if (isBookFileError(error)) throw error;
+      throw new UploadRefusal(
+        'UNREADABLE_FILE',
+        `The file could not be read (${error instanceof Error ? error.message : String(error)}). Check it opens in a reader and export it again.`,
+      );
+    },
+  );
   if (book.metadata.drm)
     throw new UploadRefusal(
       'DRM_PROTECTED',
