@@ -44,7 +44,9 @@ describe('book_uploads RLS', () => {
     expect(update.error?.message).toMatch(/permission denied/);
     const remove = await client.from(TABLE).delete().eq('id', UPLOAD);
     expect(remove.error?.message).toMatch(/permission denied/);
-    const [row] = await adminQuery<{ status: string }>('select status from public.book_uploads where id = $1', [UPLOAD]);
+    const [row] = await adminQuery<{ status: string }>('select status from public.book_uploads where id = $1', [
+      UPLOAD,
+    ]);
     expect(row?.status).toBe('uploading');
   });
 

@@ -9,8 +9,8 @@ export { accountExporter } from './account.ts';
 export { activityExporter } from './activity.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
-export { uploadsExporter } from './uploads.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
+export { uploadsExporter } from './uploads.ts';
 
 // Built-in sections. Other domains register theirs from their own modules (see registry.ts).
 exportRegistry

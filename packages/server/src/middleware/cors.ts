@@ -71,7 +71,11 @@ export function cors(options: CorsOptions): MiddlewareHandler<AppEnv> {
   });
   if (!plainOptionsPaths) return handle;
   return async (c, next) => {
-    if (c.req.method === 'OPTIONS' && !c.req.header('access-control-request-method') && plainOptionsPaths.test(c.req.path))
+    if (
+      c.req.method === 'OPTIONS' &&
+      !c.req.header('access-control-request-method') &&
+      plainOptionsPaths.test(c.req.path)
+    )
       return next();
     return handle(c, next);
   };

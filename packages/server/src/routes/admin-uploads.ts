@@ -105,7 +105,10 @@ function editorOnly(db: Database): MiddlewareHandler<UserEnv> {
 }
 
 function notFound(id: string): ApiError {
-  return new ApiError(404, 'NOT_FOUND', 'Upload not found', { details: { uploadId: id }, headers: TUS_RESPONSE_HEADERS });
+  return new ApiError(404, 'NOT_FOUND', 'Upload not found', {
+    details: { uploadId: id },
+    headers: TUS_RESPONSE_HEADERS,
+  });
 }
 
 /** `/v1/admin/uploads`: TUS creation, offset, chunks and termination; list and status. */
@@ -148,10 +151,13 @@ export function registerUploadRoutes(app: RoutesApp, options: UploadRoutesOption
           'upload-length': z
             .string()
             .openapi({ param: { name: 'Upload-Length', in: 'header' }, description: 'The file size in bytes.' }),
-          'upload-metadata': z.string().optional().openapi({
-            param: { name: 'Upload-Metadata', in: 'header' },
-            description: 'filename <base64>,contentType <base64>',
-          }),
+          'upload-metadata': z
+            .string()
+            .optional()
+            .openapi({
+              param: { name: 'Upload-Metadata', in: 'header' },
+              description: 'filename <base64>,contentType <base64>',
+            }),
         }),
       },
       responses: {
@@ -301,7 +307,11 @@ export function registerUploadRoutes(app: RoutesApp, options: UploadRoutesOption
           });
         await tx.query('delete from public.book_uploads where id = $1', [id]);
         const parts = await storage.list(BOOKS_BUCKET, uploadFolder(id));
-        if (parts.length) await storage.remove(BOOKS_BUCKET, parts.map((part) => part.path));
+        if (parts.length)
+          await storage.remove(
+            BOOKS_BUCKET,
+            parts.map((part) => part.path),
+          );
       });
       return c.body(null, 204, TUS_RESPONSE_HEADERS);
     },
@@ -320,7 +330,9 @@ export function registerUploadRoutes(app: RoutesApp, options: UploadRoutesOption
           description: 'One page of uploads',
           content: {
             'application/json': {
-              schema: z.object({ data: z.array(UploadSchema), nextCursor: z.string().nullable() }).openapi('UploadPage'),
+              schema: z
+                .object({ data: z.array(UploadSchema), nextCursor: z.string().nullable() })
+                .openapi('UploadPage'),
             },
           },
         },
@@ -377,7 +389,8 @@ async function sendProcessJob(tx: Queryable, uploadId: string, log: Logger): Pro
   try {
     const jobId = await jobSender(tx)(QUEUE_NAMES.processBookUpload, { uploadId });
     await tx.query('release savepoint send_job');
-    if (!jobId) log.warn('upload queued without a job: the queue does not exist yet (start `coko worker`)', { uploadId });
+    if (!jobId)
+      log.warn('upload queued without a job: the queue does not exist yet (start `coko worker`)', { uploadId });
   } catch (error) {
     await tx.query('rollback to savepoint send_job');
     log.error('upload queued without a job: sending it failed (start `coko worker`)', { uploadId, err: error });

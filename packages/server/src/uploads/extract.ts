@@ -73,13 +73,16 @@ export async function extractBook(
     language: normaliseLanguage(meta.language),
     publisher: meta.publisher,
     isbn: meta.isbn,
-    description: meta.description?.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() || null,
+    description:
+      meta.description
+        ?.replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim() || null,
     publicationDate: null,
     pageCount: epub.pageList.length || Math.max(1, Math.round(spineBytes / BYTES_PER_PAGE)),
     pageCountSource: epub.pageList.length ? 'page-list' : 'estimate',
     toc: epub.toc.map(tocEntry),
-    cover:
-      coverBytes && epub.cover ? { bytes: coverBytes, contentType: epub.cover.mediaType, source: 'epub' } : null,
+    cover: coverBytes && epub.cover ? { bytes: coverBytes, contentType: epub.cover.mediaType, source: 'epub' } : null,
     metadata: { drm: false, quality: 'good', warnings: [] },
   };
 }
@@ -95,7 +98,10 @@ function normaliseLanguage(value: string | null): string | null {
 }
 
 function titleFromFilename(filename: string | undefined): string {
-  const base = filename?.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ').trim();
+  const base = filename
+    ?.replace(/\.[^.]+$/, '')
+    .replace(/[_-]+/g, ' ')
+    .trim();
   if (!base) throw new BookFileError('NOT_A_PDF', 'The PDF has no title and no file name to take one from.');
   return base;
 }

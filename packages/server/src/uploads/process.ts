@@ -74,7 +74,10 @@ export async function processUpload(deps: ProcessDeps, uploadId: string): Promis
       [uploadId],
     );
     await storage
-      .remove(BOOKS_BUCKET, (await storage.list(BOOKS_BUCKET, uploadFolder(uploadId))).map((o) => o.path))
+      .remove(
+        BOOKS_BUCKET,
+        (await storage.list(BOOKS_BUCKET, uploadFolder(uploadId))).map((o) => o.path),
+      )
       .catch((error: unknown) => deps.log?.warn('upload chunks not removed', { uploadId, err: error }));
     deps.log?.info('upload processed', { uploadId, bookId, format: book.format });
     return { outcome: 'ready', bookId };

@@ -30,7 +30,9 @@ const xmlEscape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, 
 function chapter(n: number, version: 2 | 3): string {
   const paragraph = `<p>Le fleuve coulait lentement sous le soleil du soir, chapitre ${n}. </p>`.repeat(40);
   const doctype =
-    version === 2 ? '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">' : '<!DOCTYPE html>';
+    version === 2
+      ? '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">'
+      : '<!DOCTYPE html>';
   return `<?xml version="1.0" encoding="utf-8"?>${doctype}<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Chapitre ${n}</title></head><body><h1>Chapitre ${n}</h1>${paragraph}</body></html>`;
 }
 
@@ -48,7 +50,8 @@ export async function buildEpub(version: 2 | 3, options: BookOptions = {}): Prom
     'OEBPS/images/cover.png': await coverPng(),
   };
   for (const n of chapters) files[`OEBPS/ch${n}.xhtml`] = strToU8(chapter(n, version));
-  if (options.padBytes) files['OEBPS/images/pad.bin'] = crypto.getRandomValues(new Uint8Array(options.padBytes)).map((b) => b);
+  if (options.padBytes)
+    files['OEBPS/images/pad.bin'] = crypto.getRandomValues(new Uint8Array(options.padBytes)).map((b) => b);
   const creators = authors
     .map((name, i) =>
       version === 2
@@ -72,7 +75,9 @@ export async function buildEpub(version: 2 | 3, options: BookOptions = {}): Prom
     options.publisher ? `<dc:publisher>${xmlEscape(options.publisher)}</dc:publisher>` : '',
     options.description ? `<dc:description>${xmlEscape(options.description)}</dc:description>` : '',
     `<dc:identifier id="uid">${isbn ? `urn:isbn:${isbn}` : `urn:uuid:${crypto.randomUUID()}`}</dc:identifier>`,
-    version === 3 ? '<meta property="dcterms:modified">2024-01-01T00:00:00Z</meta>' : '<meta name="cover" content="cover-image"/>',
+    version === 3
+      ? '<meta property="dcterms:modified">2024-01-01T00:00:00Z</meta>'
+      : '<meta name="cover" content="cover-image"/>',
   ].join('');
   files['OEBPS/content.opf'] = strToU8(
     `<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" xmlns:opf="http://www.idpf.org/2007/opf" version="${version}.0" unique-identifier="uid"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/">${meta}</metadata><manifest>${manifest}</manifest><spine${version === 2 ? ' toc="ncx"' : ''}>${chapters.map((n) => `<itemref idref="ch${n}"/>`).join('')}</spine></package>`,

@@ -2,8 +2,8 @@
 // protocol as any client speaks it), and a worker consuming `books.process-upload` in this process against
 // the file's stack, writing into the stack's storage folder (the API's).
 import { adminQuery, ensureTestUsers, tokenFor, USERS } from '../../../../supabase/tests/helpers.ts';
-import { DEAD_LETTER_QUEUE, QUEUE_NAMES, QUEUES } from '../../src/jobs/queues.ts';
 import { processBookUploadHandler } from '../../src/jobs/handlers/books-process-upload.ts';
+import { DEAD_LETTER_QUEUE, QUEUE_NAMES, QUEUES } from '../../src/jobs/queues.ts';
 import { type CokoWorker, startWorker } from '../../src/jobs/worker.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import type { UploadJson } from '../../src/uploads/rows.ts';

@@ -9,7 +9,7 @@ import { BOOKS_BUCKET, COVERS_BUCKET, coverPaths } from '../../src/content/layou
 import type { CokoWorker } from '../../src/jobs/worker.ts';
 import { MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES } from '../../src/uploads/limits.ts';
 import { processUpload } from '../../src/uploads/process.ts';
-import type { UploadJson } from '../../src/uploads/rows.ts';
+import { partPath, type UploadJson } from '../../src/uploads/rows.ts';
 import { brokenFiles, buildEpub, buildPdf } from './books.ts';
 import {
   bearer,
@@ -86,7 +86,10 @@ describe('TUS protocol', () => {
     expect(((await doc.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const lying = await createUpload('admin', 100, 'livre.epub', 'image/png');
     expect(lying.status).toBe(415);
-    const noLength = await fetch(UPLOADS, { method: 'POST', headers: { ...(await bearer('admin')), 'Tus-Resumable': '1.0.0' } });
+    const noLength = await fetch(UPLOADS, {
+      method: 'POST',
+      headers: { ...(await bearer('admin')), 'Tus-Resumable': '1.0.0' },
+    });
     expect(noLength.status).toBe(400);
   });
 
@@ -202,7 +205,10 @@ describe('processing', () => {
   });
 
   it('makes a draft from an EPUB 2 and reuses an existing author', async () => {
-    const bytes = await buildEpub(2, { title: 'Les Soleils des indépendances', authors: ['MARIAMA BA', 'Ahmadou Kourouma'] });
+    const bytes = await buildEpub(2, {
+      title: 'Les Soleils des indépendances',
+      authors: ['MARIAMA BA', 'Ahmadou Kourouma'],
+    });
     const upload = await settled(await uploadFile(bytes, 'soleils.epub', 'moderator'));
     expect(upload.status).toBe('ready');
     const book = await bookRow(upload.bookId as string);
@@ -217,11 +223,16 @@ describe('processing', () => {
     const upload = await settled(await uploadFile(bytes, 'rapport.pdf'));
     expect(upload.status).toBe('ready');
     const book = await bookRow(upload.bookId as string);
-    expect(book).toMatchObject({ title: 'Rapport annuel 2025', format: 'pdf', page_count: 7, authors: ['Aminata Sow Fall'] });
+    expect(book).toMatchObject({
+      title: 'Rapport annuel 2025',
+      format: 'pdf',
+      page_count: 7,
+      authors: ['Aminata Sow Fall'],
+    });
     expect(book.metadata).toMatchObject({ source: { pageCountSource: 'pdf', epubVersion: null } });
-    expect((await sharp(await bytesOf(COVERS_BUCKET, coverPaths(book.cover_path as string).small)).metadata()).format).toBe(
-      'webp',
-    );
+    expect(
+      (await sharp(await bytesOf(COVERS_BUCKET, coverPaths(book.cover_path as string).small)).metadata()).format,
+    ).toBe('webp');
   });
 
   it('ends broken files failed with the reason, never a crash', async () => {
@@ -247,13 +258,39 @@ describe('processing', () => {
     expect(second.error?.message).toContain(first.bookId as string);
   });
 
-  it('does nothing when the job runs again on a ready upload, and reprocessing updates the same draft', async () => {
+  it('resumes a crashed run on the draft it already made, never a second book', async () => {
+    // A complete upload whose job is not sent (as if the worker died after the draft was written).
+    const bytes = await buildEpub(3, { title: 'Après la panne' });
+    const [row] = await adminQuery<{ id: string }>(
+      `insert into public.book_uploads (created_by, filename, content_type, size, received, storage_path, status)
+       values (null, 'panne.epub', 'application/epub+zip', $1, $1, 'x', 'queued') returning id`,
+      [bytes.length],
+    );
+    const id = row?.id as string;
+    await storage.put(BOOKS_BUCKET, partPath(id, 0), bytes, { contentType: 'application/octet-stream' });
+    const first = await processUpload({ db: pool, storage }, id);
+    expect(first.outcome).toBe('ready');
+    // The crash: the run had written the draft but not finished; its chunks are still there.
+    await adminQuery(`update public.book_uploads set status = 'processing' where id = $1`, [id]);
+    await storage.put(BOOKS_BUCKET, partPath(id, 0), bytes, { contentType: 'application/octet-stream' });
+    const second = await processUpload({ db: pool, storage }, id);
+    expect(second).toEqual(first);
+    const books = await adminQuery<{ n: number }>(
+      `select count(*)::int as n from public.books where metadata -> 'source' ->> 'uploadId' = $1`,
+      [id],
+    );
+    expect(books).toEqual([{ n: 1 }]);
+  });
+
+  it('does nothing when the job runs again on a ready upload', async () => {
     const upload = await settled(await uploadFile(await buildEpub(3, { title: 'Deux fois' }), 'deux-fois.epub'));
     const before = await adminQuery<{ n: number }>('select count(*)::int as n from public.books');
     expect(await processUpload({ db: pool, storage }, upload.id)).toEqual({ outcome: 'skipped', status: 'ready' });
     const after = await adminQuery<{ n: number }>('select count(*)::int as n from public.books');
     expect(after).toEqual(before);
-    const [row] = await adminQuery<{ attempts: number }>('select attempts from public.book_uploads where id = $1', [upload.id]);
+    const [row] = await adminQuery<{ attempts: number }>('select attempts from public.book_uploads where id = $1', [
+      upload.id,
+    ]);
     expect(row?.attempts).toBe(1);
   });
 
