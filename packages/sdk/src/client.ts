@@ -1,4 +1,5 @@
 import { type Account, createAccount } from './account';
+import { type Admin, createAdmin } from './admin';
 import { type Catalog, createCatalog } from './catalog';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
@@ -9,6 +10,11 @@ import { createReading, type Reading, type ReadingOptions } from './reading';
 export interface CokoClient {
   /** The signed-in reader's profile, preferences, consents, data export and account deletion. */
   account: Account;
+  /**
+   * The catalog as editors write it: books (drafts included), authors, publishers, categories. Needs a user
+   * holding `books:update` (moderators, admins).
+   */
+  admin: Admin;
   /** Books, search, categories and authors. */
   catalog: Catalog;
   /**
@@ -65,6 +71,7 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
   const transport = createTransport(options);
   return {
     account: createAccount(transport),
+    admin: createAdmin(transport),
     catalog: createCatalog(transport),
     invalidateAccessToken: transport.session.reset,
     payments: createPayments(transport),

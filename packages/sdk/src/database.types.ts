@@ -179,14 +179,17 @@ export type Database = {
         Row: {
           book_id: string
           category_id: string
+          position: number
         }
         Insert: {
           book_id: string
           category_id: string
+          position?: number
         }
         Update: {
           book_id?: string
           category_id?: string
+          position?: number
         }
         Relationships: [
           {

@@ -25,6 +25,8 @@ import { type PaymentProviders, paymentProvidersFromConfig, paymentsReadiness } 
 import { storageFromConfig, urlSignerFromConfig } from '../providers/storage/from-config.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
 import { registerAccessRoutes } from '../routes/access.ts';
+import { registerAdminBookRoutes } from '../routes/admin-catalog-books.ts';
+import { registerAdminCatalogEntityRoutes } from '../routes/admin-catalog-entities.ts';
 import { registerAdminOrderRoutes } from '../routes/admin-orders.ts';
 import { registerUploadRoutes, UPLOAD_CHUNK_BODY_LIMIT, UPLOAD_DISCOVERY_PATH } from '../routes/admin-uploads.ts';
 import { registerCheckoutRoutes } from '../routes/checkout.ts';
@@ -219,6 +221,8 @@ export function createApp(deps: AppDeps): CokoApp {
   }
   registerPartnerOrderRoutes(app, { db: deps.db });
   registerAdminOrderRoutes(app, { db: deps.db, tokens });
+  registerAdminBookRoutes(app, { db: deps.db, tokens });
+  registerAdminCatalogEntityRoutes(app, { db: deps.db, tokens });
   registerUploadRoutes(app, { db: deps.db, tokens, storage, apiBase: publicBase });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
