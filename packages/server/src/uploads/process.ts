@@ -13,7 +13,7 @@ import { type Database, withTransaction } from '../db/transaction.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
 import { upsertDraft } from './draft.ts';
-import { type ExtractedBook, extractBook } from './extract.ts';
+import { drmError, type ExtractedBook, extractBook } from './extract.ts';
 import { findUpload, UPLOAD_COLUMNS, type UploadRow, uploadFolder } from './rows.ts';
 
 export interface ProcessDeps {
@@ -65,7 +65,7 @@ export async function processUpload(deps: ProcessDeps, uploadId: string): Promis
       await tx.query('update public.book_uploads set book_id = $2, sha256 = $3 where id = $1', [uploadId, id, sha256]);
       return id;
     });
-    const files = await publishBookFiles(storage, bookId, bytes, book.format);
+    const files = await publishBookFiles(storage, bookId, bytes, book.format, { cover: book.cover?.bytes });
     await recordBookFiles(db, bookId, files);
     await db.query(
       `update public.book_uploads
@@ -150,11 +150,8 @@ async function read(bytes: Uint8Array, upload: UploadRow): Promise<ExtractedBook
       );
     },
   );
-  if (book.metadata.drm)
-    throw new UploadRefusal(
-      'DRM_PROTECTED',
-      'The file is protected by DRM (encrypted): Coko cannot serve it. Upload the publisher’s unprotected file.',
-    );
+  const drm = drmError(book);
+  if (drm) throw drm;
   return book;
 }
 
