@@ -89,7 +89,7 @@ const TusHeadersSchema = z.object({
   'tus-resumable': z
     .literal('1.0.0')
     .optional()
-    .openapi({ param: { name: 'Tus-Resumable', in: 'header' }, description: 'The TUS version: 1.0.0.' }),
+    .openapi({ param: { name: 'tus-resumable', in: 'header' }, description: 'The TUS version: 1.0.0.' }),
 });
 
 /** Editors only: signed in (userAuth) and granted books:update (admins, moderators). */
@@ -150,12 +150,12 @@ export function registerUploadRoutes(app: RoutesApp, options: UploadRoutesOption
         headers: TusHeadersSchema.extend({
           'upload-length': z
             .string()
-            .openapi({ param: { name: 'Upload-Length', in: 'header' }, description: 'The file size in bytes.' }),
+            .openapi({ param: { name: 'upload-length', in: 'header' }, description: 'The file size in bytes.' }),
           'upload-metadata': z
             .string()
             .optional()
             .openapi({
-              param: { name: 'Upload-Metadata', in: 'header' },
+              param: { name: 'upload-metadata', in: 'header' },
               description: 'filename <base64>,contentType <base64>',
             }),
         }),
@@ -234,7 +234,7 @@ export function registerUploadRoutes(app: RoutesApp, options: UploadRoutesOption
         headers: TusHeadersSchema.extend({
           'upload-offset': z
             .string()
-            .openapi({ param: { name: 'Upload-Offset', in: 'header' }, description: 'Where this chunk starts.' }),
+            .openapi({ param: { name: 'upload-offset', in: 'header' }, description: 'Where this chunk starts.' }),
         }),
         body: { content: { [TUS_CHUNK_CONTENT_TYPE]: { schema: z.string().openapi({ format: 'binary' }) } } },
       },
