@@ -77,7 +77,7 @@ describe('coko books import', () => {
     const run = await coko(['books', 'import', more, '--publish']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/\[1\/2\] bon\.epub → published [0-9a-f-]{36}/);
-    expect(run.stdout).toMatch(/\[2\/2\] casse\.epub ✗ NOT_A_ZIP: /);
+    expect(run.stdout).toMatch(/\[2\/2\] casse\.epub ✗ UNSUPPORTED_FORMAT: /);
     expect(run.stdout.trim().split('\n').at(-1)).toBe('1 of 2 imported and published, 1 failed: casse.epub.');
     const [book] = await adminQuery<{ status: string }>(
       `select status from public.books where title = 'Publié tout de suite'`,
