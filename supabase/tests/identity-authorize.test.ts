@@ -72,9 +72,17 @@ const USER: Permission[] = [
   'community:participate',
 ];
 const MODERATOR: Permission[] = [...USER, 'books:update', 'users:read', 'community:moderate'];
-// admin: users:*, books:*, system:* (+ user). Not community:moderate: the product table does not
-// give it to admins.
-const ADMIN: Permission[] = [...USER, 'books:update', 'books:delete', 'users:read', 'users:delete', 'system:config'];
+// admin: users:*, books:*, system:*, community:* (+ user). The product table gave community:moderate to
+// moderators only; the community issue asks for one moderation queue for moderators and admins.
+const ADMIN: Permission[] = [
+  ...USER,
+  'books:update',
+  'books:delete',
+  'users:read',
+  'users:delete',
+  'system:config',
+  'community:moderate',
+];
 const ALL: Permission[] = [...PERMISSIONS];
 
 const expected = (granted: Permission[]) =>

@@ -415,6 +415,42 @@ export type Database = {
           },
         ]
       }
+      community_suspensions: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          ends_at: string | null
+          id: string
+          lifted_at: string | null
+          lifted_by: string | null
+          reason: string
+          starts_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          ends_at?: string | null
+          id?: string
+          lifted_at?: string | null
+          lifted_by?: string | null
+          reason: string
+          starts_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          ends_at?: string | null
+          id?: string
+          lifted_at?: string | null
+          lifted_by?: string | null
+          reason?: string
+          starts_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
       consents: {
         Row: {
           created_at: string
@@ -1016,6 +1052,40 @@ export type Database = {
           granted: boolean | null
           kind: Database["public"]["Enums"]["consent_kind"] | null
           user_id: string | null
+        }
+        Relationships: []
+      }
+      daily_readers: {
+        Row: {
+          day: string | null
+          pages_read: number | null
+          readers: number | null
+          sessions: number | null
+        }
+        Relationships: []
+      }
+      sales_per_partner: {
+        Row: {
+          amount_paid: number | null
+          amount_paid_30d: number | null
+          amount_refunded: number | null
+          currency: string | null
+          last_paid_at: string | null
+          orders_paid: number | null
+          orders_refunded: number | null
+          partner: string | null
+          partner_id: string | null
+        }
+        Relationships: []
+      }
+      top_books: {
+        Row: {
+          book_id: string | null
+          downloads_30d: number | null
+          is_published: boolean | null
+          readers_30d: number | null
+          sales_30d: number | null
+          title: string | null
         }
         Relationships: []
       }

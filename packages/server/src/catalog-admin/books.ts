@@ -4,7 +4,7 @@
 import { ApiError } from '../app/errors.ts';
 import type { Queryable } from '../db/pool.ts';
 import { notFound } from './context.ts';
-import { type Page, type PageRequest, pageOf } from './pagination.ts';
+import { likeLiteral, type Page, type PageRequest, pageOf } from './pagination.ts';
 
 /** What an editor writes (camelCase → column). File columns (format, paths, size) belong to the upload pipeline. */
 const WRITABLE = {
@@ -128,7 +128,7 @@ export async function listBooks(tx: Queryable, filter: BookFilter, page: PageReq
     where.push(sql(`$${values.length}`));
   };
   if (filter.status) add((n) => `b.status = ${n}::public.book_status`, filter.status);
-  if (filter.q) add((n) => `b.title_search like '%' || private.search_text(${n}) || '%'`, filter.q);
+  if (filter.q) add((n) => `b.title_search like '%' || private.search_text(${n}) || '%'`, likeLiteral(filter.q));
   if (filter.language) add((n) => `b.language = ${n}`, filter.language);
   if (filter.publisherId) add((n) => `b.publisher_id = ${n}`, filter.publisherId);
   if (page.after) {

@@ -3,7 +3,7 @@
 // a column map. Functions take the editor's transaction (see context.ts).
 import type { Queryable } from '../db/pool.ts';
 import { notFound } from './context.ts';
-import { type Page, type PageRequest, pageOf } from './pagination.ts';
+import { likeLiteral, type Page, type PageRequest, pageOf } from './pagination.ts';
 
 export interface EntitySpec {
   table: 'authors' | 'publishers' | 'categories';
@@ -76,7 +76,7 @@ export async function listEntities(
   const where: string[] = [];
   const values: unknown[] = [];
   if (filter.q) {
-    values.push(filter.q);
+    values.push(likeLiteral(filter.q));
     where.push(`private.search_text(name) like '%' || private.search_text($${values.length}) || '%'`);
   }
   if (filter.parentId === null) where.push('parent_id is null');

@@ -26,4 +26,5 @@ export {
   updateEntity,
 } from './entities.ts';
 export { catalogSqlError } from './errors.ts';
+export { isbn13 } from './isbn.ts';
 export { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.ts';

@@ -42,3 +42,6 @@ export function pageOf<R extends { created_at: Date; id: string }, T>(
   const last = shown.at(-1);
   return { data: shown.map(toJson), nextCursor: more && last ? encodeCursor(last) : null };
 }
+
+/** `value` as a literal inside a LIKE pattern (`%`, `_` and `\\` lose their meaning). */
+export const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, '\\$&');

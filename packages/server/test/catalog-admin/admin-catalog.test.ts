@@ -162,6 +162,28 @@ describe('books', () => {
     expect(unknown.body.error).toMatchObject({ code: 'CONFLICT', details: { field: 'authorIds' } });
   });
 
+  it('values only the database refuses are 400s, never 500s', async () => {
+    for (const body of [
+      { title: 'x', metadata: { note: 'nul \u0000 inside' } },
+      { title: 'x', publicationDate: '2026-02-30' },
+    ]) {
+      const response = await call(moderator, 'POST', '/v1/admin/books', body);
+      expect([JSON.stringify(body), response.status, response.body.error.code]).toEqual([
+        JSON.stringify(body),
+        400,
+        'VALIDATION_ERROR',
+      ]);
+    }
+  });
+
+  it('a search with % or _ matches them literally', async () => {
+    const tag = uniq();
+    const exact = (await call(moderator, 'POST', '/v1/admin/books', { title: `Remise 50% ${tag}` })).body.id;
+    await call(moderator, 'POST', '/v1/admin/books', { title: `Remise 50 ans ${tag}` });
+    const found = await call(moderator, 'GET', `/v1/admin/books?q=${encodeURIComponent(`50% ${tag}`)}`);
+    expect(found.body.data.map((b: { id: string }) => b.id)).toEqual([exact]);
+  });
+
   it('publishing a book without a file is refused with 422 and a reason', async () => {
     const id = (await call(moderator, 'POST', '/v1/admin/books', { title: 'Sans fichier' })).body.id;
     const response = await call(moderator, 'POST', `/v1/admin/books/${id}/publish`);

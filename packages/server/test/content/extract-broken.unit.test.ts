@@ -1,3 +1,4 @@
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { isBookFileError } from '../../src/content/book-file-error.ts';
 import { drmError, extractBook } from '../../src/content/extract/index.ts';
@@ -71,6 +72,54 @@ describe('extractBook on damaged files never crashes', () => {
   it('a PDF with bytes overwritten or cut: a book that fits the columns, or a BookFileError', async () => {
     const pdf = await buildPdf({ pages: 3, xmp: { title: 'Titre', creators: ['A'] } });
     for (const bytes of mutations(pdf, 'fuzz-pdf', 16)) await outcome(bytes, 'livre.pdf');
+  });
+
+  it('an EPUB whose XML documents are mangled (markup characters inserted, text cut)', async () => {
+    const entries = unzipSync(await buildEpub3({ chapters: 2, chapterCharacters: 2000 }));
+    const documents = [
+      'META-INF/container.xml',
+      'OEBPS/content.opf',
+      'OEBPS/nav.xhtml',
+      'OEBPS/text/chapter-001.xhtml',
+    ];
+    const random = seededRandom('fuzz-xml');
+    const junk = ['<', '>', '&', '"', "'", '</', '<!--', ']]>', '&#xFFFFFF;', '%', '\u0000', '\uFFFE'];
+    for (let i = 0; i < 80; i += 1) {
+      const path = documents[i % documents.length] as string;
+      let text = strFromU8(entries[path] as Uint8Array);
+      for (let edits = 0; edits < 1 + Math.floor(random() * 4); edits += 1) {
+        const at = Math.floor(random() * text.length);
+        text =
+          random() < 0.8
+            ? text.slice(0, at) + (junk[Math.floor(random() * junk.length)] as string) + text.slice(at)
+            : text.slice(0, at);
+      }
+      await outcome(zipSync({ ...entries, [path]: strToU8(text) }), 'livre.epub');
+    }
+  });
+
+  it('malformed percent-escapes in the manifest, the nav or encryption.xml', async () => {
+    const entries = unzipSync(await buildEpub3());
+    const edit = (path: string, from: string, to: string) => ({
+      ...entries,
+      [path]: strToU8(strFromU8(entries[path] as Uint8Array).replace(from, to)),
+    });
+    const manifest = await outcome(
+      zipSync(edit('OEBPS/content.opf', 'href="text/chapter-001.xhtml"', 'href="text/%ZZ.xhtml"')),
+      'a.epub',
+    );
+    expect(manifest).toBe('accepted');
+    const nav = await extractBook(zipSync(edit('OEBPS/nav.xhtml', 'href="text/chapter-002.xhtml"', 'href="%E0%A4%A"')));
+    expect(nav.toc[1]).toEqual({ title: 'Chapitre 2', href: 'OEBPS/%E0%A4%A', children: [] });
+    const encryption = await extractBook(
+      zipSync({
+        ...entries,
+        'META-INF/encryption.xml': strToU8(
+          '<encryption><EncryptedData><CipherData><CipherReference URI="%ZZ"/></CipherData></EncryptedData></encryption>',
+        ),
+      }),
+    );
+    expect(encryption.metadata.drm).toBe(true);
   });
 
   it('bytes that only start like a zip or a PDF', async () => {

@@ -1,4 +1,6 @@
+import { crc32 } from 'node:zlib';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { drmError } from '../../src/content/extract/index.ts';
 import { CHARACTERS_PER_PAGE } from '../../src/content/extract/page-estimate.ts';
@@ -100,6 +102,21 @@ describe('extractBook on an EPUB 3', () => {
     );
     expect(book.cover).toBeNull();
     expect(book.metadata.quality).toBe('poor');
+    expectWarning(book, /cannot be read as an image/);
+  });
+
+  it('a cover whose header claims more pixels than sharp decodes (a decompression bomb) is not taken', async () => {
+    const png = new Uint8Array(
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer(),
+    );
+    const header = new DataView(png.buffer, png.byteOffset);
+    header.setUint32(16, 30_000); // IHDR width
+    header.setUint32(20, 30_000); // IHDR height
+    header.setUint32(29, crc32(png.subarray(12, 29)));
+    const book = await extract(await buildEpub3({ cover: 'png', files: { 'OEBPS/images/cover.png': png } }));
+    expect(book.cover).toBeNull();
     expectWarning(book, /cannot be read as an image/);
   });
 

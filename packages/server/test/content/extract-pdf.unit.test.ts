@@ -134,6 +134,23 @@ describe('extractBook on a PDF', () => {
     expect(error.message).toMatch(/password/);
   });
 
+  it('reads several PDFs at once, each its own (a worker runs two jobs at a time)', async () => {
+    const files = await Promise.all(['Un', 'Deux', 'Trois'].map((title, i) => buildPdf({ title, pages: 4 + i })));
+    const books = await Promise.all(files.map((bytes) => extract(bytes)));
+    expect(books.map((book) => [book.title, book.pageCount, book.toc.length])).toEqual([
+      ['Un', 4, 3],
+      ['Deux', 5, 4],
+      ['Trois', 6, 5],
+    ]);
+    for (const book of books) expect(book.cover?.source).toBe('pdf-first-page');
+  });
+
+  it('finds the PDF header after leading junk, as readers do', async () => {
+    const pdf = await buildPdf();
+    const book = await extract(new Uint8Array([...new TextEncoder().encode('junk from a mail gateway\r\n'), ...pdf]));
+    expect(book.title).toBe('Le fleuve et la ville');
+  });
+
   it('the same options give the same bytes', async () => {
     expect(await buildPdf({ xmp: { title: 'X' } })).toEqual(await buildPdf({ xmp: { title: 'X' } }));
   });

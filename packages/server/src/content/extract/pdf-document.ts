@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { BookFileError } from '../book-file-error.ts';
 
 // pdf.js (Mozilla's PDF reader, the legacy build, which supports Node 20) reads every PDF a browser
@@ -16,6 +16,8 @@ export const PDF_OPEN_TIMEOUT_MS = 30_000;
  * are copied: pdf.js takes ownership of the buffer it is given. Call `destroy()` when done.
  */
 export async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
+  // Loaded on first use: pdf.js is megabytes of code that a process reading only EPUBs never needs.
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = getDocument({
     data: bytes.slice(),
     isEvalSupported: false,
