@@ -41,6 +41,7 @@ const tasks = {
   bench: ['--filter', '@coko/bench', 'run', 'bench'],
   'bench:payments': ['--filter', '@coko/bench', 'run', 'bench:payments'],
   'bench:community': ['--filter', '@coko/bench', 'run', 'bench:community'],
+  'bench:publishing': ['--filter', '@coko/bench', 'run', 'bench:publishing'],
 };
 if (!tasks[task]) {
   console.error(`Usage: node scripts/run.mjs <${Object.keys(tasks).join('|')}> [args…]`);

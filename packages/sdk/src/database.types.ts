@@ -208,6 +208,71 @@ export type Database = {
           },
         ]
       }
+      book_uploads: {
+        Row: {
+          attempts: number
+          book_id: string | null
+          content_type: string
+          created_at: string
+          created_by: string | null
+          error_code: string | null
+          error_message: string | null
+          filename: string
+          id: string
+          processed_at: string | null
+          received: number
+          sha256: string | null
+          size: number
+          status: Database["public"]["Enums"]["upload_status"]
+          storage_path: string
+          updated_at: string
+        }
+        Insert: {
+          attempts?: number
+          book_id?: string | null
+          content_type: string
+          created_at?: string
+          created_by?: string | null
+          error_code?: string | null
+          error_message?: string | null
+          filename: string
+          id?: string
+          processed_at?: string | null
+          received?: number
+          sha256?: string | null
+          size: number
+          status?: Database["public"]["Enums"]["upload_status"]
+          storage_path: string
+          updated_at?: string
+        }
+        Update: {
+          attempts?: number
+          book_id?: string | null
+          content_type?: string
+          created_at?: string
+          created_by?: string | null
+          error_code?: string | null
+          error_message?: string | null
+          filename?: string
+          id?: string
+          processed_at?: string | null
+          received?: number
+          sha256?: string | null
+          size?: number
+          status?: Database["public"]["Enums"]["upload_status"]
+          storage_path?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "book_uploads_book_id_fkey"
+            columns: ["book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       books: {
         Row: {
           available_countries: string[]
@@ -1176,6 +1241,7 @@ export type Database = {
         | "past_due"
         | "canceled"
         | "expired"
+      upload_status: "uploading" | "queued" | "processing" | "ready" | "failed"
     }
     CompositeTypes: {
       [_ in never]: never
@@ -1321,6 +1387,7 @@ export const Constants = {
         "canceled",
         "expired",
       ],
+      upload_status: ["uploading", "queued", "processing", "ready", "failed"],
     },
   },
 } as const

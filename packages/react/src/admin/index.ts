@@ -15,3 +15,4 @@ export { useDeleteBook } from './use-delete-book';
 export { usePublishBook } from './use-publish-book';
 export { type SaveAdminEntityVariables, useSaveAdminEntity } from './use-save-admin-entity';
 export { type SaveBookVariables, useSaveBook } from './use-save-book';
+export { type UploadBookVariables, useUploadBook } from './use-upload-book';

@@ -16,6 +16,7 @@ import type {
   AdminPublisherInput,
   AdminRequestOptions,
 } from './types';
+import type { AdminUploads } from './upload-types';
 
 /** The calls each catalog resource of `coko.admin` offers. */
 export interface AdminResource<T, I, L = AdminListParams> {
@@ -83,6 +84,8 @@ export interface Admin {
   publishers: AdminResource<AdminPublisher, AdminPublisherInput>;
   /** Moving a category is `update(id, { parentId })`; a cycle is a `ConflictError`. */
   categories: AdminResource<AdminCategory, AdminCategoryInput, AdminCategoryListParams>;
+  /** EPUB and PDF files into draft books (resumable TUS uploads, processing status). */
+  uploads: AdminUploads;
 }
 
 const CRUD = ['create', 'update', 'delete', 'get', 'list'] as const;
@@ -94,7 +97,9 @@ export function createAdmin(transport: Transport): Admin {
     authors: lazyNamespace(() => import('./authors'), transport, CRUD),
     publishers: lazyNamespace(() => import('./publishers'), transport, CRUD),
     categories: lazyNamespace(() => import('./categories'), transport, CRUD),
+    uploads: lazyNamespace(() => import('./uploads'), transport, ['upload', 'get', 'list', 'waitUntilDone']),
   };
 }
 
 export type * from './types';
+export type * from './upload-types';

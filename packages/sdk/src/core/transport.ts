@@ -61,6 +61,8 @@ export interface ApiInit extends ApiRequestOptions {
   query?: Record<string, string | undefined>;
   /** A JSON body. */
   json?: unknown;
+  /** A raw body (upload chunks), sent as is; set its `content-type` in `headers`. */
+  body?: Blob | Uint8Array;
   /** Safe to retry (default: GET, HEAD, PUT, DELETE, OPTIONS). */
   idempotent?: boolean;
 }
@@ -200,7 +202,11 @@ export function apiCall(send: Send, prefix: string, path: string, init: ApiInit)
   if (init.json !== undefined) headers['content-type'] = 'application/json';
   return send(
     url.href,
-    { method: init.method ?? 'GET', headers, body: init.json === undefined ? null : JSON.stringify(init.json) },
+    {
+      method: init.method ?? 'GET',
+      headers,
+      body: (init.body as BodyInit | undefined) ?? (init.json === undefined ? null : JSON.stringify(init.json)),
+    },
     init,
   );
 }

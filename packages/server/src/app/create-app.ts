@@ -29,6 +29,7 @@ import { registerAccessRoutes } from '../routes/access.ts';
 import { registerAdminBookRoutes } from '../routes/admin-catalog-books.ts';
 import { registerAdminCatalogEntityRoutes } from '../routes/admin-catalog-entities.ts';
 import { registerAdminOrderRoutes } from '../routes/admin-orders.ts';
+import { registerUploadRoutes, UPLOAD_CHUNK_BODY_LIMIT, UPLOAD_DISCOVERY_PATH } from '../routes/admin-uploads.ts';
 import { registerCheckoutRoutes } from '../routes/checkout.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
 import { registerEpubFileRoutes } from '../routes/epub-files.ts';
@@ -134,10 +135,10 @@ export function createApp(deps: AppDeps): CokoApp {
     accessLog({ logger, now }),
     collectMetrics({ registry: metrics, now }),
     securityHeaders(),
-    cors({ origins: config.corsOrigins }),
+    cors({ origins: config.corsOrigins, plainOptionsPaths: UPLOAD_DISCOVERY_PATH }),
     methodNotAllowed({ app }),
     timeout({ ms: config.requestTimeoutMs }),
-    bodyLimit({ maxBytes: config.bodyLimitBytes }),
+    bodyLimit({ maxBytes: config.bodyLimitBytes, exceptions: [UPLOAD_CHUNK_BODY_LIMIT] }),
   );
 
   const tokens = deps.tokens ?? tokenServiceFromConfig(config);
@@ -238,6 +239,7 @@ export function createApp(deps: AppDeps): CokoApp {
   registerAdminOrderRoutes(app, { db: deps.db, tokens });
   registerAdminBookRoutes(app, { db: deps.db, tokens });
   registerAdminCatalogEntityRoutes(app, { db: deps.db, tokens });
+  registerUploadRoutes(app, { db: deps.db, tokens, storage, apiBase: publicBase });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

@@ -5,6 +5,9 @@ import pg from 'pg';
 import { cliActor, type DemoPartner, ensureDemoPartner } from '../admin/index.ts';
 import { createApiFactory } from '../app/api-factory.ts';
 import { attachDemoContent } from '../content/demo/attach.ts';
+import { processBookUploadHandler } from '../jobs/handlers/books-process-upload.ts';
+import { HANDLERS } from '../jobs/handlers/index.ts';
+import { QUEUE_NAMES } from '../jobs/queues.ts';
 import { startWorker } from '../jobs/worker.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
@@ -50,6 +53,13 @@ export async function dev(args: string[]): Promise<undefined> {
   const worker = await progress.step('worker', () =>
     startWorker({
       databaseUrl: stack.databaseUrl,
+      // Uploads are processed into the storage the API serves (its folder, whatever the working directory).
+      handlers: apiStorage
+        ? {
+            ...HANDLERS,
+            [QUEUE_NAMES.processBookUpload]: processBookUploadHandler({ storage: () => apiStorage as StoragePort }),
+          }
+        : HANDLERS,
       logger: createLogger({ level: 'warn', base: { service: 'coko-worker' } }),
       stopTimeoutMs: 10_000,
     }),

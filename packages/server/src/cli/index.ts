@@ -30,6 +30,7 @@ Commands:
                    | rotate <key id> [--overlap 24h] | revoke <key id>
   roles          Application roles: grant|revoke <user id|email> <admin|moderator> | list
   orders         Payments: refund <order id> --reason <text> (revokes the entitlement, audited)
+  books          Publishing: import <folder> [--publish] (every .epub/.pdf as a draft book, progress shown)
 
 Environment:
   DATABASE_URL   use an existing Postgres (superuser URL) instead of embedded Postgres
@@ -41,7 +42,7 @@ Environment:
   COKO_ACTOR     your Coko user id or email, recorded as the actor of partners/keys/roles changes in
                  audit_logs (the OS user is always recorded, as the entry's user agent)
 
-partners, keys, roles and orders act on $DATABASE_URL, else the running \`coko dev\` database, else the local
+partners, keys, roles, orders and books act on $DATABASE_URL, else the running \`coko dev\` database, else the local
 .coko database. Errors exit with code 1.
 `;
 
@@ -67,6 +68,7 @@ const commands: Record<string, Command> = {
   keys: async (args) => (await import('./keys.ts')).keysCommand(args),
   roles: async (args) => (await import('./roles.ts')).rolesCommand(args),
   orders: async (args) => (await import('./orders.ts')).ordersCommand(args),
+  books: async (args) => (await import('./books.ts')).booksCommand(args),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -32,6 +32,14 @@ export interface PublishedBookFiles {
   manifestPath: string | null;
 }
 
+export interface PublishOptions {
+  /**
+   * The cover image (any format sharp reads), e.g. extractBook's (a PDF's first page rendered): it
+   * replaces the EPUB's own cover or the drawn one; an image sharp cannot decode gives way to the drawn cover.
+   */
+  cover?: Uint8Array | undefined;
+}
+
 const FILE_TYPES: Record<BookFormat, string> = { epub: 'application/epub+zip', pdf: 'application/pdf' };
 // Readers reach book files through signed URLs only; covers are public and change only on republish.
 const BOOK_CACHE = 'private, max-age=3600';
@@ -52,17 +60,20 @@ export async function publishBookFiles(
   bookId: string,
   bytes: Uint8Array,
   format: BookFormat,
+  options: PublishOptions = {},
 ): Promise<PublishedBookFiles> {
   const filePath = bookFilePath(bookId, format);
   if (format === 'pdf') {
     const info = await readPdfInfo(bytes);
-    const cover = await drawCover(bookId, { title: info.title ?? '', author: info.author ?? '' });
+    const drawn = () => drawCover(bookId, { title: info.title ?? '', author: info.author ?? '' });
     await storage.put(BOOKS_BUCKET, filePath, bytes, {
       contentType: FILE_TYPES.pdf,
       cacheControl: BOOK_CACHE,
       upsert: true,
     });
-    const coverPath = await putCovers(storage, bookId, cover);
+    const coverPath = options.cover
+      ? await putCovers(storage, bookId, options.cover, drawn)
+      : await putCovers(storage, bookId, await drawn());
     return {
       format,
       filePath,
@@ -88,7 +99,7 @@ export async function publishBookFiles(
     upsert: true,
   });
   await removeStale(storage, explodedPath(bookId, ''), exploded);
-  const coverImage = epub.cover ? epub.files.get(epub.cover.href) : undefined;
+  const coverImage = options.cover ?? (epub.cover ? epub.files.get(epub.cover.href) : undefined);
   const coverPath = await putCovers(storage, bookId, coverImage ?? (await drawCover(bookId, coverTextOf(epub))), () =>
     drawCover(bookId, coverTextOf(epub)),
   );

@@ -4,6 +4,7 @@ import { communityReviewsExporter } from './community-reviews.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
 import { exportRegistry } from './registry.ts';
+import { uploadsExporter } from './uploads.ts';
 
 export { accountExporter } from './account.ts';
 export { activityExporter } from './activity.ts';
@@ -11,6 +12,7 @@ export { communityReviewsExporter } from './community-reviews.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
+export { uploadsExporter } from './uploads.ts';
 
 // Built-in sections. Other domains register theirs from their own modules (see registry.ts).
 exportRegistry
@@ -18,4 +20,5 @@ exportRegistry
   .register(activityExporter)
   .register(readingExporter)
   .register(paymentsExporter)
-  .register(communityReviewsExporter);
+  .register(communityReviewsExporter)
+  .register(uploadsExporter);

@@ -56,6 +56,7 @@ export const DEAD_LETTER_QUEUE = 'coko.dead-letter';
 export const QUEUE_NAMES = {
   deadLetter: DEAD_LETTER_QUEUE,
   anonymizeDueAccounts: 'accounts.anonymize-due',
+  processBookUpload: 'books.process-upload',
   createAuditPartitions: 'audit.create-partitions',
   pruneJobRuns: 'jobs.prune-runs',
   processPaymentEvent: 'payments.process-event',
@@ -88,6 +89,25 @@ export const QUEUES: readonly QueueDefinition[] = [
     description: 'Anonymises soft-deleted accounts whose retention period has ended (private.anonymize_due_accounts).',
     options: maintenance(15 * MINUTE),
     concurrency: 1,
+  },
+  {
+    name: QUEUE_NAMES.processBookUpload,
+    description:
+      'Turns one complete upload (public.book_uploads) into a draft book: joins the stored chunks, reads the EPUB or PDF, finds or creates authors and publisher, stores the files and WebP covers. A bad file ends the upload failed with its reason; other failures are retried.',
+    // Storage or the database may be briefly down: retried for ~30 minutes in all (20 s, 40 s … with jitter). A
+    // 50 MiB EPUB with hundreds of files takes well under a minute; ten minutes leaves room on a small machine.
+    options: {
+      policy: 'standard',
+      retryLimit: 6,
+      retryDelay: 20,
+      retryBackoff: true,
+      expireInSeconds: 10 * MINUTE,
+      deadLetter: DEAD_LETTER_QUEUE,
+    },
+    // Each run holds the file (≤ 50 MiB) and its exploded parts in memory: one at a time per worker process.
+    concurrency: 1,
+    // An editor waits for the draft: an idle slot polls every second.
+    pollingIntervalSeconds: 1,
   },
   {
     name: QUEUE_NAMES.createAuditPartitions,

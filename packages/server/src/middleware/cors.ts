@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import type { AppEnv } from '../app/env.ts';
+import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from '../uploads/tus.ts';
 
 export interface CorsOptions {
   /** Allowed origins (exact `scheme://host[:port]`), or `['*']` for any. Empty: no cross-origin access. */
@@ -9,6 +10,11 @@ export interface CorsOptions {
   exposeHeaders?: string[];
   /** Preflight cache in seconds (default 600). */
   maxAge?: number;
+  /**
+   * Paths whose plain `OPTIONS` (no `Access-Control-Request-Method`: not a preflight) reach their route
+   * instead of the CORS answer: TUS discovery (`OPTIONS /v1/admin/uploads`).
+   */
+  plainOptionsPaths?: RegExp;
 }
 
 const defaults = {
@@ -27,6 +33,8 @@ const defaults = {
     'Range',
     'If-Range',
     'If-None-Match',
+    // Resumable book uploads (TUS, routes/admin-uploads.ts).
+    ...TUS_REQUEST_HEADERS,
   ],
   exposeHeaders: [
     'X-Request-Id',
@@ -38,6 +46,7 @@ const defaults = {
     'Accept-Ranges',
     'Content-Length',
     'ETag',
+    ...TUS_EXPOSED_HEADERS,
   ],
   maxAge: 600,
 };
@@ -52,9 +61,9 @@ const defaults = {
  * ```
  */
 export function cors(options: CorsOptions): MiddlewareHandler<AppEnv> {
-  const { origins, allowHeaders, exposeHeaders, maxAge } = { ...defaults, ...options };
+  const { origins, allowHeaders, exposeHeaders, maxAge, plainOptionsPaths } = { ...defaults, ...options };
   const allowed = new Set(origins);
-  return honoCors({
+  const handle = honoCors({
     origin: allowed.has('*') ? '*' : (origin) => (allowed.has(origin) ? origin : null),
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders,
@@ -62,4 +71,14 @@ export function cors(options: CorsOptions): MiddlewareHandler<AppEnv> {
     maxAge,
     credentials: false,
   });
+  if (!plainOptionsPaths) return handle;
+  return async (c, next) => {
+    if (
+      c.req.method === 'OPTIONS' &&
+      !c.req.header('access-control-request-method') &&
+      plainOptionsPaths.test(c.req.path)
+    )
+      return next();
+    return handle(c, next);
+  };
 }

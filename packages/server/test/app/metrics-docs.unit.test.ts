@@ -120,6 +120,8 @@ describe('documentation', () => {
       '/api/v1/admin/orders/{id}/refund',
       '/api/v1/admin/publishers',
       '/api/v1/admin/publishers/{id}',
+      '/api/v1/admin/uploads',
+      '/api/v1/admin/uploads/{id}',
       '/api/v1/books/{id}/access',
       '/api/v1/books/{id}/epub/{token}/{path}',
       '/api/v1/books/{id}/manifest.json',
