@@ -340,6 +340,11 @@ security definer
 set search_path = ''
 as $$
 begin
+  -- The owner's seat is counted when the group is created (member_count starts at 1).
+  if new.role = 'owner' then
+    new.joined_at := now();
+    return new;
+  end if;
   -- One conditional UPDATE takes the group's row lock and the seat at once: concurrent joins queue
   -- on the row and each sees the count its predecessor left, so the limit holds exactly.
   update public.reading_groups g set member_count = g.member_count + 1
@@ -478,7 +483,7 @@ begin
   if tg_op = 'INSERT' then
     perform private.community_throttle('group');
     new.owner_id := coalesce(uid, new.owner_id);
-    new.member_count := 0;
+    new.member_count := 1; -- the owner, added by the add_owner trigger
     if uid is not null then
       new.partner_id := private.session_partner_id();
     end if;
