@@ -3,6 +3,7 @@
 // concurrent joins, the reply tree's depth cap, the edit window, soft deletion, mentions, shared
 // progress, suspensions, the per-minute limits and account anonymisation.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { communityGroupsExporter } from '../../packages/server/src/gdpr/community-groups.ts';
 import { newBook, newGroup, newPost, newReader, newThread, resetThrottle } from './community-groups-helpers.js';
 import { adminQuery, clientAs, ensureTestUsers } from './helpers.js';
 import { locator } from './reading-helpers.js';
@@ -440,5 +441,47 @@ describe('account anonymisation', () => {
       await adminQuery('select 1 from public.discussion_posts where $1 = any(mentions)', [owner.user.id]),
     ).toHaveLength(0);
     expect(await adminQuery('select 1 from public.group_members where user_id = $1', [owner.user.id])).toHaveLength(0);
+  });
+});
+
+describe('GDPR export: community-groups', () => {
+  const db = { query: async (text: string, values?: unknown[]) => ({ rows: await adminQuery(text, values) }) };
+
+  it("exports the reader's groups, memberships, invitations, requests, threads and posts, and nobody else's", async () => {
+    const reader = await newReader('Fatou');
+    const other = await newReader('Autre');
+    const owned = await newGroup({ ownerId: reader.user.id });
+    const joined = await newGroup({ ownerId: other.user.id, members: [{ userId: reader.user.id }] });
+    const closed = await newGroup({ ownerId: other.user.id, visibility: 'private' });
+    await adminQuery('insert into public.group_join_requests (group_id, user_id, message) values ($1, $2, $3)', [
+      closed,
+      reader.user.id,
+      'Bonjour',
+    ]);
+    await adminQuery('insert into public.group_invitations (group_id, user_id, invited_by) values ($1, $2, $3)', [
+      owned,
+      other.user.id,
+      reader.user.id,
+    ]);
+    const thread = await newThread({ groupId: joined }, reader.user.id, 'Mon sujet');
+    const post = await newPost(thread, reader.user.id, 'Ma réponse');
+    await newPost(thread, other.user.id, 'Pas la mienne');
+
+    const exported = (await communityGroupsExporter.export(db, reader.user.id)) as Record<
+      string,
+      Record<string, unknown>[]
+    >;
+    expect(exported.ownedGroups!.map((g) => g.id)).toEqual([owned]);
+    expect(exported.memberships!.map((m) => [m.group_id, m.role]).sort()).toEqual(
+      [
+        [owned, 'owner'],
+        [joined, 'member'],
+      ].sort(),
+    );
+    expect(exported.joinRequests).toEqual([expect.objectContaining({ group_id: closed, message: 'Bonjour' })]);
+    expect(exported.invitationsSent).toEqual([expect.objectContaining({ group_id: owned, user_id: other.user.id })]);
+    expect(exported.invitationsReceived).toEqual([]);
+    expect(exported.threads).toEqual([expect.objectContaining({ id: thread, title: 'Mon sujet' })]);
+    expect(exported.posts!.map((p) => [p.id, p.body])).toEqual([[post, 'Ma réponse']]);
   });
 });
