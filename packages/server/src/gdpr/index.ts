@@ -1,6 +1,7 @@
 import { accountExporter } from './account.ts';
 import { activityExporter } from './activity.ts';
 import { communityGroupsExporter } from './community-groups.ts';
+import { communityReviewsExporter } from './community-reviews.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
 import { exportRegistry } from './registry.ts';
@@ -8,6 +9,7 @@ import { exportRegistry } from './registry.ts';
 export { accountExporter } from './account.ts';
 export { activityExporter } from './activity.ts';
 export { communityGroupsExporter } from './community-groups.ts';
+export { communityReviewsExporter } from './community-reviews.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
@@ -18,4 +20,5 @@ exportRegistry
   .register(activityExporter)
   .register(readingExporter)
   .register(paymentsExporter)
+  .register(communityReviewsExporter)
   .register(communityGroupsExporter);
