@@ -12,6 +12,7 @@ import {
   postsParamsSchema,
   threadPatchSchema,
   threadsParamsSchema,
+  withLists,
 } from './discussion-schemas';
 import type {
   CursorPage,
@@ -149,7 +150,7 @@ export async function thread(ctx: CommunityContext, threadId: string, options?: 
 
 /** Implementation of `community.discussions.createThread()`. */
 export async function createThread(ctx: CommunityContext, input: NewThread, options?: RequestOptions): Promise<Thread> {
-  const t = validate(newThreadSchema, input, 'thread');
+  const t = withLists(newThreadSchema, input, 'thread');
   if ((t.bookId === undefined) === (t.groupId === undefined)) {
     const message = 'thread needs exactly one of bookId and groupId';
     throw new ValidationError(message, { details: { field: 'bookId', message } });
@@ -180,7 +181,7 @@ export async function updateThread(
   options?: RequestOptions,
 ): Promise<Thread> {
   const id = checkId(threadId, 'threadId');
-  const t = validate(threadPatchSchema, patch, 'patch');
+  const t = withLists(threadPatchSchema, patch, 'patch');
   await requireReader(ctx, 'edit a discussion');
   const row = await run<ThreadRow | null>(
     ctx.rest
@@ -241,7 +242,7 @@ export async function reply(
   options?: RequestOptions,
 ): Promise<Post> {
   const id = checkId(threadId, 'threadId');
-  const r = validate(newReplySchema, input, 'reply');
+  const r = withLists(newReplySchema, input, 'reply');
   await requireReader(ctx, 'reply');
   const row = await run<PostRow>(
     ctx.rest
@@ -268,7 +269,7 @@ export async function editPost(
   options?: RequestOptions,
 ): Promise<Post> {
   const id = checkId(postId, 'postId');
-  const p = validate(postPatchSchema, patch, 'patch');
+  const p = withLists(postPatchSchema, patch, 'patch');
   await requireReader(ctx, 'edit a reply');
   const row = await run<PostRow | null>(
     ctx.rest
