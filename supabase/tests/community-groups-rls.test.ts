@@ -70,7 +70,6 @@ beforeAll(async () => {
 
 const MODS: Kind[] = ['moderator', 'admin', 'service'];
 const P_MEMBERS: Kind[] = ['owner', 'groupModerator', 'member'];
-const SIGNED_IN: Kind[] = ALL_KINDS.filter((kind) => kind !== 'anon' && kind !== 'service');
 const names = (ids: Record<string, string>) => Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
 
 /** Names of the fixture rows a kind sees through PostgREST, or the HTTP status of a refusal. */
