@@ -2,12 +2,15 @@
 // asserted twice: in SQL (as the API role, inside a rolled-back transaction) and through PostgREST
 // with supabase-js (committed, on throwaway rows).
 //
-// Rules under test (supabase/migrations/*_catalog.sql):
-// - authors, publishers, categories: everyone reads; only admins (and the service role) write.
-// - books: published books are visible to everyone, drafts only to admins and the service role.
+// Rules under test (supabase/migrations/*_catalog.sql, *_catalog_editors.sql):
+// - editors are signed-in users holding books:update (moderators, admins); deleting needs
+//   books:delete (admins). The service role bypasses RLS.
+// - authors, publishers, categories: everyone reads; editors insert and update, admins delete.
+// - books: published books are visible to everyone, drafts only to editors and the service role;
+//   editors insert and update (publish, unpublish), admins delete.
 // - book_authors, book_categories: visible when their book is (links of drafts are hidden from
-//   non-admins); only admins (and the service role) write.
-// - anon has no write privilege at all (permission denied); signed-in non-admins are stopped by
+//   readers); editors insert, update and delete them (changing a book's authors is editing it).
+// - anon has no write privilege at all (permission denied); signed-in readers are stopped by
 //   RLS (insert: "new row violates row-level security policy"; update/delete: no row affected).
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +28,7 @@ import {
   sql,
   sqlError,
   sqlFor,
+  USERS,
 } from './helpers.js';
 
 // =============================================================================================
@@ -202,12 +206,20 @@ const SPECS: TableSpec[] = [
 // =============================================================================================
 // Expectations
 // =============================================================================================
-const WRITERS: readonly ClientKind[] = ['admin', 'service'];
+/** Who sees drafts, adds and edits (books:update). */
+const WRITERS: readonly ClientKind[] = ['moderator', 'admin', 'service'];
+/** Who deletes authors, publishers, categories and books (books:delete). */
+const DELETERS: readonly ClientKind[] = ['admin', 'service'];
+/** Links (book_authors, book_categories) are part of editing a book: editors remove them too. */
+const LINK_TABLES: readonly CatalogTable[] = ['book_authors', 'book_categories'];
 const isWriter = (kind: ClientKind) => WRITERS.includes(kind);
 
+type Outcome = 'allowed' | 'no-privilege' | 'rls';
+
 /** What a write by `kind` does: succeed, fail on privileges (anon), or be stopped by RLS. */
-function writeOutcome(kind: ClientKind): 'allowed' | 'no-privilege' | 'rls' {
-  if (isWriter(kind)) return 'allowed';
+function writeOutcome(kind: ClientKind, table: CatalogTable, action: 'insert' | 'update' | 'delete'): Outcome {
+  const allowed = action === 'delete' && !LINK_TABLES.includes(table) ? DELETERS : WRITERS;
+  if (allowed.includes(kind)) return 'allowed';
   return kind === 'anon' ? 'no-privilege' : 'rls';
 }
 
@@ -237,7 +249,9 @@ describe.each(SPECS)('$table', (spec) => {
   const { table } = spec;
 
   describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('as $kind', ({ kind }) => {
-    const outcome = writeOutcome(kind);
+    const insertOutcome = writeOutcome(kind, table, 'insert');
+    const updateOutcome = writeOutcome(kind, table, 'update');
+    const deleteOutcome = writeOutcome(kind, table, 'delete');
     const targets: { label: string; hidden: boolean }[] = [{ label: '', hidden: false }];
     if (spec.hidden) targets.push({ label: ' (draft)', hidden: true });
 
@@ -273,7 +287,8 @@ describe.each(SPECS)('$table', (spec) => {
     }
 
     // ----- insert --------------------------------------------------------------------------
-    it(`SQL insert: ${INSERT_VERDICT[outcome]}`, async () => {
+    it(`SQL insert: ${INSERT_VERDICT[insertOutcome]}`, async () => {
+      const outcome = insertOutcome;
       const row = await spec.newRow();
       if (outcome === 'allowed') {
         const inserted = await sqlFor(kind, async (db) => {
@@ -289,7 +304,8 @@ describe.each(SPECS)('$table', (spec) => {
       expect(error.message).toBe(outcome === 'no-privilege' ? permissionDenied(table) : rlsViolation(table));
     });
 
-    it(`API insert: ${INSERT_VERDICT[outcome]}`, async () => {
+    it(`API insert: ${INSERT_VERDICT[insertOutcome]}`, async () => {
+      const outcome = insertOutcome;
       const client = await clientAs(kind);
       const row = await spec.newRow();
       const { data, error, status } = await client.from(table).insert(row).select();
@@ -311,9 +327,8 @@ describe.each(SPECS)('$table', (spec) => {
 
     // ----- update and delete -------------------------------------------------------------
     for (const { label, hidden } of targets) {
-      const verdict = CHANGE_VERDICT[outcome];
-
-      it(`SQL update${label}: ${verdict}`, async () => {
+      it(`SQL update${label}: ${CHANGE_VERDICT[updateOutcome]}`, async () => {
+        const outcome = updateOutcome;
         const key = await spec.throwaway(hidden);
         const patch = await spec.patch();
         if (outcome === 'no-privilege') {
@@ -326,7 +341,8 @@ describe.each(SPECS)('$table', (spec) => {
         expect(result.rowCount).toBe(outcome === 'allowed' ? 1 : 0);
       });
 
-      it(`API update${label}: ${verdict}`, async () => {
+      it(`API update${label}: ${CHANGE_VERDICT[updateOutcome]}`, async () => {
+        const outcome = updateOutcome;
         const client = await clientAs(kind);
         const key = await spec.throwaway(hidden);
         const patch = await spec.patch();
@@ -346,7 +362,8 @@ describe.each(SPECS)('$table', (spec) => {
         if (outcome !== 'allowed') expect(await countRows(table, key)).toBe(1);
       });
 
-      it(`SQL delete${label}: ${verdict}`, async () => {
+      it(`SQL delete${label}: ${CHANGE_VERDICT[deleteOutcome]}`, async () => {
+        const outcome = deleteOutcome;
         const key = await spec.throwaway(hidden);
         if (outcome === 'no-privilege') {
           const error = await sqlError(sqlFor(kind, (db) => sql.delete(db, table, key)));
@@ -358,7 +375,8 @@ describe.each(SPECS)('$table', (spec) => {
         expect(result.rowCount).toBe(outcome === 'allowed' ? 1 : 0);
       });
 
-      it(`API delete${label}: ${verdict}`, async () => {
+      it(`API delete${label}: ${CHANGE_VERDICT[deleteOutcome]}`, async () => {
+        const outcome = deleteOutcome;
         const client = await clientAs(kind);
         const key = await spec.throwaway(hidden);
         const { data, error, status } = await client.from(table).delete().match(key).select();
@@ -381,7 +399,7 @@ describe.each(SPECS)('$table', (spec) => {
 // =============================================================================================
 // Drafts through joins, embedding and search
 // =============================================================================================
-describe('drafts stay hidden from non-admins everywhere', () => {
+describe('drafts stay hidden from readers everywhere', () => {
   const NON_ADMINS = CLIENT_KINDS.filter((kind) => !isWriter(kind));
 
   it.each(NON_ADMINS)('%s: an author lists only the links of published books (SQL)', async (kind) => {
@@ -437,11 +455,25 @@ describe('drafts stay hidden from non-admins everywhere', () => {
     expect(await countRows('books', { id: FIX.draft, status: 'draft' })).toBe(1);
   });
 
-  it('a moderator cannot unpublish a book (no row affected)', async () => {
+  it('a moderator can publish and unpublish a book, but not delete it', async () => {
     const client = await clientAs('moderator');
-    const { data } = await client.from('books').update({ status: 'draft' }).eq('id', FIX.published).select();
-    expect(data).toEqual([]);
-    expect(await countRows('books', { id: FIX.published, status: 'published' })).toBe(1);
+    const id = await newBook('draft');
+    const published = await client.from('books').update({ status: 'published' }).eq('id', id).select('id, status');
+    expect(published.error).toBeNull();
+    expect(published.data).toEqual([{ id, status: 'published' }]);
+    const unpublished = await client.from('books').update({ status: 'draft' }).eq('id', id).select('id, status');
+    expect(unpublished.data).toEqual([{ id, status: 'draft' }]);
+    const deleted = await client.from('books').delete().eq('id', id).select();
+    expect(deleted.data).toEqual([]);
+    expect(await countRows('books', { id, status: 'draft' })).toBe(1);
+  });
+
+  it('a moderator cannot publish a book without a format (check constraint)', async () => {
+    const client = await clientAs('moderator');
+    const { error, status } = await client.from('books').update({ status: 'published' }).eq('id', FIX.draft);
+    expect(status).toBe(400);
+    expect(error).toMatchObject({ code: '23514' });
+    expect(await countRows('books', { id: FIX.draft, status: 'draft' })).toBe(1);
   });
 });
 
@@ -461,5 +493,55 @@ describe('books.search_vector is maintained by triggers only', () => {
     );
     expect(error.code).toBe('42501');
     expect(error.message).toBe(permissionDenied('books'));
+  });
+});
+
+// =============================================================================================
+// Audit: every catalog write is logged with the editor as the actor
+// =============================================================================================
+describe('catalog writes are audited with the editor as actor', () => {
+  const auditOf = (resourceType: string, resourceId: string) =>
+    adminQuery<{ actor_id: string | null; action: string; new_values: Row | null }>(
+      `select actor_id, action, new_values from public.audit_logs
+       where resource_type = $1 and resource_id = $2 order by created_at`,
+      [resourceType, resourceId],
+    );
+
+  it('a moderator adding an author, a category and a book link leaves one entry each (API)', async () => {
+    const client = await clientAs('moderator');
+    const moderator = USERS.moderator.id;
+    const author = { id: randomUUID(), name: 'Audited author', slug: `audited-${unique()}` };
+    expect((await client.from('authors').insert(author)).error).toBeNull();
+    const category = { id: randomUUID(), name: 'Audited category', slug: `audited-${unique()}` };
+    expect((await client.from('categories').insert(category)).error).toBeNull();
+    const book = await newBook('draft');
+    expect((await client.from('book_authors').insert({ book_id: book, author_id: author.id })).error).toBeNull();
+    expect((await client.from('authors').update({ biography: 'Née à Dakar.' }).eq('id', author.id)).error).toBeNull();
+
+    expect(await auditOf('author', author.id)).toEqual([
+      { actor_id: moderator, action: 'author.insert', new_values: expect.objectContaining({ name: 'Audited author' }) },
+      {
+        actor_id: moderator,
+        action: 'author.update',
+        new_values: expect.objectContaining({ biography: 'Née à Dakar.' }),
+      },
+    ]);
+    expect(await auditOf('category', category.id)).toEqual([
+      { actor_id: moderator, action: 'category.insert', new_values: expect.objectContaining({ id: category.id }) },
+    ]);
+    expect(await auditOf('book_author', book)).toEqual([
+      {
+        actor_id: moderator,
+        action: 'book_author.insert',
+        new_values: expect.objectContaining({ author_id: author.id }),
+      },
+    ]);
+  });
+
+  it('a refused write leaves no entry', async () => {
+    const client = await clientAs('user');
+    const author = { id: randomUUID(), name: 'Refused author', slug: `refused-${unique()}` };
+    expect((await client.from('authors').insert(author)).error).toMatchObject({ code: '42501' });
+    expect(await auditOf('author', author.id)).toEqual([]);
   });
 });

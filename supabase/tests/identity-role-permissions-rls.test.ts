@@ -23,6 +23,7 @@ const TABLE = rlsTable('role_permissions');
 
 /** The product document's RBAC table (guests are anon and have no rows). */
 const SEEDED = [
+  { role: 'admin', permission: 'analytics:read' },
   { role: 'admin', permission: 'books:*' },
   { role: 'admin', permission: 'community:*' },
   { role: 'admin', permission: 'payments:*' },

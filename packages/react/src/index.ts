@@ -1,5 +1,6 @@
 export { useConsents, useSetConsent } from './account/use-consents';
 export { useProfile, useUpdatePreferences, useUpdateProfile } from './account/use-profile';
+export * from './admin';
 export { useAuthors } from './catalog/use-authors';
 export { useBook } from './catalog/use-book';
 export { useBookSearch } from './catalog/use-book-search';

@@ -1,4 +1,6 @@
 import type {
+  AdminBookListParams,
+  AdminCategoryListParams,
   GroupsParams,
   ListAuthorsParams,
   ListBooksParams,
@@ -89,5 +91,15 @@ export const cokoKeys = {
     canReads: () => [...cokoKeys.payments.all(), 'can-read'] as const,
     canRead: (bookId: string) => [...cokoKeys.payments.canReads(), bookId] as const,
     receipts: () => [...cokoKeys.payments.all(), 'receipts'] as const,
+  },
+  /** The editors' view of the catalog (`coko.admin`): drafts included. */
+  admin: {
+    all: () => [...cokoKeys.all, 'admin'] as const,
+    books: () => [...cokoKeys.admin.all(), 'books'] as const,
+    bookList: (params: AdminBookListParams = {}) => [...cokoKeys.admin.books(), 'list', params] as const,
+    book: (id: string) => [...cokoKeys.admin.books(), 'detail', id] as const,
+    resource: (resource: 'authors' | 'publishers' | 'categories') => [...cokoKeys.admin.all(), resource] as const,
+    list: (resource: 'authors' | 'publishers' | 'categories', params: AdminCategoryListParams = {}) =>
+      [...cokoKeys.admin.resource(resource), 'list', params] as const,
   },
 } as const;

@@ -1,4 +1,5 @@
 import { type Account, createAccount } from './account';
+import { type Admin, createAdmin } from './admin';
 import { type Catalog, createCatalog } from './catalog';
 import { type Community, createCommunity } from './community';
 import { ValidationError } from './core/errors';
@@ -10,6 +11,11 @@ import { createReading, type Reading, type ReadingOptions } from './reading';
 export interface CokoClient {
   /** The signed-in reader's profile, preferences, consents, data export and account deletion. */
   account: Account;
+  /**
+   * The catalog as editors write it: books (drafts included), authors, publishers, categories. Needs a user
+   * holding `books:update` (moderators, admins).
+   */
+  admin: Admin;
   /** Books, search, categories and authors. */
   catalog: Catalog;
   /** Reviews and ratings, discussions and reading groups (and the rest of the community as it lands). */
@@ -68,6 +74,7 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
   const transport = createTransport(options);
   return {
     account: createAccount(transport),
+    admin: createAdmin(transport),
     catalog: createCatalog(transport),
     community: createCommunity(transport),
     invalidateAccessToken: transport.session.reset,

@@ -179,14 +179,17 @@ export type Database = {
         Row: {
           book_id: string
           category_id: string
+          position: number
         }
         Insert: {
           book_id: string
           category_id: string
+          position?: number
         }
         Update: {
           book_id?: string
           category_id?: string
+          position?: number
         }
         Relationships: [
           {
@@ -1374,6 +1377,40 @@ export type Database = {
           granted: boolean | null
           kind: Database["public"]["Enums"]["consent_kind"] | null
           user_id: string | null
+        }
+        Relationships: []
+      }
+      daily_readers: {
+        Row: {
+          day: string | null
+          pages_read: number | null
+          readers: number | null
+          sessions: number | null
+        }
+        Relationships: []
+      }
+      sales_per_partner: {
+        Row: {
+          amount_paid: number | null
+          amount_paid_30d: number | null
+          amount_refunded: number | null
+          currency: string | null
+          last_paid_at: string | null
+          orders_paid: number | null
+          orders_refunded: number | null
+          partner: string | null
+          partner_id: string | null
+        }
+        Relationships: []
+      }
+      top_books: {
+        Row: {
+          book_id: string | null
+          downloads_30d: number | null
+          is_published: boolean | null
+          readers_30d: number | null
+          sales_30d: number | null
+          title: string | null
         }
         Relationships: []
       }

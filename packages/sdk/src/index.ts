@@ -1,5 +1,7 @@
 export type { Account } from './account';
 export type * from './account/types';
+export type { Admin, AdminBooks, AdminResource } from './admin';
+export type * from './admin/types';
 export { buildCategoryTree, type Catalog } from './catalog';
 export { BOOK_SORTS, MAX_SEARCH_LENGTH } from './catalog/schemas';
 export type * from './catalog/types';

@@ -18,6 +18,7 @@ import { collectMetrics } from '../middleware/metrics.ts';
 import { requestId } from '../middleware/request-id.ts';
 import { securityHeaders } from '../middleware/security-headers.ts';
 import { timeout } from '../middleware/timeout.ts';
+import { type BusinessMetrics, createBusinessMetrics } from '../observability/business-metrics.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
@@ -25,6 +26,8 @@ import { type PaymentProviders, paymentProvidersFromConfig, paymentsReadiness } 
 import { storageFromConfig, urlSignerFromConfig } from '../providers/storage/from-config.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
 import { registerAccessRoutes } from '../routes/access.ts';
+import { registerAdminBookRoutes } from '../routes/admin-catalog-books.ts';
+import { registerAdminCatalogEntityRoutes } from '../routes/admin-catalog-entities.ts';
 import { registerAdminOrderRoutes } from '../routes/admin-orders.ts';
 import { registerCheckoutRoutes } from '../routes/checkout.ts';
 import { registerDocsRoutes } from '../routes/docs.ts';
@@ -69,6 +72,8 @@ export interface AppDeps {
   now?: (() => number) | undefined;
   /** Shared metrics registry (default: a new one). */
   metrics?: MetricsRegistry | undefined;
+  /** Business series of `/metrics` (default: read from `db`, cached 15 s); `false` for none. */
+  businessMetrics?: BusinessMetrics | false | undefined;
   /** Reported by `GET /` and the OpenAPI document (default `0.0.0-dev`). */
   version?: string | undefined;
   /** `fetch` used by `/ready` to reach PostgREST (default global fetch). */
@@ -178,7 +183,20 @@ export function createApp(deps: AppDeps): CokoApp {
     metricsToken: config.metricsToken,
     tokens,
   });
-  registerMetricsRoutes(app, { metrics, token: config.metricsToken, production: config.env === 'production' });
+  const business =
+    deps.businessMetrics === false
+      ? undefined
+      : (deps.businessMetrics ??
+        createBusinessMetrics({
+          db: deps.db,
+          onError: (err) => logger.warn('business metrics unavailable; /metrics reports them as down', { err }),
+        }));
+  registerMetricsRoutes(app, {
+    metrics,
+    business,
+    token: config.metricsToken,
+    production: config.env === 'production',
+  });
   registerJwksRoutes(app, { tokens });
   registerSessionRoutes(app, { db: deps.db, tokens, limits });
   registerMeRoutes(app, { db: deps.db, tokens, exporters: deps.exporters ?? exportRegistry, limits });
@@ -218,6 +236,8 @@ export function createApp(deps: AppDeps): CokoApp {
   }
   registerPartnerOrderRoutes(app, { db: deps.db });
   registerAdminOrderRoutes(app, { db: deps.db, tokens });
+  registerAdminBookRoutes(app, { db: deps.db, tokens });
+  registerAdminCatalogEntityRoutes(app, { db: deps.db, tokens });
   registerDocsRoutes(app, { version, publicUrl: config.publicUrl });
   return app;
 }

@@ -10,7 +10,17 @@ export type BookFileFaultReason =
   | 'BAD_CONTAINER'
   | 'MISSING_OPF'
   | 'BAD_OPF'
-  | 'NOT_A_PDF';
+  | 'NOT_A_PDF'
+  /** A PDF whose page tree holds no page. */
+  | 'NO_PAGES'
+  /** A package document without a (non-blank) title: a catalog entry needs one. */
+  | 'MISSING_TITLE'
+  /** Encrypted content (an EPUB's encryption.xml over content documents, a password-protected PDF). */
+  | 'DRM_PROTECTED'
+  /** Zero bytes: an upload that stored nothing. */
+  | 'EMPTY_FILE'
+  /** Neither a zip nor a PDF by its bytes, whatever its name says. */
+  | 'UNSUPPORTED_FORMAT';
 
 export class BookFileError extends Error {
   override readonly name = 'BookFileError';

@@ -18,6 +18,10 @@ export interface EpubMetadata {
   identifier: string | null;
   /** An ISBN-13 or ISBN-10 among the identifiers, digits (and X) only. */
   isbn: string | null;
+  /** Every dc:identifier, as written (an ISBN may be any of them). */
+  identifiers: string[];
+  /** Every dc:date with its EPUB 2 `opf:event` (publication, creation, modification) or null. */
+  dates: { value: string; event: string | null }[];
   /** `dcterms:modified` (EPUB 3) or the modification date (EPUB 2), as written. */
   modified: string | null;
 }

@@ -1,7 +1,10 @@
 import { BookFileError } from './book-file-error.ts';
 import type { EpubCreator, EpubMetadata, EpubResource } from './epub.ts';
 import { resolveHref } from './paths.ts';
-import { attributeOf, childrenOf, parseXml, textOf, type XmlElement } from './xml.ts';
+import { attributeOf, childrenOf, parseXml, textOf, type XmlElement, xmlFault } from './xml.ts';
+
+/** What an editor can do about a broken EPUB, appended to the refusals of a damaged package. */
+export const EXPORT_AGAIN = ' Export the book again from your EPUB editor (Sigil, Calibre, InDesign…).';
 
 export interface PackageDocument {
   version: string;
@@ -21,12 +24,14 @@ export function readPackageDocument(opfPath: string, bytes: Uint8Array): Package
   } catch (error) {
     throw new BookFileError(
       'BAD_OPF',
-      `The package document ${opfPath} is not well-formed XML: ${(error as Error).message}`,
+      `The package document ${opfPath} is not well-formed XML (${xmlFault(error)}).${EXPORT_AGAIN}`,
     );
   }
-  if (!root) throw new BookFileError('BAD_OPF', `The package document ${opfPath} has no <package> element.`);
+  if (!root)
+    throw new BookFileError('BAD_OPF', `The package document ${opfPath} has no <package> element.${EXPORT_AGAIN}`);
   const metadataNode = childrenOf(root, 'metadata')[0];
-  if (!metadataNode) throw new BookFileError('BAD_OPF', `The package document ${opfPath} has no <metadata>.`);
+  if (!metadataNode)
+    throw new BookFileError('BAD_OPF', `The package document ${opfPath} has no <metadata>.${EXPORT_AGAIN}`);
 
   const resources = childrenOf(childrenOf(root, 'manifest')[0], 'item').flatMap((item) => {
     const id = attributeOf(item, 'id');
@@ -42,7 +47,8 @@ export function readPackageDocument(opfPath: string, bytes: Uint8Array): Package
     const resource = byId.get(attributeOf(itemref, 'idref') ?? '');
     return resource ? [resource] : [];
   });
-  if (spine.length === 0) throw new BookFileError('BAD_OPF', `The package document ${opfPath} has an empty spine.`);
+  if (spine.length === 0)
+    throw new BookFileError('BAD_OPF', `The package document ${opfPath} lists no chapter in its spine.${EXPORT_AGAIN}`);
 
   const metas = childrenOf(metadataNode, 'meta');
   // EPUB 3 marks the cover image with a property; EPUB 2 names its id in <meta name="cover">.
@@ -78,7 +84,11 @@ function readMetadata(opfPath: string, node: XmlElement, uniqueIdentifierId: str
   }));
   const main =
     titles.find((title) => title.type === 'main') ?? titles.find((title) => title.type === null) ?? titles[0];
-  if (!main?.text) throw new BookFileError('BAD_OPF', `The package document ${opfPath} has no title.`);
+  if (!main?.text)
+    throw new BookFileError(
+      'MISSING_TITLE',
+      `The package document ${opfPath} has no title (dc:title): add one in your EPUB editor and export again.`,
+    );
   const subtitle = titles.find((title) => title.type === 'subtitle')?.text ?? null;
 
   const creators: EpubCreator[] = childrenOf(node, 'creator')
@@ -114,6 +124,8 @@ function readMetadata(opfPath: string, node: XmlElement, uniqueIdentifierId: str
     description: textOf(childrenOf(node, 'description')[0]) || null,
     identifier: unique ? textOf(unique) || null : null,
     isbn,
+    identifiers: identifiers.map((identifier) => textOf(identifier)).filter(Boolean),
+    dates: childrenOf(node, 'date').map((date) => ({ value: textOf(date), event: attributeOf(date, 'event') })),
     modified,
   };
 }

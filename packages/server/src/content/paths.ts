@@ -14,7 +14,7 @@ export function resolveHref(from: string, href: string | null): string | null {
     return null;
   }
   if (url.origin !== new URL(BASE).origin) return null;
-  const path = decodeURIComponent(url.pathname.slice(1));
+  const path = decodeOrKeep(url.pathname.slice(1));
   return url.hash ? `${path}${url.hash}` : path;
 }
 
@@ -22,4 +22,13 @@ export function resolveHref(from: string, href: string | null): string | null {
 export function withoutFragment(href: string): string {
   const hash = href.indexOf('#');
   return hash === -1 ? href : href.slice(0, hash);
+}
+
+/** Percent-decoded, or as written when the escapes are malformed (`%ZZ`): a name, not a crash. */
+function decodeOrKeep(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

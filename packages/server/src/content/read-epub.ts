@@ -1,9 +1,9 @@
 import { BookFileError } from './book-file-error.ts';
 import type { Epub } from './epub.ts';
 import { readNavDocument, readNcx } from './navigation.ts';
-import { readPackageDocument } from './opf.ts';
+import { EXPORT_AGAIN, readPackageDocument } from './opf.ts';
 import { type UnzipLimits, unzipArchive } from './unzip.ts';
-import { attributeOf, childrenOf, parseXml } from './xml.ts';
+import { attributeOf, childrenOf, parseXml, xmlFault } from './xml.ts';
 
 const EPUB_MIMETYPE = 'application/epub+zip';
 const CONTAINER = 'META-INF/container.xml';
@@ -21,12 +21,19 @@ export function readEpub(bytes: Uint8Array, limits?: UnzipLimits): Epub {
   const files = unzipArchive(bytes, limits);
   const mimetype = files.get('mimetype');
   if (!mimetype || new TextDecoder().decode(mimetype).trim() !== EPUB_MIMETYPE)
-    throw new BookFileError('BAD_MIMETYPE', `The archive's mimetype file must say ${EPUB_MIMETYPE}.`);
+    throw new BookFileError(
+      'BAD_MIMETYPE',
+      `The file is a zip archive but not an EPUB: its mimetype entry must say ${EPUB_MIMETYPE}.${EXPORT_AGAIN}`,
+    );
   const container = files.get(CONTAINER);
-  if (!container) throw new BookFileError('MISSING_CONTAINER', `The archive has no ${CONTAINER}.`);
+  if (!container) throw new BookFileError('MISSING_CONTAINER', `The archive has no ${CONTAINER}.${EXPORT_AGAIN}`);
   const opfPath = packagePath(container);
   const opf = files.get(opfPath);
-  if (!opf) throw new BookFileError('MISSING_OPF', `The package document ${opfPath} named by ${CONTAINER} is missing.`);
+  if (!opf)
+    throw new BookFileError(
+      'MISSING_OPF',
+      `The package document ${opfPath} named by ${CONTAINER} is missing.${EXPORT_AGAIN}`,
+    );
 
   const pkg = readPackageDocument(opfPath, opf);
   const nav = pkg.resources.find((resource) => resource.properties.includes('nav'));
@@ -52,12 +59,19 @@ function packagePath(container: Uint8Array): string {
   try {
     rootfiles = childrenOf(childrenOf(childrenOf(parseXml(container), 'container')[0], 'rootfiles')[0], 'rootfile');
   } catch (error) {
-    throw new BookFileError('BAD_CONTAINER', `${CONTAINER} is not well-formed XML: ${(error as Error).message}`);
+    throw new BookFileError(
+      'BAD_CONTAINER',
+      `${CONTAINER} is not well-formed XML (${xmlFault(error)}).${EXPORT_AGAIN}`,
+    );
   }
   const rootfile =
     rootfiles.find((candidate) => attributeOf(candidate, 'media-type') === 'application/oebps-package+xml') ??
     rootfiles[0];
   const path = attributeOf(rootfile, 'full-path');
-  if (!path) throw new BookFileError('BAD_CONTAINER', `${CONTAINER} names no package document (rootfile full-path).`);
+  if (!path)
+    throw new BookFileError(
+      'BAD_CONTAINER',
+      `${CONTAINER} names no package document (rootfile full-path).${EXPORT_AGAIN}`,
+    );
   return path;
 }

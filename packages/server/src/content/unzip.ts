@@ -40,7 +40,10 @@ export function unzipArchive(bytes: Uint8Array, limits: UnzipLimits = DEFAULT_UN
     });
   } catch (error) {
     if (error instanceof BookFileError) throw error;
-    throw new BookFileError('NOT_A_ZIP', 'The file is not a zip archive (an EPUB is one).');
+    throw new BookFileError(
+      'NOT_A_ZIP',
+      'The file is not a complete zip archive (an EPUB is one): it may have been cut short; upload it again.',
+    );
   }
   return new Map(Object.entries(files));
 }

@@ -73,3 +73,9 @@ export function descendantsOf(node: XmlElement | undefined, name: string): XmlEl
 export function attributeOf(node: XmlElement | undefined, name: string): string | null {
   return node?.attributes[name] ?? null;
 }
+
+/** A parser's complaint, on one line and short, for a message an editor reads. */
+export function xmlFault(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  return message.length > 120 ? `${message.slice(0, 117)}…` : message;
+}

@@ -1,5 +1,6 @@
 // The `reading` section of the GDPR export: progress, annotations (tombstones included: the reader
-// deleted them, but Coko still holds the row) and reading sessions.
+// deleted them, but Coko still holds the row), reading sessions, and when the reader last read (the
+// active-readers metric's source).
 import type { Exporter } from './registry.ts';
 
 const rowsOf = async (db: Parameters<Exporter['export']>[0], sql: string, userId: string) => {
@@ -9,7 +10,7 @@ const rowsOf = async (db: Parameters<Exporter['export']>[0], sql: string, userId
 
 export const readingExporter: Exporter = {
   name: 'reading',
-  tables: ['public.reading_progress', 'public.annotations', 'public.reading_sessions'],
+  tables: ['public.reading_progress', 'public.annotations', 'public.reading_sessions', 'private.reader_activity'],
   async export(db, userId) {
     return {
       progress: await rowsOf(
@@ -30,6 +31,9 @@ export const readingExporter: Exporter = {
           where s.user_id = $1 order by s.started_at`,
         userId,
       ),
+      lastReadAt: await db
+        .query('select last_read_at from private.reader_activity where user_id = $1', [userId])
+        .then(({ rows }) => (rows[0] as { last_read_at: Date | string } | undefined)?.last_read_at ?? null),
     };
   },
 };

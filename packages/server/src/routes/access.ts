@@ -150,6 +150,9 @@ async function fromStorage<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+/** Counts one access grant (private.record_download: today's total and the book's). */
+const recordDownload = (db: Queryable, bookId: string) => db.query('select private.record_download($1)', [bookId]);
+
 const noFile = (bookId: string) =>
   new ApiError(404, 'NOT_FOUND', 'This book has no file to read yet', { details: { bookId } });
 
@@ -189,6 +192,11 @@ export function registerAccessRoutes(app: RoutesApp, options: AccessRoutesOption
       format === 'epub' ? signer.sign(MANIFEST_SIGNING_BUCKET, id, exp) : undefined,
     ]);
     const covers = access.coverPath ? coverPaths(access.coverPath) : null;
+    // The grant is a download (coko_downloads_total, top_books). A counter that fails must not keep a
+    // reader from a book they may read: the miss is logged, the URLs still go out.
+    await recordDownload(db, id).catch((err: unknown) =>
+      c.var.logger.warn('download not counted', { err, bookId: id }),
+    );
     c.header('Cache-Control', 'private, no-store');
     return c.json(
       {

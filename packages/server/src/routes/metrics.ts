@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
 import { timingSafeEqual } from '../identity/api-keys.ts';
+import type { BusinessMetrics } from '../observability/business-metrics.ts';
 import { type MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from '../observability/metrics.ts';
 
 const metricsRoute = createRoute({
@@ -19,15 +20,21 @@ const metricsRoute = createRoute({
 const encoder = new TextEncoder();
 
 /**
- * `GET /metrics`: request counts, errors, a duration histogram by route and status, uptime. With a
+ * `GET /metrics`: request counts, errors, a duration histogram by route and status, uptime, and the
+ * business series read from the database (`business`, cached ≤ 15 s per process). With a
  * `token`, scrapers must send it as a bearer token; without one it is open outside production and
  * closed in production (metrics reveal traffic and routes).
  */
 export function registerMetricsRoutes(
   app: RoutesApp,
-  options: { metrics: MetricsRegistry; token?: string | undefined; production?: boolean },
+  options: {
+    metrics: MetricsRegistry;
+    business?: BusinessMetrics | undefined;
+    token?: string | undefined;
+    production?: boolean;
+  },
 ): void {
-  app.openapi(metricsRoute, (c) => {
+  app.openapi(metricsRoute, async (c) => {
     if (options.token) {
       const presented = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '';
       if (!timingSafeEqual(encoder.encode(presented), encoder.encode(options.token))) {
@@ -38,7 +45,8 @@ export function registerMetricsRoutes(
     } else if (options.production) {
       throw new ApiError(403, 'PERMISSION_DENIED', 'Metrics are closed in production until METRICS_TOKEN is set.');
     }
-    return c.text(options.metrics.render(), 200, {
+    const business = options.business ? await options.business.render() : '';
+    return c.text(options.metrics.render() + business, 200, {
       'Content-Type': PROMETHEUS_CONTENT_TYPE,
       'Cache-Control': 'no-store',
     });

@@ -30,6 +30,8 @@ describe('readEpub on a generated EPUB 3', () => {
       description: null,
       identifier: `urn:uuid:${SAMPLE_BOOK.id}`,
       isbn: SAMPLE_BOOK.isbn,
+      identifiers: [`urn:uuid:${SAMPLE_BOOK.id}`, `urn:isbn:${SAMPLE_BOOK.isbn}`],
+      dates: [],
       modified: '2026-01-01T00:00:00Z',
     });
     expect(epub.spine.map((item) => item.href)).toEqual([
@@ -59,6 +61,8 @@ describe('readEpub on an EPUB 2', () => {
       ],
       identifier: 'urn:uuid:0b0c7e3a-1111-4aaa-8bbb-222233334444',
       isbn: '9782731000148',
+      identifiers: ['urn:uuid:0b0c7e3a-1111-4aaa-8bbb-222233334444', '978-2-7310-0014-8'],
+      dates: [{ value: '2024-05-01', event: 'modification' }],
       modified: '2024-05-01',
     });
     expect(epub.spine.map((item) => item.href)).toEqual(['OPS/text/two.xhtml', 'OPS/text/one.xhtml']);
@@ -160,7 +164,7 @@ describe('readEpub refuses what is not a usable EPUB, with a reason', () => {
     const opf = new TextDecoder().decode(unzipSync(zip(epub2Files()))['OPS/book.opf']);
     expect(
       refusal(zip({ ...epub2Files(), 'OPS/book.opf': encode(opf.replace(/<dc:title>.*<\/dc:title>/, '')) })).reason,
-    ).toBe('BAD_OPF');
+    ).toBe('MISSING_TITLE');
     expect(refusal(zip({ ...epub2Files(), 'OPS/book.opf': encode(opf.replace(/<itemref[^>]*>/g, '')) })).reason).toBe(
       'BAD_OPF',
     );

@@ -144,6 +144,23 @@ describe('the Edge Function directory', () => {
     }
   }, 90_000);
 
+  it('serves /metrics with the business series read from the database (the same query as Node)', async () => {
+    const { deno, base } = await serve(current[0]);
+    try {
+      await waitForDeno(deno, `${base}/health`);
+      const res = await fetch(`${base}/metrics`, operator);
+      expect(res.status, deno.output()).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('coko_business_metrics_up 1');
+      const [row] = await sql<{ n: number }>('select count(*)::int as n from public.profiles where partner_id is null');
+      expect(text).toContain(`coko_registrations_total{partner="(direct)"} ${row!.n}`);
+      expect(text).toMatch(/^coko_downloads_total \d+$/m);
+      expect(text).toMatch(/^# TYPE coko_payments_total counter$/m);
+    } finally {
+      await deno.stop();
+    }
+  });
+
   it('answers /ready 503 naming the missing migration when the database is behind the bundle', async () => {
     const { deno, base } = await serve(ahead[0]);
     try {
