@@ -5,10 +5,11 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ActivityPage } from './ActivityPage';
 import { BookPage } from './BookPage';
 import { Catalog, type CatalogState } from './Catalog';
+import { GroupPage, GroupsPage } from './GroupPage';
 import { forgetReturnedOrder, OrderOutcome, returnedOrderId } from './payments/OrderOutcome';
 import { SignIn } from './SignIn';
 import { type Session, useSignedInReader } from './session';
-import { activityHref, catalogHref, signInHref, useHashRoute } from './use-hash-route';
+import { activityHref, catalogHref, groupsHref, signInHref, useHashRoute } from './use-hash-route';
 
 // Readium's navigator is most of the app's weight: downloaded only when a book is opened, so the
 // catalog stays light on slow and costly links.
@@ -50,6 +51,7 @@ export function App({ client, session }: { client: CokoClient; session: Session 
           <nav className="account" aria-label="Compte">
             {reader ? (
               <>
+                <a href={groupsHref}>Groupes</a>
                 <a href={activityHref}>Mon activité</a>
                 <span className="reader-name">{reader.user.name}</span>
                 <button
@@ -84,6 +86,10 @@ export function App({ client, session }: { client: CokoClient; session: Session 
               window.history.back();
             }}
           />
+        ) : route.page === 'groups' ? (
+          <GroupsPage signedIn={reader !== null} />
+        ) : route.page === 'group' ? (
+          <GroupPage id={route.id} readerName={reader?.user.name ?? null} />
         ) : route.page === 'activity' ? (
           <ActivityPage reader={reader} />
         ) : (

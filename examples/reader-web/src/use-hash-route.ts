@@ -2,20 +2,26 @@ import { useSyncExternalStore } from 'react';
 
 /**
  * The pages: the catalog (`#/`), a book (`#/livres/<id>`), reading it (`#/livres/<id>/lire`), the
- * sign-in (`#/connexion`) and the reader's activity (`#/activite`). Hash routes need no server setup.
+ * sign-in (`#/connexion`), the reader's activity (`#/activite`), reading groups (`#/groupes`) and a
+ * group (`#/groupes/<id>`). Hash routes need no server setup.
  */
 export type Route =
   | { page: 'catalog' }
   | { page: 'book'; id: string }
   | { page: 'read'; id: string }
   | { page: 'sign-in' }
-  | { page: 'activity' };
+  | { page: 'activity' }
+  | { page: 'groups' }
+  | { page: 'group'; id: string };
 
 function parse(hash: string): Route {
   const book = /^#\/livres\/([^/?#]+)(\/lire)?$/.exec(hash);
   if (book?.[1]) return { page: book[2] ? 'read' : 'book', id: decodeURIComponent(book[1]) };
   if (hash === signInHref) return { page: 'sign-in' };
   if (hash === activityHref) return { page: 'activity' };
+  if (hash === groupsHref) return { page: 'groups' };
+  const group = /^#\/groupes\/([^/?#]+)$/.exec(hash);
+  if (group?.[1]) return { page: 'group', id: decodeURIComponent(group[1]) };
   return { page: 'catalog' };
 }
 
@@ -34,3 +40,5 @@ export const readHref = (id: string) => `${bookHref(id)}/lire`;
 export const catalogHref = '#/';
 export const signInHref = '#/connexion';
 export const activityHref = '#/activite';
+export const groupsHref = '#/groupes';
+export const groupHref = (id: string) => `${groupsHref}/${encodeURIComponent(id)}`;

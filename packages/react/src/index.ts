@@ -9,6 +9,38 @@ export { useCategories } from './catalog/use-categories';
 export { useCategoryTree } from './catalog/use-category-tree';
 export { usePublishers } from './catalog/use-publishers';
 export {
+  postsQueryOptions,
+  type ReplyNode,
+  replyTree,
+  threadQueryOptions,
+  threadsQueryOptions,
+  useCreateThread,
+  useDeletePost,
+  useEditPost,
+  useReply,
+  useThread,
+  useThreadPosts,
+  useThreads,
+} from './community/discussions';
+export {
+  groupQueryOptions,
+  groupsQueryOptions,
+  useCreateGroup,
+  useGroup,
+  useGroupInvitations,
+  useGroupMembers,
+  useGroupProgress,
+  useGroups,
+  useJoinGroup,
+  useLeaveGroup,
+  useMyGroups,
+  useRequestToJoin,
+  useRespondToInvitation,
+  useSetCurrentBook,
+  useShareProgress,
+  useUpdateGroup,
+} from './community/groups';
+export {
   useBookReviews,
   useDeleteReview,
   useMyReview,

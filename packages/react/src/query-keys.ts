@@ -1,13 +1,16 @@
 import type {
   AdminBookListParams,
   AdminCategoryListParams,
+  GroupsParams,
   ListAuthorsParams,
   ListBooksParams,
   ListEntitlementsParams,
   ListPublishersParams,
   ListReviewsParams,
+  PostsParams,
   SearchFilters,
   StatsRange,
+  ThreadsParams,
 } from '@coko/sdk';
 
 /**
@@ -53,6 +56,24 @@ export const cokoKeys = {
       [...cokoKeys.community.reviewLists(bookId), params] as const,
     myReview: (bookId: string) => [...cokoKeys.community.book(bookId), 'mine'] as const,
     ratingSummary: (bookId: string) => [...cokoKeys.community.book(bookId), 'summary'] as const,
+    /** A book's (a string) or a group's (`{ groupId }`) thread lists. */
+    threadLists: (place: string | { groupId: string }) =>
+      [...cokoKeys.community.all(), 'threads', typeof place === 'string' ? place : `group:${place.groupId}`] as const,
+    threads: (place: string | { groupId: string }, params: Omit<ThreadsParams, 'cursor'> = {}) =>
+      [...cokoKeys.community.threadLists(place), params] as const,
+    /** One thread and its replies. */
+    thread: (threadId: string) => [...cokoKeys.community.all(), 'thread', threadId] as const,
+    posts: (threadId: string, params: Omit<PostsParams, 'cursor'> = {}) =>
+      [...cokoKeys.community.thread(threadId), 'posts', params] as const,
+    groups: () => [...cokoKeys.community.all(), 'groups'] as const,
+    groupList: (params: Omit<GroupsParams, 'cursor'> = {}) => [...cokoKeys.community.groups(), 'list', params] as const,
+    myGroups: () => [...cokoKeys.community.groups(), 'mine'] as const,
+    invitations: () => [...cokoKeys.community.groups(), 'invitations'] as const,
+    /** One group: its card, members, join requests and shared progress. */
+    group: (groupId: string) => [...cokoKeys.community.groups(), 'group', groupId] as const,
+    groupMembers: (groupId: string) => [...cokoKeys.community.group(groupId), 'members'] as const,
+    groupProgress: (groupId: string) => [...cokoKeys.community.group(groupId), 'progress'] as const,
+    joinRequests: (groupId: string) => [...cokoKeys.community.group(groupId), 'requests'] as const,
   },
   reading: {
     all: () => [...cokoKeys.all, 'reading'] as const,

@@ -20,7 +20,7 @@ export interface CokoClient {
   admin: Admin;
   /** Books, search, categories and authors. */
   catalog: Catalog;
-  /** Reviews and ratings (and the rest of the community as it lands). */
+  /** Reviews and ratings, discussions and reading groups (and the rest of the community as it lands). */
   community: Community;
   /**
    * Drops the cached access token: the next request calls `accessToken()` again. Call it when the

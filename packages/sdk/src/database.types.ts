@@ -487,6 +487,138 @@ export type Database = {
         }
         Relationships: []
       }
+      discussion_posts: {
+        Row: {
+          body: string | null
+          created_at: string
+          deleted_at: string | null
+          depth: number
+          edited_at: string | null
+          hidden_at: string | null
+          hidden_reason: string | null
+          id: string
+          mentions: string[]
+          parent_id: string | null
+          thread_id: string
+          updated_at: string
+          user_id: string | null
+        }
+        Insert: {
+          body?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          depth?: number
+          edited_at?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          mentions?: string[]
+          parent_id?: string | null
+          thread_id: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Update: {
+          body?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          depth?: number
+          edited_at?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          mentions?: string[]
+          parent_id?: string | null
+          thread_id?: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "discussion_posts_parent_id_fkey"
+            columns: ["parent_id"]
+            isOneToOne: false
+            referencedRelation: "discussion_posts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "discussion_posts_thread_id_fkey"
+            columns: ["thread_id"]
+            isOneToOne: false
+            referencedRelation: "discussion_threads"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      discussion_threads: {
+        Row: {
+          body: string | null
+          book_id: string | null
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          group_id: string | null
+          hidden_at: string | null
+          hidden_reason: string | null
+          id: string
+          last_posted_at: string
+          reply_count: number
+          tags: string[]
+          title: string | null
+          updated_at: string
+          user_id: string | null
+        }
+        Insert: {
+          body?: string | null
+          book_id?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          group_id?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          last_posted_at?: string
+          reply_count?: number
+          tags?: string[]
+          title?: string | null
+          updated_at?: string
+          user_id?: string | null
+        }
+        Update: {
+          body?: string | null
+          book_id?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          group_id?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          last_posted_at?: string
+          reply_count?: number
+          tags?: string[]
+          title?: string | null
+          updated_at?: string
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "discussion_threads_book_id_fkey"
+            columns: ["book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "discussion_threads_group_id_fkey"
+            columns: ["group_id"]
+            isOneToOne: false
+            referencedRelation: "reading_groups"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       entitlements: {
         Row: {
           book_id: string | null
@@ -554,6 +686,117 @@ export type Database = {
             columns: ["subscription_id"]
             isOneToOne: false
             referencedRelation: "subscriptions"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      group_invitations: {
+        Row: {
+          created_at: string
+          group_id: string
+          id: string
+          invited_by: string | null
+          responded_at: string | null
+          status: Database["public"]["Enums"]["group_invitation_status"]
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          group_id: string
+          id?: string
+          invited_by?: string | null
+          responded_at?: string | null
+          status?: Database["public"]["Enums"]["group_invitation_status"]
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          group_id?: string
+          id?: string
+          invited_by?: string | null
+          responded_at?: string | null
+          status?: Database["public"]["Enums"]["group_invitation_status"]
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "group_invitations_group_id_fkey"
+            columns: ["group_id"]
+            isOneToOne: false
+            referencedRelation: "reading_groups"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      group_join_requests: {
+        Row: {
+          created_at: string
+          decided_at: string | null
+          decided_by: string | null
+          group_id: string
+          id: string
+          message: string | null
+          status: Database["public"]["Enums"]["group_join_request_status"]
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          group_id: string
+          id?: string
+          message?: string | null
+          status?: Database["public"]["Enums"]["group_join_request_status"]
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          group_id?: string
+          id?: string
+          message?: string | null
+          status?: Database["public"]["Enums"]["group_join_request_status"]
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "group_join_requests_group_id_fkey"
+            columns: ["group_id"]
+            isOneToOne: false
+            referencedRelation: "reading_groups"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      group_members: {
+        Row: {
+          group_id: string
+          joined_at: string
+          role: Database["public"]["Enums"]["group_role"]
+          share_progress: boolean
+          user_id: string
+        }
+        Insert: {
+          group_id: string
+          joined_at?: string
+          role?: Database["public"]["Enums"]["group_role"]
+          share_progress?: boolean
+          user_id?: string
+        }
+        Update: {
+          group_id?: string
+          joined_at?: string
+          role?: Database["public"]["Enums"]["group_role"]
+          share_progress?: boolean
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "group_members_group_id_fkey"
+            columns: ["group_id"]
+            isOneToOne: false
+            referencedRelation: "reading_groups"
             referencedColumns: ["id"]
           },
         ]
@@ -822,6 +1065,62 @@ export type Database = {
           website?: string | null
         }
         Relationships: []
+      }
+      reading_groups: {
+        Row: {
+          created_at: string
+          current_book_id: string | null
+          description: string | null
+          hidden_at: string | null
+          hidden_reason: string | null
+          id: string
+          member_count: number
+          member_limit: number
+          name: string
+          owner_id: string
+          partner_id: string | null
+          updated_at: string
+          visibility: Database["public"]["Enums"]["group_visibility"]
+        }
+        Insert: {
+          created_at?: string
+          current_book_id?: string | null
+          description?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          member_count?: number
+          member_limit?: number
+          name: string
+          owner_id?: string
+          partner_id?: string | null
+          updated_at?: string
+          visibility?: Database["public"]["Enums"]["group_visibility"]
+        }
+        Update: {
+          created_at?: string
+          current_book_id?: string | null
+          description?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          member_count?: number
+          member_limit?: number
+          name?: string
+          owner_id?: string
+          partner_id?: string | null
+          updated_at?: string
+          visibility?: Database["public"]["Enums"]["group_visibility"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "reading_groups_current_book_id_fkey"
+            columns: ["current_book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       reading_progress: {
         Row: {
@@ -1196,6 +1495,16 @@ export type Database = {
           id: string
         }[]
       }
+      group_progress: {
+        Args: { group_id: string }
+        Returns: {
+          avatar_path: string
+          display_name: string
+          percentage: number
+          updated_at: string
+          user_id: string
+        }[]
+      }
       reading_stats: {
         Args: { from_date: string; to_date: string; tz?: string }
         Returns: Json
@@ -1225,6 +1534,14 @@ export type Database = {
       book_status: "draft" | "published"
       consent_kind: "tracking" | "marketing" | "analytics"
       device_type: "web" | "android" | "ios" | "other"
+      group_invitation_status: "pending" | "accepted" | "declined" | "revoked"
+      group_join_request_status:
+        | "pending"
+        | "approved"
+        | "rejected"
+        | "withdrawn"
+      group_role: "owner" | "moderator" | "member"
+      group_visibility: "public" | "private"
       order_status: "pending" | "paid" | "failed" | "expired" | "refunded"
       partner_key_kind: "publishable" | "secret"
       partner_status: "active" | "suspended"
@@ -1375,6 +1692,15 @@ export const Constants = {
       book_status: ["draft", "published"],
       consent_kind: ["tracking", "marketing", "analytics"],
       device_type: ["web", "android", "ios", "other"],
+      group_invitation_status: ["pending", "accepted", "declined", "revoked"],
+      group_join_request_status: [
+        "pending",
+        "approved",
+        "rejected",
+        "withdrawn",
+      ],
+      group_role: ["owner", "moderator", "member"],
+      group_visibility: ["public", "private"],
       order_status: ["pending", "paid", "failed", "expired", "refunded"],
       partner_key_kind: ["publishable", "secret"],
       partner_status: ["active", "suspended"],

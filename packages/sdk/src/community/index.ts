@@ -1,5 +1,7 @@
 import type { Bound } from '../core/lazy';
 import type { Transport } from '../core/transport';
+import type { Discussions } from './discussion-types';
+import type { Groups } from './group-types';
 import type { Reviews } from './review-types';
 
 /**
@@ -9,6 +11,10 @@ import type { Reviews } from './review-types';
 export interface Community {
   /** Readers' reviews and ratings of books, and "helpful" votes. */
   reviews: Reviews;
+  /** Threads about books and in groups, and their nested replies. */
+  discussions: Discussions;
+  /** Reading groups: members, invitations, join requests, the book read together, shared progress. */
+  groups: Groups;
 }
 
 /**
@@ -35,7 +41,11 @@ function chunk<M>(load: () => Promise<M>, transport: Transport): { [K in keyof M
 export function createCommunity(transport: Transport): Community {
   return {
     reviews: chunk(() => import('./reviews'), transport),
+    discussions: chunk(() => import('./discussions'), transport),
+    groups: chunk(() => import('./groups'), transport),
   };
 }
 
+export type * from './discussion-types';
+export type * from './group-types';
 export type * from './review-types';

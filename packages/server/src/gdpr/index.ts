@@ -1,5 +1,6 @@
 import { accountExporter } from './account.ts';
 import { activityExporter } from './activity.ts';
+import { communityGroupsExporter } from './community-groups.ts';
 import { communityReviewsExporter } from './community-reviews.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
@@ -8,6 +9,7 @@ import { uploadsExporter } from './uploads.ts';
 
 export { accountExporter } from './account.ts';
 export { activityExporter } from './activity.ts';
+export { communityGroupsExporter } from './community-groups.ts';
 export { communityReviewsExporter } from './community-reviews.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
@@ -21,4 +23,5 @@ exportRegistry
   .register(readingExporter)
   .register(paymentsExporter)
   .register(communityReviewsExporter)
-  .register(uploadsExporter);
+  .register(uploadsExporter)
+  .register(communityGroupsExporter);

@@ -437,6 +437,295 @@ export const dataApiPaths: Record<string, Json> = {
       responses: { 204: { description: 'Withdrawn.' } },
     }),
   },
+  '/rest/v1/discussion_threads': {
+    get: operation(
+      'Discussion threads',
+      "`coko.community.discussions.threads()` / `thread()`: a book's threads (visible with the book) or a group's (`group_id`; members only for a private group), keyset-paginated on `(created_at, id)`.",
+      {
+        operationId: 'list_discussion_threads',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query('book_id', 'One book (or `group_id`, or `id`).', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+          query('tags', 'One tag.', 'cs.{spoilers}'),
+          query('or', "The cursor: rows after the previous page's last (created_at, id)."),
+          query('order', 'Newest or oldest first.', 'created_at.desc,id.desc'),
+          query('limit', 'Page size + 1.', '21'),
+        ],
+        responses: { 200: rows('Threads visible to the caller (deleted ones as placeholders).') },
+      },
+    ),
+    post: operation(
+      'Open a thread',
+      '`coko.community.discussions.createThread()`: on a book the reader sees or in a group they belong to; 403 while suspended, 429 past the per-minute limit.',
+      {
+        operationId: 'create_discussion_thread',
+        security: reader,
+        parameters: [headers.apikey, headers.prefer('Return the row.', 'return=representation')],
+        requestBody: body(
+          {
+            book_id: { type: ['string', 'null'], format: 'uuid' },
+            group_id: { type: ['string', 'null'], format: 'uuid' },
+            title: { type: 'string', maxLength: 200 },
+            body: { type: ['string', 'null'], maxLength: 10000 },
+            tags: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9-]{1,30}$' }, maxItems: 5 },
+          },
+          ['title'],
+        ),
+        responses: { 201: rows('The thread.') },
+      },
+    ),
+    patch: operation(
+      'Edit or delete a thread',
+      '`coko.community.discussions.updateThread()` (the author, within 15 minutes: 403 after) / `deleteThread()` (sets `deleted_at`: title and body erased).',
+      {
+        operationId: 'update_discussion_thread',
+        security: reader,
+        parameters: [headers.apikey, query('id', 'The thread.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11')],
+        requestBody: body({
+          title: { type: 'string' },
+          body: { type: ['string', 'null'] },
+          tags: { type: 'array', items: { type: 'string' } },
+          deleted_at: { type: 'string', format: 'date-time' },
+        }),
+        responses: { 200: rows('The thread.') },
+      },
+    ),
+  },
+  '/rest/v1/discussion_posts': {
+    get: operation(
+      "A thread's replies",
+      '`coko.community.discussions.posts()`: a flat page with `parent_id`/`depth` (0–4), keyset-paginated on `(created_at, id)`.',
+      {
+        operationId: 'list_discussion_posts',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query('thread_id', 'One thread.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+          query('or', "The cursor: rows after the previous page's last (created_at, id)."),
+          query('order', 'Oldest or newest first.', 'created_at.asc,id.asc'),
+          query('limit', 'Page size + 1.', '51'),
+        ],
+        responses: { 200: rows('Replies visible to the caller (deleted ones as placeholders).') },
+      },
+    ),
+    post: operation(
+      'Reply',
+      '`coko.community.discussions.reply()`: depth and mentions set by the server; 409 in a deleted thread, 403 while suspended, 429 past the per-minute limit.',
+      {
+        operationId: 'create_discussion_post',
+        security: reader,
+        parameters: [headers.apikey, headers.prefer('Return the row.', 'return=representation')],
+        requestBody: body(
+          {
+            id: { type: 'string', format: 'uuid' },
+            thread_id: { type: 'string', format: 'uuid' },
+            parent_id: { type: ['string', 'null'], format: 'uuid' },
+            body: { type: 'string', maxLength: 10000 },
+            mentions: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 20 },
+          },
+          ['thread_id', 'body'],
+        ),
+        responses: { 201: rows('The reply.') },
+      },
+    ),
+    patch: operation(
+      'Edit or delete a reply',
+      '`coko.community.discussions.editPost()` (the author, within 15 minutes) / `deletePost()` (sets `deleted_at`: body erased, the tree kept).',
+      {
+        operationId: 'update_discussion_post',
+        security: reader,
+        parameters: [headers.apikey, query('id', 'The reply.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11')],
+        requestBody: body({
+          body: { type: 'string' },
+          mentions: { type: 'array', items: { type: 'string', format: 'uuid' } },
+          deleted_at: { type: 'string', format: 'date-time' },
+        }),
+        responses: { 200: rows('The reply.') },
+      },
+    ),
+  },
+  '/rest/v1/reading_groups': {
+    get: operation(
+      'Reading groups',
+      '`coko.community.groups.list()` / `get()`: public groups for everyone, private cards for signed-in readers, newest first.',
+      {
+        operationId: 'list_reading_groups',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query('visibility', 'public or private.', 'eq.public'),
+          query('or', "The cursor: rows after the previous page's last (created_at, id)."),
+          query('limit', 'Page size + 1.', '21'),
+        ],
+        responses: { 200: rows('Groups visible to the caller.') },
+      },
+    ),
+    post: operation(
+      'Create a group',
+      '`coko.community.groups.create()`: the reader becomes owner and first member; 429 past the per-minute limit.',
+      {
+        operationId: 'create_reading_group',
+        security: reader,
+        parameters: [headers.apikey, headers.prefer('Return the row.', 'return=representation')],
+        requestBody: body(
+          {
+            name: { type: 'string', maxLength: 100 },
+            description: { type: ['string', 'null'], maxLength: 2000 },
+            visibility: { type: 'string', enum: ['public', 'private'] },
+            member_limit: { type: 'integer', minimum: 2, maximum: 500 },
+            current_book_id: { type: ['string', 'null'], format: 'uuid' },
+          },
+          ['name'],
+        ),
+        responses: { 201: rows('The group.') },
+      },
+    ),
+    patch: operation(
+      'Edit a group',
+      '`coko.community.groups.update()` / `setCurrentBook()`: the owner and group moderators.',
+      {
+        operationId: 'update_reading_group',
+        security: reader,
+        parameters: [headers.apikey, query('id', 'The group.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11')],
+        requestBody: body({
+          name: { type: 'string' },
+          description: { type: ['string', 'null'] },
+          visibility: { type: 'string', enum: ['public', 'private'] },
+          member_limit: { type: 'integer' },
+          current_book_id: { type: ['string', 'null'], format: 'uuid' },
+        }),
+        responses: { 200: rows('The group.') },
+      },
+    ),
+    delete: operation('Delete a group', '`coko.community.groups.delete()`: the owner; threads go with it.', {
+      operationId: 'delete_reading_group',
+      security: reader,
+      parameters: [headers.apikey, query('id', 'The group.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11')],
+      responses: { 200: rows('The deleted id.') },
+    }),
+  },
+  '/rest/v1/group_members': {
+    get: operation(
+      'Group members',
+      '`coko.community.groups.members()` / `mine()` (`select=…,reading_groups!inner(…)&user_id=eq.<me>`).',
+      {
+        operationId: 'list_group_members',
+        security: reader,
+        parameters: [headers.apikey, query('group_id', 'One group.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11')],
+        responses: { 200: rows('Memberships visible to the reader.') },
+      },
+    ),
+    post: operation('Join a public group', '`coko.community.groups.join()`: 409 when the group is full.', {
+      operationId: 'join_reading_group',
+      security: reader,
+      parameters: [headers.apikey],
+      requestBody: body({ group_id: { type: 'string', format: 'uuid' }, user_id: { type: 'string', format: 'uuid' } }, [
+        'group_id',
+        'user_id',
+      ]),
+      responses: { 201: { description: 'Joined.' } },
+    }),
+    patch: operation(
+      'Change a role or the sharing of progress',
+      '`coko.community.groups.setRole()` (the owner) / `shareProgress()` (the member).',
+      {
+        operationId: 'update_group_member',
+        security: reader,
+        parameters: [headers.apikey, query('group_id', 'The group.'), query('user_id', 'The member.')],
+        requestBody: body({
+          role: { type: 'string', enum: ['moderator', 'member'] },
+          share_progress: { type: 'boolean' },
+        }),
+        responses: { 200: rows('The membership.') },
+      },
+    ),
+    delete: operation(
+      'Leave or remove',
+      '`coko.community.groups.leave()` / `removeMember()`: 409 for the owner leaving.',
+      {
+        operationId: 'delete_group_member',
+        security: reader,
+        parameters: [headers.apikey, query('group_id', 'The group.'), query('user_id', 'The member.')],
+        responses: { 200: rows('The removed membership.') },
+      },
+    ),
+  },
+  '/rest/v1/group_invitations': {
+    get: operation('Invitations', '`coko.community.groups.invitations()`: received (`user_id=eq.<me>`).', {
+      operationId: 'list_group_invitations',
+      security: reader,
+      parameters: [headers.apikey, query('status', 'A status.', 'eq.pending')],
+      responses: { 200: rows('Invitations the reader may see.') },
+    }),
+    post: operation('Invite a reader', '`coko.community.groups.invite()`: 409 for a member or a pending invitation.', {
+      operationId: 'create_group_invitation',
+      security: reader,
+      parameters: [headers.apikey, headers.prefer('Return the row.', 'return=representation')],
+      requestBody: body({ group_id: { type: 'string', format: 'uuid' }, user_id: { type: 'string', format: 'uuid' } }, [
+        'group_id',
+        'user_id',
+      ]),
+      responses: { 201: rows('The invitation.') },
+    }),
+    patch: operation(
+      'Answer or revoke an invitation',
+      '`coko.community.groups.respondToInvitation()`: `accepted` adds the member (409 when full), `declined`; `revoked` by the inviter.',
+      {
+        operationId: 'update_group_invitation',
+        security: reader,
+        parameters: [headers.apikey, query('id', 'The invitation.')],
+        requestBody: body({ status: { type: 'string', enum: ['accepted', 'declined', 'revoked'] } }, ['status']),
+        responses: { 200: rows('The invitation.') },
+      },
+    ),
+  },
+  '/rest/v1/group_join_requests': {
+    get: operation(
+      'Join requests',
+      "`coko.community.groups.joinRequests()`: a group's pending requests (its moderators).",
+      {
+        operationId: 'list_group_join_requests',
+        security: reader,
+        parameters: [headers.apikey, query('group_id', 'The group.'), query('status', 'A status.', 'eq.pending')],
+        responses: { 200: rows('Requests the reader may see.') },
+      },
+    ),
+    post: operation('Ask to join a private group', '`coko.community.groups.requestToJoin()`: 400 for a public group.', {
+      operationId: 'create_group_join_request',
+      security: reader,
+      parameters: [headers.apikey, headers.prefer('Return the row.', 'return=representation')],
+      requestBody: body(
+        { group_id: { type: 'string', format: 'uuid' }, message: { type: ['string', 'null'], maxLength: 500 } },
+        ['group_id'],
+      ),
+      responses: { 201: rows('The request.') },
+    }),
+    patch: operation(
+      'Decide or withdraw a join request',
+      '`coko.community.groups.decideJoinRequest()`: `approved` adds the member (409 when full), `rejected`; `withdrawn` by the requester.',
+      {
+        operationId: 'update_group_join_request',
+        security: reader,
+        parameters: [headers.apikey, query('id', 'The request.')],
+        requestBody: body({ status: { type: 'string', enum: ['approved', 'rejected', 'withdrawn'] } }, ['status']),
+        responses: { 200: rows('The request.') },
+      },
+    ),
+  },
+  '/rest/v1/rpc/group_progress': {
+    post: operation(
+      "A group's shared progress",
+      '`coko.community.groups.progress()`: members who opted in and their percentage on the current book; 403 for non-members.',
+      {
+        operationId: 'rpc_group_progress',
+        security: reader,
+        parameters: [headers.apikey],
+        requestBody: body({ group_id: { type: 'string', format: 'uuid' } }, ['group_id']),
+        responses: { 200: rows('`[{ user_id, display_name, avatar_path, percentage, updated_at }]`.') },
+      },
+    ),
+  },
   '/rest/v1/rpc/get_public_profiles': {
     get: operation(
       "Other readers' public profiles",
