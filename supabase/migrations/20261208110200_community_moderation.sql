@@ -332,8 +332,10 @@ begin
   end if;
   perform private.community_throttle('report');
   -- Same answer for "does not exist" and "you cannot see it": no probing of hidden content.
-  if not private.community_target_visible(new.target_type, new.target_id) then
-    raise exception using errcode = 'P0002', message = 'Content not found';
+  -- A deleted post or thread keeps a placeholder readers may see; there is nothing left to report.
+  if not private.community_target_visible(new.target_type, new.target_id)
+     or private.community_target_row(new.target_type, new.target_id) ->> 'deleted_at' is not null then
+    raise exception using errcode = 'PT404', message = 'Content not found';
   end if;
   if private.community_target_author(new.target_type, new.target_id) = new.reporter_id then
     raise exception using errcode = '42501', message = 'You cannot report your own content';
@@ -422,7 +424,7 @@ begin
       raise exception using errcode = '22023', message = format('%s applies to content, not to a reader', moderate.action);
     end if;
     if not exists (select 1 from auth.users u where u.id = moderate.target_id) then
-      raise exception using errcode = 'P0002', message = 'Reader not found';
+      raise exception using errcode = 'PT404', message = 'Reader not found';
     end if;
     subject := moderate.target_id;
   else
@@ -430,7 +432,7 @@ begin
     perform pg_advisory_xact_lock(hashtextextended('community_report:' || moderate.target_type || ':' || moderate.target_id::text, 0));
     content := private.community_target_row(moderate.target_type, moderate.target_id);
     if content is null then
-      raise exception using errcode = 'P0002', message = 'Content not found';
+      raise exception using errcode = 'PT404', message = 'Content not found';
     end if;
     subject := private.community_target_author(moderate.target_type, moderate.target_id);
   end if;
@@ -474,7 +476,7 @@ begin
       )
       returning s.id into suspension;
       if suspension is null then
-        raise exception using errcode = 'P0002', message = 'The reader has no suspension in force';
+        raise exception using errcode = 'PT404', message = 'The reader has no suspension in force';
       end if;
       -- Any other suspension in force ends too: "lift" means the reader may write again.
       update public.community_suspensions s
@@ -502,7 +504,8 @@ begin
     moderate.action,
     moderate.reason,
     moderator,
-    (select p.partner_id from public.profiles p where p.id = subject),
+    -- The profile's partner when it is a known partner (the claim alone proves nothing).
+    (select p.partner_id from public.profiles p join private.partners pa on pa.id = p.partner_id where p.id = subject),
     suspension
   )
   returning * into recorded;
@@ -667,7 +670,7 @@ begin
       new.excerpt := nullif(snapshot, '');
   end case;
   if not coalesce(found, false) then
-    raise exception using errcode = 'P0002', message = format('No shareable %s with this id', new.kind);
+    raise exception using errcode = 'PT404', message = format('No shareable %s with this id', new.kind);
   end if;
   return new;
 end;

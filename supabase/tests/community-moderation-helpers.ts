@@ -14,7 +14,9 @@ let ready: Promise<void> | undefined;
 /** Creates the reportable fixture kinds once per test file. Idempotent. */
 export function ensureReportableKinds(): Promise<void> {
   ready ??= (async () => {
-    const [existing] = await adminQuery<{ found: boolean }>(`select to_regclass('public.reviews') is not null as found`);
+    const [existing] = await adminQuery<{ found: boolean }>(
+      `select to_regclass('public.reviews') is not null as found`,
+    );
     if (!existing!.found) {
       await adminQuery(`
         create table public.reviews (
@@ -112,7 +114,11 @@ export async function newHighlight(userId: string, bookId: string, selected: str
       id,
       userId,
       bookId,
-      JSON.stringify({ href: 'ch1.xhtml', type: 'application/xhtml+xml', locations: { progression: 0.1, totalProgression: 0.05 } }),
+      JSON.stringify({
+        href: 'ch1.xhtml',
+        type: 'application/xhtml+xml',
+        locations: { progression: 0.1, totalProgression: 0.05 },
+      }),
       selected,
       note,
     ],

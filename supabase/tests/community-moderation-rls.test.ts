@@ -4,13 +4,7 @@
 // - moderation_actions: the reader concerned reads them, moderators all; nobody writes but public.moderate();
 // - share_links: readers create, read and revoke their own; moderators read all.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ensureReportableKinds,
-  newBook,
-  newPost,
-  newReview,
-  resetModeration,
-} from './community-moderation-helpers.js';
+import { ensureReportableKinds, newBook, newPost, newReview, resetModeration } from './community-moderation-helpers.js';
 import { adminQuery, CLIENT_KINDS, type ClientKind, clientAs, ensureTestUsers, rlsTable, USERS } from './helpers.js';
 
 const REPORTS = rlsTable('community_reports');
@@ -56,7 +50,10 @@ const ownerOf = (id: string) => (id === USERS.user.id ? 'user' : id === USERS.ot
 
 describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('community_reports as $kind', ({ kind }) => {
   it('select: own reports for readers, all for moderators, nothing for anon', async () => {
-    const { data, error, status } = await (await clientAs(kind)).from(REPORTS).select('reporter_id, reason').order('reason');
+    const { data, error, status } = await (await clientAs(kind))
+      .from(REPORTS)
+      .select('reporter_id, reason')
+      .order('reason');
     if (kind === 'anon') {
       expect(status).toBe(401);
       expect(error?.code).toBe('42501');
@@ -64,7 +61,8 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('community_reports as $kin
     }
     expect(error).toBeNull();
     const reporters = (data ?? []).map((row) => ownerOf(row.reporter_id));
-    if (MODERATES(kind)) expect(reporters).toEqual(['user', 'otherUser']); // spam, hate (enum order)
+    if (MODERATES(kind))
+      expect(reporters).toEqual(['user', 'otherUser']); // spam, hate (enum order)
     else if (kind === 'user' || kind === 'otherUser') expect(reporters).toEqual([kind]);
     else expect(reporters).toEqual([]);
   });
@@ -100,7 +98,10 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('community_reports as $kin
 
   it('update and delete: only the service role', async () => {
     const client = await clientAs(kind);
-    await client.from(REPORTS).update({ status: 'dismissed', resolved_at: new Date().toISOString() }).eq('target_id', otherPost);
+    await client
+      .from(REPORTS)
+      .update({ status: 'dismissed', resolved_at: new Date().toISOString() })
+      .eq('target_id', otherPost);
     await client.from(REPORTS).delete().eq('target_id', userPost);
     const [row] = await adminQuery<{ dismissed: number; left: number }>(
       `select count(*) filter (where status = 'dismissed')::int as dismissed, count(*)::int as left from public.community_reports`,
@@ -111,14 +112,18 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('community_reports as $kin
 
 describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('moderation_actions as $kind', ({ kind }) => {
   it('select: actions concerning the reader, all for moderators, nothing for anon', async () => {
-    const { data, error, status } = await (await clientAs(kind)).from(ACTIONS).select('target_user_id, action').order('action');
+    const { data, error, status } = await (await clientAs(kind))
+      .from(ACTIONS)
+      .select('target_user_id, action')
+      .order('action');
     if (kind === 'anon') {
       expect(status).toBe(401);
       return;
     }
     expect(error).toBeNull();
     const concerned = (data ?? []).map((row) => ownerOf(row.target_user_id));
-    if (MODERATES(kind)) expect(concerned).toEqual(['otherUser', 'user']); // hide, warn (enum order)
+    if (MODERATES(kind))
+      expect(concerned).toEqual(['otherUser', 'user']); // hide, warn (enum order)
     else if (kind === 'user' || kind === 'otherUser') expect(concerned).toEqual([kind]);
     else expect(concerned).toEqual([]);
   });
