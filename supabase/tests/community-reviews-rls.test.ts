@@ -6,6 +6,7 @@
 //   hides; their writes neither bump books.updated_at nor audit;
 // - the account anonymiser.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { communityReviewsExporter } from '../../packages/server/src/gdpr/community-reviews.ts';
 import {
   adminQuery,
   CLIENT_KINDS,
@@ -24,7 +25,6 @@ import { locator, newBook, newReader } from './reading-helpers.js';
 const REVIEWS = rlsTable('reviews');
 const VOTES = rlsTable('review_votes');
 const MODERATES = (kind: ClientKind) => kind === 'moderator' || kind === 'admin' || kind === 'service';
-const READERS: ClientKind[] = ['user', 'otherUser', 'moderator', 'partnerUser', 'admin'];
 
 let book: string;
 let draft: string;
@@ -109,7 +109,10 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('reviews as $kind', ({ kin
       expect(error?.code).toBe('23505');
     }
     if (authorOf) {
-      const rows = await adminQuery('select 1 from public.reviews where book_id = $1 and user_id = $2', [book, authorOf]);
+      const rows = await adminQuery('select 1 from public.reviews where book_id = $1 and user_id = $2', [
+        book,
+        authorOf,
+      ]);
       expect(rows).toHaveLength(1);
     }
   });
@@ -157,9 +160,10 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('review_votes as $kind', (
 
   it('insert: readers vote for a visible review that is not theirs', async () => {
     const { error } = await (await clientAs(kind)).from(VOTES).insert({ review_id: visibleReview });
-    const [row] = await adminQuery<{ helpful_count: number }>('select helpful_count from public.reviews where id = $1', [
-      visibleReview,
-    ]);
+    const [row] = await adminQuery<{ helpful_count: number }>(
+      'select helpful_count from public.reviews where id = $1',
+      [visibleReview],
+    );
     // partnerUser already voted (409); otherUser wrote it; anon and the service role (no user) cannot.
     const votes = kind === 'user' || kind === 'moderator' || kind === 'admin';
     expect(row!.helpful_count).toBe(votes ? 2 : 1);
@@ -168,9 +172,10 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('review_votes as $kind', (
 
   it('delete: readers withdraw their own vote', async () => {
     await (await clientAs(kind)).from(VOTES).delete().eq('review_id', visibleReview);
-    const [row] = await adminQuery<{ helpful_count: number }>('select helpful_count from public.reviews where id = $1', [
-      visibleReview,
-    ]);
+    const [row] = await adminQuery<{ helpful_count: number }>(
+      'select helpful_count from public.reviews where id = $1',
+      [visibleReview],
+    );
     expect(row!.helpful_count).toBe(kind === 'partnerUser' || kind === 'service' ? 0 : 1);
   });
 });
@@ -194,7 +199,10 @@ describe('review rules', () => {
     await adminQuery(`insert into public.community_suspensions (user_id, reason) values ($1, 'Spam')`, [
       USERS.otherUser.id,
     ]);
-    const suspendedEdit = await (await clientAs('otherUser')).from(REVIEWS).update({ rating: 5 }).eq('id', visibleReview);
+    const suspendedEdit = await (await clientAs('otherUser'))
+      .from(REVIEWS)
+      .update({ rating: 5 })
+      .eq('id', visibleReview);
     expect(suspendedEdit.error?.code).toBe('42501');
   });
 
@@ -228,7 +236,12 @@ describe('review rules', () => {
   });
 
   it('refuses texts that are blank, too long or carry control characters', async () => {
-    for (const patch of [{ body: '   ' }, { title: 'x'.repeat(121) }, { body: 'x'.repeat(5001) }, { body: 'a\u0007b' }]) {
+    for (const patch of [
+      { body: '   ' },
+      { title: 'x'.repeat(121) },
+      { body: 'x'.repeat(5001) },
+      { body: 'a\u0007b' },
+    ]) {
       const { error } = await (await clientAs('user')).from(REVIEWS).insert({ book_id: book, rating: 3, ...patch });
       expect(error?.code).toBe('23514');
     }
@@ -238,7 +251,9 @@ describe('review rules', () => {
 
   it('keeps a review on its book and its author', async () => {
     const error = await sqlError(
-      sqlFor('otherUser', (db) => db.query('update public.reviews set book_id = $1 where id = $2', [draft, visibleReview])),
+      sqlFor('otherUser', (db) =>
+        db.query('update public.reviews set book_id = $1 where id = $2', [draft, visibleReview]),
+      ),
     );
     expect(error.code).toBe('22023');
   });
@@ -250,10 +265,10 @@ describe('review rules', () => {
       `insert into public.reading_progress (user_id, book_id, locator, device_id) values ($1, $2, $3, 'd1')`,
       [reader.user.id, book, JSON.stringify(locator({ totalProgression: 0.2 }))],
     );
-    await adminQuery(
-      `insert into public.entitlements (user_id, book_id, valid_from) values ($1, $2, now())`,
-      [other.user.id, book],
-    );
+    await adminQuery(`insert into public.entitlements (user_id, book_id, valid_from) values ($1, $2, now())`, [
+      other.user.id,
+      book,
+    ]);
     const third = await newReader();
     for (const r of [reader, other, third]) {
       const { error } = await r.client.from(REVIEWS).insert({ book_id: book, rating: 5, is_verified_reader: true });
@@ -270,16 +285,20 @@ describe('review rules', () => {
   });
 
   it('stamps edited_at on edits but not on votes', async () => {
-    const before = (await adminQuery<{ edited_at: Date | null; updated_at: Date }>(
-      'select edited_at, updated_at from public.reviews where id = $1',
-      [visibleReview],
-    ))[0]!;
+    const before = (
+      await adminQuery<{ edited_at: Date | null; updated_at: Date }>(
+        'select edited_at, updated_at from public.reviews where id = $1',
+        [visibleReview],
+      )
+    )[0]!;
     expect(before.edited_at).toBeNull();
     await (await clientAs('user')).from(VOTES).insert({ review_id: visibleReview });
-    const voted = (await adminQuery<{ edited_at: Date | null; updated_at: Date }>(
-      'select edited_at, updated_at from public.reviews where id = $1',
-      [visibleReview],
-    ))[0]!;
+    const voted = (
+      await adminQuery<{ edited_at: Date | null; updated_at: Date }>(
+        'select edited_at, updated_at from public.reviews where id = $1',
+        [visibleReview],
+      )
+    )[0]!;
     expect(voted).toEqual(before);
     await (await clientAs('otherUser')).from(REVIEWS).update({ body: 'Relu : encore mieux.' }).eq('id', visibleReview);
     const [edited] = await adminQuery<{ edited: boolean }>(
@@ -311,7 +330,11 @@ describe('books.rating_* aggregates', () => {
     expect(after.updated_at).toEqual(before.updated_at);
     expect(await audits()).toBe(auditsBefore);
     await adminQuery('delete from public.reviews where book_id = $1', [book]);
-    expect(await aggregatesOf(book)).toMatchObject({ rating_count: 0, rating_average: null, rating_histogram: [0, 0, 0, 0, 0] });
+    expect(await aggregatesOf(book)).toMatchObject({
+      rating_count: 0,
+      rating_average: null,
+      rating_histogram: [0, 0, 0, 0, 0],
+    });
   });
 
   it('are exact after 50 concurrent reviewers, then concurrent edits, deletes and hides', async () => {
@@ -339,7 +362,11 @@ describe('books.rating_* aggregates', () => {
     await Promise.all([
       ...readers.slice(0, 20).map((r) => r.client.from(REVIEWS).update({ rating: 5 }).eq('book_id', target)),
       ...readers.slice(20, 30).map((r) => r.client.from(REVIEWS).delete().eq('book_id', target)),
-      ...ids.slice(30, 40).map((id) => adminQuery(`update public.reviews set hidden_at = now(), hidden_reason = 'reports' where id = $1`, [id])),
+      ...ids
+        .slice(30, 40)
+        .map((id) =>
+          adminQuery(`update public.reviews set hidden_at = now(), hidden_reason = 'reports' where id = $1`, [id]),
+        ),
     ]);
     const { updated_at: _, ...aggregates } = await aggregatesOf(target);
     expect(aggregates).toEqual(await recomputed(target));
@@ -347,13 +374,44 @@ describe('books.rating_* aggregates', () => {
   });
 });
 
+describe('GDPR export: community-reviews', () => {
+  const db = { query: async (text: string, values?: unknown[]) => ({ rows: await adminQuery(text, values) }) };
+
+  it('exports the reader’s reviews (hidden too) and helpful votes, and nobody else’s', async () => {
+    const exported = (await communityReviewsExporter.export(db, USERS.moderator.id)) as Record<
+      string,
+      Record<string, unknown>[]
+    >;
+    expect(exported.reviews).toHaveLength(1);
+    expect(exported.reviews![0]).toMatchObject({
+      id: hiddenReview,
+      rating: 1,
+      hidden_reason: 'reports',
+      book_id: book,
+    });
+    expect(exported.reviews![0]).not.toHaveProperty('user_id');
+    expect(exported.helpfulVotes).toEqual([]);
+    const voter = (await communityReviewsExporter.export(db, USERS.partnerUser.id)) as typeof exported;
+    expect(voter.reviews).toEqual([]);
+    expect(voter.helpfulVotes).toEqual([expect.objectContaining({ review_id: visibleReview, book_id: book })]);
+  });
+});
+
 describe('account anonymisation', () => {
   it('deletes the reader’s votes and keeps their reviews, attributed to nobody', async () => {
     const reader = await newReader();
-    const review = await reader.client.from(REVIEWS).insert({ book_id: book, rating: 2, body: 'Bof.' }).select('id').single();
+    const review = await reader.client
+      .from(REVIEWS)
+      .insert({ book_id: book, rating: 2, body: 'Bof.' })
+      .select('id')
+      .single();
     expect(review.error).toBeNull();
     await reader.client.from(VOTES).insert({ review_id: visibleReview });
-    expect((await adminQuery<{ c: number }>('select helpful_count as c from public.reviews where id = $1', [visibleReview]))[0]!.c).toBe(2);
+    expect(
+      (
+        await adminQuery<{ c: number }>('select helpful_count as c from public.reviews where id = $1', [visibleReview])
+      )[0]!.c,
+    ).toBe(2);
 
     await adminQuery('select private.anonymize_account($1)', [reader.user.id]);
 
@@ -363,7 +421,11 @@ describe('account anonymisation', () => {
     );
     expect(kept).toEqual({ user_id: null, body: 'Bof.' });
     expect(await adminQuery('select 1 from public.review_votes where user_id = $1', [reader.user.id])).toHaveLength(0);
-    expect((await adminQuery<{ c: number }>('select helpful_count as c from public.reviews where id = $1', [visibleReview]))[0]!.c).toBe(1);
+    expect(
+      (
+        await adminQuery<{ c: number }>('select helpful_count as c from public.reviews where id = $1', [visibleReview])
+      )[0]!.c,
+    ).toBe(1);
     expect((await aggregatesOf(book)).rating_count).toBe(2);
   });
 });

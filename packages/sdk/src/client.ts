@@ -1,5 +1,6 @@
 import { type Account, createAccount } from './account';
 import { type Catalog, createCatalog } from './catalog';
+import { type Community, createCommunity } from './community';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
 import { createPayments, type Payments } from './payments';
@@ -11,6 +12,8 @@ export interface CokoClient {
   account: Account;
   /** Books, search, categories and authors. */
   catalog: Catalog;
+  /** Reviews and ratings (and the rest of the community as it lands). */
+  community: Community;
   /**
    * Drops the cached access token: the next request calls `accessToken()` again. Call it when the
    * reader signs in or out (not needed with `@coko/sdk/auth`, whose `accessToken` tells the client).
@@ -66,6 +69,7 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
   return {
     account: createAccount(transport),
     catalog: createCatalog(transport),
+    community: createCommunity(transport),
     invalidateAccessToken: transport.session.reset,
     payments: createPayments(transport),
     reading: createReading(transport, options),

@@ -229,6 +229,9 @@ export type Database = {
           publication_date: string | null
           published_at: string | null
           publisher_id: string | null
+          rating_average: number | null
+          rating_count: number
+          rating_histogram: number[]
           search_vector: unknown
           status: Database["public"]["Enums"]["book_status"]
           subtitle: string | null
@@ -259,6 +262,9 @@ export type Database = {
           publication_date?: string | null
           published_at?: string | null
           publisher_id?: string | null
+          rating_average?: number | null
+          rating_count?: number
+          rating_histogram?: number[]
           search_vector?: unknown
           status?: Database["public"]["Enums"]["book_status"]
           subtitle?: string | null
@@ -289,6 +295,9 @@ export type Database = {
           publication_date?: string | null
           published_at?: string | null
           publisher_id?: string | null
+          rating_average?: number | null
+          rating_count?: number
+          rating_histogram?: number[]
           search_vector?: unknown
           status?: Database["public"]["Enums"]["book_status"]
           subtitle?: string | null
@@ -346,6 +355,42 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      community_suspensions: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          ends_at: string | null
+          id: string
+          lifted_at: string | null
+          lifted_by: string | null
+          reason: string
+          starts_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          ends_at?: string | null
+          id?: string
+          lifted_at?: string | null
+          lifted_by?: string | null
+          reason: string
+          starts_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          ends_at?: string | null
+          id?: string
+          lifted_at?: string | null
+          lifted_by?: string | null
+          reason?: string
+          starts_at?: string
+          user_id?: string
+        }
+        Relationships: []
       }
       consents: {
         Row: {
@@ -853,6 +898,88 @@ export type Database = {
             columns: ["order_id"]
             isOneToOne: true
             referencedRelation: "orders"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      review_votes: {
+        Row: {
+          created_at: string
+          review_id: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          review_id: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          review_id?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "review_votes_review_id_fkey"
+            columns: ["review_id"]
+            isOneToOne: false
+            referencedRelation: "reviews"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      reviews: {
+        Row: {
+          body: string | null
+          book_id: string
+          created_at: string
+          edited_at: string | null
+          helpful_count: number
+          hidden_at: string | null
+          hidden_reason: string | null
+          id: string
+          is_verified_reader: boolean
+          rating: number
+          title: string | null
+          updated_at: string
+          user_id: string | null
+        }
+        Insert: {
+          body?: string | null
+          book_id: string
+          created_at?: string
+          edited_at?: string | null
+          helpful_count?: number
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          is_verified_reader?: boolean
+          rating: number
+          title?: string | null
+          updated_at?: string
+          user_id?: string | null
+        }
+        Update: {
+          body?: string | null
+          book_id?: string
+          created_at?: string
+          edited_at?: string | null
+          helpful_count?: number
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          is_verified_reader?: boolean
+          rating?: number
+          title?: string | null
+          updated_at?: string
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "reviews_book_id_fkey"
+            columns: ["book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
             referencedColumns: ["id"]
           },
         ]

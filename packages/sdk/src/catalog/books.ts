@@ -23,7 +23,7 @@ type SearchArgs = Database['public']['Functions']['search_books']['Args'];
  * made PostgREST join for every row up to OFFSET + LIMIT (page 50 of a list ~25× the cost of page 1).
  */
 const LIST_SELECT =
-  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,list_authors';
+  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,list_authors';
 
 /**
  * Detail columns: everything a reader may see (not `file_path`, nor the internal `search_vector`,
@@ -33,7 +33,7 @@ const LIST_SELECT =
  * `book_authors.order=position.asc`); the position itself is not sent. One row: the embed is cheap.
  */
 const DETAIL_SELECT =
-  'id,title,subtitle,description,isbn,language,publication_date,page_count,file_size,format,cover_path,price,currency,is_free,is_featured,available_countries,metadata,published_at,created_at,updated_at,publisher:publishers(id,name,slug),book_authors(author:authors(id,name,slug,photo_path)),categories(id,parent_id,name,slug)';
+  'id,title,subtitle,description,isbn,language,publication_date,page_count,file_size,format,cover_path,price,currency,is_free,is_featured,available_countries,metadata,published_at,created_at,updated_at,rating_average,rating_count,rating_histogram,publisher:publishers(id,name,slug),book_authors(author:authors(id,name,slug,photo_path)),categories(id,parent_id,name,slug)';
 
 type Order = [column: 'is_featured' | 'published_at' | 'title' | 'price' | 'id', ascending: boolean];
 

@@ -30,6 +30,13 @@ export interface ListBook {
   format: 'epub' | 'pdf' | null;
   /** `YYYY-MM-DD`. */
   publication_date: string | null;
+  /**
+   * Average rating of the visible reviews (1.00–5.00), `null` without reviews. Absent from
+   * `catalog.search()` results until `search_books` returns it.
+   */
+  rating_average?: number | null;
+  /** Number of visible reviews. Absent from `catalog.search()` results until `search_books` returns it. */
+  rating_count?: number;
   /** Authors in credit order. */
   authors: AuthorSummary[];
 }
@@ -87,6 +94,12 @@ export interface Book {
   published_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Average rating of the visible reviews (1.00–5.00), `null` without reviews. */
+  rating_average: number | null;
+  /** Number of visible reviews. */
+  rating_count: number;
+  /** Visible reviews per rating, `[one star, …, five stars]`. */
+  rating_histogram: number[];
   /** Authors in credit order. */
   authors: Author[];
   categories: Pick<Category, 'id' | 'parent_id' | 'name' | 'slug'>[];

@@ -1,11 +1,13 @@
 import { accountExporter } from './account.ts';
 import { activityExporter } from './activity.ts';
+import { communityReviewsExporter } from './community-reviews.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
 import { exportRegistry } from './registry.ts';
 
 export { accountExporter } from './account.ts';
 export { activityExporter } from './activity.ts';
+export { communityReviewsExporter } from './community-reviews.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
@@ -15,4 +17,5 @@ exportRegistry
   .register(accountExporter)
   .register(activityExporter)
   .register(readingExporter)
-  .register(paymentsExporter);
+  .register(paymentsExporter)
+  .register(communityReviewsExporter);

@@ -100,7 +100,7 @@ export const dataApiPaths: Record<string, Json> = {
   '/rest/v1/books': {
     get: list(
       'books',
-      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,list_authors',
+      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,list_authors',
       'published books',
     ),
   },
@@ -340,6 +340,104 @@ export const dataApiPaths: Record<string, Json> = {
       ),
       responses: { 200: json('Totals and per-day series.') },
     }),
+  },
+  '/rest/v1/reviews': {
+    get: operation(
+      "A book's reviews",
+      '`coko.community.reviews.list()` / `mine()`: visible reviews of a visible book (hidden ones for their author only), keyset-paginated.',
+      {
+        operationId: 'list_reviews',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query(
+            'select',
+            'Columns; signed-in readers add `my_vote:review_votes(review_id)` (their own vote only).',
+            'id,book_id,user_id,rating,title,body,is_verified_reader,helpful_count,hidden_at,edited_at,created_at,updated_at',
+          ),
+          query('book_id', 'One book.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+          query(
+            'order',
+            'Sort: newest, helpful, rating high/low, then newest.',
+            'helpful_count.desc,created_at.desc,id.desc',
+          ),
+          query('or', "The cursor: rows after the previous page's last (sort key, created_at, id)."),
+          query('limit', 'Page size + 1.', '11'),
+        ],
+        responses: { 200: rows('Reviews visible to the caller.') },
+      },
+    ),
+    post: operation(
+      "Write or replace the reader's review (upsert)",
+      '`coko.community.reviews.upsert()`: one per reader and book (`on_conflict=book_id,user_id`); 403 for a book the reader cannot see or while suspended, 429 past the per-minute limit.',
+      {
+        operationId: 'upsert_review',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('on_conflict', 'The unique key.', 'book_id,user_id'),
+          headers.prefer('Upsert returning the row.', 'resolution=merge-duplicates,return=representation'),
+        ],
+        requestBody: body(
+          {
+            book_id: { type: 'string', format: 'uuid' },
+            rating: { type: 'integer', minimum: 1, maximum: 5 },
+            title: { type: ['string', 'null'], maxLength: 120 },
+            body: { type: ['string', 'null'], maxLength: 5000 },
+          },
+          ['book_id', 'rating'],
+        ),
+        responses: { 201: rows('Written.'), 200: rows('Replaced.'), 403: postgrestError, 429: postgrestError },
+      },
+    ),
+    delete: operation("Delete the reader's review", '`coko.community.reviews.delete()`: own review only (RLS).', {
+      operationId: 'delete_review',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        query('book_id', 'The book.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+        query('user_id', 'The reader.', 'eq.0b5c…'),
+      ],
+      responses: { 204: { description: 'Deleted (or nothing to delete).' } },
+    }),
+  },
+  '/rest/v1/review_votes': {
+    post: operation(
+      'Mark a review helpful',
+      "`coko.community.reviews.vote()`: not one's own, idempotent; 429 past the per-minute limit.",
+      {
+        operationId: 'vote_review',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('on_conflict', 'The key.', 'review_id,user_id'),
+          headers.prefer('Ignore a vote already cast.', 'resolution=ignore-duplicates,return=minimal'),
+        ],
+        requestBody: body({ review_id: { type: 'string', format: 'uuid' } }, ['review_id']),
+        responses: { 201: { description: 'Voted.' }, 403: postgrestError, 429: postgrestError },
+      },
+    ),
+    delete: operation('Withdraw a helpful vote', '`coko.community.reviews.unvote()`.', {
+      operationId: 'unvote_review',
+      security: reader,
+      parameters: [headers.apikey, query('review_id', 'The review.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11')],
+      responses: { 204: { description: 'Withdrawn.' } },
+    }),
+  },
+  '/rest/v1/rpc/get_public_profiles': {
+    get: operation(
+      "Other readers' public profiles",
+      "`coko.community.reviews.list()`: the reviews' authors (id, display name, avatar path) of accounts that are not deleted.",
+      {
+        operationId: 'rpc_get_public_profiles',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query('ids', 'The user ids, as a Postgres array.', '{6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11}'),
+        ],
+        responses: { 200: rows('`[{ id, display_name, avatar_path }]`.') },
+      },
+    ),
   },
   '/rest/v1/rpc/can_read': {
     get: operation(
