@@ -340,6 +340,11 @@ security definer
 set search_path = ''
 as $$
 begin
+  -- The owner's seat is counted when the group is created (member_count starts at 1).
+  if new.role = 'owner' then
+    new.joined_at := now();
+    return new;
+  end if;
   -- One conditional UPDATE takes the group's row lock and the seat at once: concurrent joins queue
   -- on the row and each sees the count its predecessor left, so the limit holds exactly.
   update public.reading_groups g set member_count = g.member_count + 1
@@ -383,8 +388,11 @@ as $$
 declare
   uid uuid := (select auth.uid());
 begin
-  -- The group being deleted takes its members with it; otherwise the owner cannot leave.
-  if old.role = 'owner' and exists (select 1 from public.reading_groups g where g.id = old.group_id) then
+  -- The group being deleted takes its members with it, whatever their role.
+  if not exists (select 1 from public.reading_groups g where g.id = old.group_id) then
+    return old;
+  end if;
+  if old.role = 'owner' then
     raise exception using errcode = 'PT409', message = 'The owner cannot leave the group',
       hint = 'Delete the group instead.';
   end if;
@@ -448,6 +456,22 @@ comment on function private.add_group_member(uuid, uuid) is
 -- =============================================================================================
 -- Functions: reading_groups triggers
 -- =============================================================================================
+create or replace function private.session_partner_id()
+returns uuid
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- The token's app_metadata.partner_id when it names a partner that exists (else null).
+  select p.id from private.partners p
+  where p.id = (
+    select case when pg_input_is_valid(c ->> 'partner_id', 'uuid') then (c ->> 'partner_id')::uuid end
+    from (select nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'app_metadata' as c) claims
+  );
+$$;
+comment on function private.session_partner_id() is
+  'The partner of the session (app_metadata.partner_id of the token) when it exists; null for Coko''s own readers.';
 create or replace function private.reading_groups_before_write()
 returns trigger
 language plpgsql
@@ -455,15 +479,13 @@ set search_path = ''
 as $$
 declare
   uid uuid := (select auth.uid());
-  claims jsonb := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
 begin
   if tg_op = 'INSERT' then
     perform private.community_throttle('group');
     new.owner_id := coalesce(uid, new.owner_id);
-    new.member_count := 0;
+    new.member_count := 1; -- the owner, added by the add_owner trigger
     if uid is not null then
-      new.partner_id := case when pg_input_is_valid(claims -> 'app_metadata' ->> 'partner_id', 'uuid')
-        then (claims -> 'app_metadata' ->> 'partner_id')::uuid end;
+      new.partner_id := private.session_partner_id();
     end if;
     return new;
   end if;
@@ -1018,6 +1040,7 @@ create policy "Authors edit and delete their posts; group moderators delete"
 -- =============================================================================================
 revoke all on function
   private.is_discussion_tag_list(text[]),
+  private.session_partner_id(),
   private.group_role(uuid),
   private.group_manages(uuid),
   private.group_content_visible(uuid),
@@ -1035,7 +1058,7 @@ grant execute on function
   private.can_invite(uuid),
   private.discussion_can_edit(uuid, timestamptz)
 to anon, authenticated, service_role;
-grant execute on function private.group_progress(uuid) to authenticated, service_role;
+grant execute on function private.group_progress(uuid), private.session_partner_id() to authenticated, service_role;
 revoke all on function public.group_progress(uuid) from public, anon;
 grant execute on function public.group_progress(uuid) to authenticated, service_role;
 
@@ -1048,14 +1071,15 @@ grant select on table public.reading_groups, public.discussion_threads, public.d
 grant select, delete on table public.reading_groups, public.group_members to authenticated;
 grant select on table public.group_invitations, public.group_join_requests, public.discussion_threads,
   public.discussion_posts to authenticated;
--- Counters, moderation and authorship columns are the triggers' and moderation's, never the client's.
+-- Counters and moderation columns are the triggers' and moderation's, never the client's; authorship
+-- columns may be sent but the triggers set them from the session (and the policies check them).
 -- (A migration that adds a column to these tables must grant it here too.)
-grant insert (id, name, description, visibility, member_limit, current_book_id),
+grant insert (id, name, description, visibility, owner_id, member_limit, current_book_id),
   update (name, description, visibility, member_limit, current_book_id)
   on table public.reading_groups to authenticated;
 grant insert (group_id, user_id), update (role, share_progress) on table public.group_members to authenticated;
 grant insert (id, group_id, user_id), update (status) on table public.group_invitations to authenticated;
-grant insert (id, group_id, message), update (status) on table public.group_join_requests to authenticated;
+grant insert (id, group_id, user_id, message), update (status) on table public.group_join_requests to authenticated;
 grant insert (id, book_id, group_id, title, body, tags), update (title, body, tags, deleted_at)
   on table public.discussion_threads to authenticated;
 grant insert (id, thread_id, parent_id, body, mentions), update (body, mentions, deleted_at)

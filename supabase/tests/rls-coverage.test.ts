@@ -19,7 +19,17 @@ const EXPOSED_SCHEMAS = ['public', 'storage'];
  * Functions in `public` that the API roles may execute on purpose (RPCs with their own checks). A
  * new RPC must be added here, deliberately; security definer ones too.
  */
-const PUBLIC_RPCS = ['search_books', 'authorize', 'get_public_profiles', 'sync_reading', 'reading_stats', 'can_read', 'moderation_queue', 'moderate'];
+const PUBLIC_RPCS = [
+  'search_books',
+  'authorize',
+  'get_public_profiles',
+  'sync_reading',
+  'reading_stats',
+  'can_read',
+  'group_progress',
+  'moderation_queue',
+  'moderate',
+];
 
 const testsDir = dirname(fileURLToPath(import.meta.url));
 
