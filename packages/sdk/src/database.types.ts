@@ -356,6 +356,45 @@ export type Database = {
           },
         ]
       }
+      community_reports: {
+        Row: {
+          created_at: string
+          id: string
+          note: string | null
+          reason: Database["public"]["Enums"]["report_reason"]
+          reporter_id: string
+          resolved_at: string | null
+          resolved_by: string | null
+          status: Database["public"]["Enums"]["report_status"]
+          target_id: string
+          target_type: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          note?: string | null
+          reason: Database["public"]["Enums"]["report_reason"]
+          reporter_id?: string
+          resolved_at?: string | null
+          resolved_by?: string | null
+          status?: Database["public"]["Enums"]["report_status"]
+          target_id: string
+          target_type: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          note?: string | null
+          reason?: Database["public"]["Enums"]["report_reason"]
+          reporter_id?: string
+          resolved_at?: string | null
+          resolved_by?: string | null
+          status?: Database["public"]["Enums"]["report_status"]
+          target_id?: string
+          target_type?: string
+        }
+        Relationships: []
+      }
       community_suspensions: {
         Row: {
           created_at: string
@@ -415,6 +454,138 @@ export type Database = {
           user_id?: string
         }
         Relationships: []
+      }
+      discussion_posts: {
+        Row: {
+          body: string | null
+          created_at: string
+          deleted_at: string | null
+          depth: number
+          edited_at: string | null
+          hidden_at: string | null
+          hidden_reason: string | null
+          id: string
+          mentions: string[]
+          parent_id: string | null
+          thread_id: string
+          updated_at: string
+          user_id: string | null
+        }
+        Insert: {
+          body?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          depth?: number
+          edited_at?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          mentions?: string[]
+          parent_id?: string | null
+          thread_id: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Update: {
+          body?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          depth?: number
+          edited_at?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          mentions?: string[]
+          parent_id?: string | null
+          thread_id?: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "discussion_posts_parent_id_fkey"
+            columns: ["parent_id"]
+            isOneToOne: false
+            referencedRelation: "discussion_posts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "discussion_posts_thread_id_fkey"
+            columns: ["thread_id"]
+            isOneToOne: false
+            referencedRelation: "discussion_threads"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      discussion_threads: {
+        Row: {
+          body: string | null
+          book_id: string | null
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          group_id: string | null
+          hidden_at: string | null
+          hidden_reason: string | null
+          id: string
+          last_posted_at: string
+          reply_count: number
+          tags: string[]
+          title: string | null
+          updated_at: string
+          user_id: string | null
+        }
+        Insert: {
+          body?: string | null
+          book_id?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          group_id?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          last_posted_at?: string
+          reply_count?: number
+          tags?: string[]
+          title?: string | null
+          updated_at?: string
+          user_id?: string | null
+        }
+        Update: {
+          body?: string | null
+          book_id?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          group_id?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          last_posted_at?: string
+          reply_count?: number
+          tags?: string[]
+          title?: string | null
+          updated_at?: string
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "discussion_threads_book_id_fkey"
+            columns: ["book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "discussion_threads_group_id_fkey"
+            columns: ["group_id"]
+            isOneToOne: false
+            referencedRelation: "reading_groups"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       entitlements: {
         Row: {
@@ -483,6 +654,164 @@ export type Database = {
             columns: ["subscription_id"]
             isOneToOne: false
             referencedRelation: "subscriptions"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      group_invitations: {
+        Row: {
+          created_at: string
+          group_id: string
+          id: string
+          invited_by: string | null
+          responded_at: string | null
+          status: Database["public"]["Enums"]["group_invitation_status"]
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          group_id: string
+          id?: string
+          invited_by?: string | null
+          responded_at?: string | null
+          status?: Database["public"]["Enums"]["group_invitation_status"]
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          group_id?: string
+          id?: string
+          invited_by?: string | null
+          responded_at?: string | null
+          status?: Database["public"]["Enums"]["group_invitation_status"]
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "group_invitations_group_id_fkey"
+            columns: ["group_id"]
+            isOneToOne: false
+            referencedRelation: "reading_groups"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      group_join_requests: {
+        Row: {
+          created_at: string
+          decided_at: string | null
+          decided_by: string | null
+          group_id: string
+          id: string
+          message: string | null
+          status: Database["public"]["Enums"]["group_join_request_status"]
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          group_id: string
+          id?: string
+          message?: string | null
+          status?: Database["public"]["Enums"]["group_join_request_status"]
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          group_id?: string
+          id?: string
+          message?: string | null
+          status?: Database["public"]["Enums"]["group_join_request_status"]
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "group_join_requests_group_id_fkey"
+            columns: ["group_id"]
+            isOneToOne: false
+            referencedRelation: "reading_groups"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      group_members: {
+        Row: {
+          group_id: string
+          joined_at: string
+          role: Database["public"]["Enums"]["group_role"]
+          share_progress: boolean
+          user_id: string
+        }
+        Insert: {
+          group_id: string
+          joined_at?: string
+          role?: Database["public"]["Enums"]["group_role"]
+          share_progress?: boolean
+          user_id?: string
+        }
+        Update: {
+          group_id?: string
+          joined_at?: string
+          role?: Database["public"]["Enums"]["group_role"]
+          share_progress?: boolean
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "group_members_group_id_fkey"
+            columns: ["group_id"]
+            isOneToOne: false
+            referencedRelation: "reading_groups"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      moderation_actions: {
+        Row: {
+          action: Database["public"]["Enums"]["moderation_action"]
+          created_at: string
+          id: string
+          moderator_id: string | null
+          partner_id: string | null
+          reason: string | null
+          suspension_id: string | null
+          target_id: string | null
+          target_type: string | null
+          target_user_id: string | null
+        }
+        Insert: {
+          action: Database["public"]["Enums"]["moderation_action"]
+          created_at?: string
+          id?: string
+          moderator_id?: string | null
+          partner_id?: string | null
+          reason?: string | null
+          suspension_id?: string | null
+          target_id?: string | null
+          target_type?: string | null
+          target_user_id?: string | null
+        }
+        Update: {
+          action?: Database["public"]["Enums"]["moderation_action"]
+          created_at?: string
+          id?: string
+          moderator_id?: string | null
+          partner_id?: string | null
+          reason?: string | null
+          suspension_id?: string | null
+          target_id?: string | null
+          target_type?: string | null
+          target_user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "moderation_actions_suspension_id_fkey"
+            columns: ["suspension_id"]
+            isOneToOne: false
+            referencedRelation: "community_suspensions"
             referencedColumns: ["id"]
           },
         ]
@@ -752,6 +1081,62 @@ export type Database = {
         }
         Relationships: []
       }
+      reading_groups: {
+        Row: {
+          created_at: string
+          current_book_id: string | null
+          description: string | null
+          hidden_at: string | null
+          hidden_reason: string | null
+          id: string
+          member_count: number
+          member_limit: number
+          name: string
+          owner_id: string
+          partner_id: string | null
+          updated_at: string
+          visibility: Database["public"]["Enums"]["group_visibility"]
+        }
+        Insert: {
+          created_at?: string
+          current_book_id?: string | null
+          description?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          member_count?: number
+          member_limit?: number
+          name: string
+          owner_id?: string
+          partner_id?: string | null
+          updated_at?: string
+          visibility?: Database["public"]["Enums"]["group_visibility"]
+        }
+        Update: {
+          created_at?: string
+          current_book_id?: string | null
+          description?: string | null
+          hidden_at?: string | null
+          hidden_reason?: string | null
+          id?: string
+          member_count?: number
+          member_limit?: number
+          name?: string
+          owner_id?: string
+          partner_id?: string | null
+          updated_at?: string
+          visibility?: Database["public"]["Enums"]["group_visibility"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "reading_groups_current_book_id_fkey"
+            columns: ["current_book_id"]
+            isOneToOne: false
+            referencedRelation: "books"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       reading_progress: {
         Row: {
           book_id: string
@@ -999,6 +1384,39 @@ export type Database = {
         }
         Relationships: []
       }
+      share_links: {
+        Row: {
+          code: string
+          created_at: string
+          created_by: string
+          excerpt: string | null
+          id: string
+          kind: Database["public"]["Enums"]["share_kind"]
+          revoked_at: string | null
+          target_id: string
+        }
+        Insert: {
+          code?: string
+          created_at?: string
+          created_by?: string
+          excerpt?: string | null
+          id?: string
+          kind: Database["public"]["Enums"]["share_kind"]
+          revoked_at?: string | null
+          target_id: string
+        }
+        Update: {
+          code?: string
+          created_at?: string
+          created_by?: string
+          excerpt?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["share_kind"]
+          revoked_at?: string | null
+          target_id?: string
+        }
+        Relationships: []
+      }
       subscriptions: {
         Row: {
           cancel_at_period_end: boolean
@@ -1091,6 +1509,57 @@ export type Database = {
           id: string
         }[]
       }
+      group_progress: {
+        Args: { group_id: string }
+        Returns: {
+          avatar_path: string
+          display_name: string
+          percentage: number
+          updated_at: string
+          user_id: string
+        }[]
+      }
+      moderate: {
+        Args: {
+          action: Database["public"]["Enums"]["moderation_action"]
+          reason?: string
+          suspend_until?: string
+          target_id: string
+          target_type: string
+        }
+        Returns: {
+          action: Database["public"]["Enums"]["moderation_action"]
+          created_at: string
+          id: string
+          moderator_id: string | null
+          partner_id: string | null
+          reason: string | null
+          suspension_id: string | null
+          target_id: string | null
+          target_type: string | null
+          target_user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "moderation_actions"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      moderation_queue: {
+        Args: { kind?: string; limit?: number; offset?: number }
+        Returns: {
+          author_id: string
+          content: Json
+          first_reported_at: string
+          last_reported_at: string
+          report_count: number
+          reporter_count: number
+          reports: Json
+          target_id: string
+          target_type: string
+        }[]
+      }
       reading_stats: {
         Args: { from_date: string; to_date: string; tz?: string }
         Returns: Json
@@ -1120,6 +1589,22 @@ export type Database = {
       book_status: "draft" | "published"
       consent_kind: "tracking" | "marketing" | "analytics"
       device_type: "web" | "android" | "ios" | "other"
+      group_invitation_status: "pending" | "accepted" | "declined" | "revoked"
+      group_join_request_status:
+        | "pending"
+        | "approved"
+        | "rejected"
+        | "withdrawn"
+      group_role: "owner" | "moderator" | "member"
+      group_visibility: "public" | "private"
+      moderation_action:
+        | "hide"
+        | "restore"
+        | "delete"
+        | "warn"
+        | "suspend"
+        | "lift_suspension"
+        | "dismiss"
       order_status: "pending" | "paid" | "failed" | "expired" | "refunded"
       partner_key_kind: "publishable" | "secret"
       partner_status: "active" | "suspended"
@@ -1130,6 +1615,17 @@ export type Database = {
         | "stripe"
         | "paypal"
       plan_interval: "month" | "year"
+      report_reason:
+        | "spam"
+        | "harassment"
+        | "hate"
+        | "sexual"
+        | "violence"
+        | "spoiler"
+        | "off_topic"
+        | "other"
+      report_status: "open" | "resolved" | "dismissed"
+      share_kind: "book" | "review" | "highlight"
       subscription_status:
         | "pending"
         | "active"
@@ -1269,11 +1765,41 @@ export const Constants = {
       book_status: ["draft", "published"],
       consent_kind: ["tracking", "marketing", "analytics"],
       device_type: ["web", "android", "ios", "other"],
+      group_invitation_status: ["pending", "accepted", "declined", "revoked"],
+      group_join_request_status: [
+        "pending",
+        "approved",
+        "rejected",
+        "withdrawn",
+      ],
+      group_role: ["owner", "moderator", "member"],
+      group_visibility: ["public", "private"],
+      moderation_action: [
+        "hide",
+        "restore",
+        "delete",
+        "warn",
+        "suspend",
+        "lift_suspension",
+        "dismiss",
+      ],
       order_status: ["pending", "paid", "failed", "expired", "refunded"],
       partner_key_kind: ["publishable", "secret"],
       partner_status: ["active", "suspended"],
       payment_provider: ["sandbox", "wave", "orange_money", "stripe", "paypal"],
       plan_interval: ["month", "year"],
+      report_reason: [
+        "spam",
+        "harassment",
+        "hate",
+        "sexual",
+        "violence",
+        "spoiler",
+        "off_topic",
+        "other",
+      ],
+      report_status: ["open", "resolved", "dismissed"],
+      share_kind: ["book", "review", "highlight"],
       subscription_status: [
         "pending",
         "active",

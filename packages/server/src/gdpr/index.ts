@@ -1,21 +1,17 @@
 import { accountExporter } from './account.ts';
 import { activityExporter } from './activity.ts';
-<<<<<<< HEAD
-import { communityReviewsExporter } from './community-reviews.ts';
-=======
 import { communityGroupsExporter } from './community-groups.ts';
->>>>>>> groups
+import { communityModerationExporter } from './community-moderation.ts';
+import { communityReviewsExporter } from './community-reviews.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
 import { exportRegistry } from './registry.ts';
 
 export { accountExporter } from './account.ts';
 export { activityExporter } from './activity.ts';
-<<<<<<< HEAD
-export { communityReviewsExporter } from './community-reviews.ts';
-=======
 export { communityGroupsExporter } from './community-groups.ts';
->>>>>>> groups
+export { communityModerationExporter } from './community-moderation.ts';
+export { communityReviewsExporter } from './community-reviews.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
@@ -26,8 +22,6 @@ exportRegistry
   .register(activityExporter)
   .register(readingExporter)
   .register(paymentsExporter)
-<<<<<<< HEAD
-  .register(communityReviewsExporter);
-=======
-  .register(communityGroupsExporter);
->>>>>>> groups
+  .register(communityReviewsExporter)
+  .register(communityGroupsExporter)
+  .register(communityModerationExporter);

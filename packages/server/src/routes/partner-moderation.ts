@@ -39,7 +39,7 @@ const route = (middleware: ReturnType<typeof partnerAuth>) =>
     method: 'get',
     path: '/v1/partner/moderation-actions',
     tags: ['Community'],
-    summary: "Moderation actions on your readers, newest first (from your backend)",
+    summary: 'Moderation actions on your readers, newest first (from your backend)',
     description:
       "What Coko's moderators did about your readers' reviews, posts and groups, or to the readers themselves (warnings, suspensions), with `externalUserId`, your id for the reader. Moderators are not named.",
     security: [{ partnerSecretKey: [] }],
@@ -62,7 +62,8 @@ export function registerPartnerModerationRoutes(app: RoutesApp, options: { db: D
       limit: query.limit,
       after: cursorOf(query.cursor),
     });
-    const nextCursor = page.more && page.last ? encodeCursor({ created_at: page.last.createdAt, id: page.last.id }) : null;
+    const nextCursor =
+      page.more && page.last ? encodeCursor({ created_at: page.last.createdAt, id: page.last.id }) : null;
     return c.json({ data: page.data, nextCursor }, 200);
   });
 }
