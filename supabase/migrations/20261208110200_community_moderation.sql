@@ -837,9 +837,10 @@ as $$
   delete from public.share_links s where s.created_by = erase_community_moderation_data.user_id;
   update public.moderation_actions a set target_user_id = null where a.target_user_id = erase_community_moderation_data.user_id;
   update public.moderation_actions a set moderator_id = null where a.moderator_id = erase_community_moderation_data.user_id;
+  delete from private.community_write_log w where w.user_id = erase_community_moderation_data.user_id;
 $$;
 comment on function private.erase_community_moderation_data(uuid) is
-  'Anonymisation step: deletes the user''s reports and share links, and removes them from moderation history (as the reader concerned and as the moderator).';
+  'Anonymisation step: deletes the user''s reports, share links and rate-limit counters, and removes them from moderation history (as the reader concerned and as the moderator).';
 revoke all on function private.erase_community_moderation_data(uuid) from public;
 
 insert into private.account_anonymizers (function_name, position, description)

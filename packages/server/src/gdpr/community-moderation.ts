@@ -16,6 +16,7 @@ export const communityModerationExporter: Exporter = {
     'public.moderation_actions',
     'public.share_links',
     'public.community_suspensions',
+    'private.community_write_log',
   ],
   async export(db, userId) {
     return {
@@ -41,6 +42,13 @@ export const communityModerationExporter: Exporter = {
         db,
         `select to_jsonb(s) - 'created_by' as row from public.share_links s
           where s.created_by = $1 order by s.created_at, s.id`,
+        userId,
+      ),
+      // The community writes of the last minute, counted for the per-minute limits.
+      recentWrites: await rowsOf(
+        db,
+        `select jsonb_build_object('action', w.action, 'at', w.at) as row from private.community_write_log w
+          where w.user_id = $1 order by w.at, w.id`,
         userId,
       ),
     };
