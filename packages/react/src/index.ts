@@ -7,6 +7,14 @@ export { useBooks } from './catalog/use-books';
 export { useCategories } from './catalog/use-categories';
 export { useCategoryTree } from './catalog/use-category-tree';
 export { usePublishers } from './catalog/use-publishers';
+export {
+  useBookReviews,
+  useDeleteReview,
+  useMyReview,
+  useRatingSummary,
+  useReviewVote,
+  useUpsertReview,
+} from './community/reviews';
 export * from './options';
 export { useCanRead } from './payments/use-can-read';
 export { useCheckout } from './payments/use-checkout';

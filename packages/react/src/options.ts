@@ -12,6 +12,11 @@ export {
   publishersQueryOptions,
 } from './catalog/options';
 export {
+  bookReviewsQueryOptions,
+  myReviewQueryOptions,
+  ratingSummaryQueryOptions,
+} from './community/review-options';
+export {
   canReadQueryOptions,
   entitlementsQueryOptions,
   orderQueryOptions,

@@ -3,6 +3,7 @@ import type {
   ListBooksParams,
   ListEntitlementsParams,
   ListPublishersParams,
+  ListReviewsParams,
   SearchFilters,
   StatsRange,
 } from '@coko/sdk';
@@ -40,6 +41,16 @@ export const cokoKeys = {
     all: () => [...cokoKeys.all, 'account'] as const,
     profile: () => [...cokoKeys.account.all(), 'profile'] as const,
     consents: () => [...cokoKeys.account.all(), 'consents'] as const,
+  },
+  community: {
+    all: () => [...cokoKeys.all, 'community'] as const,
+    /** Everything about one book's reviews: its lists, the reader's review and the rating summary. */
+    book: (bookId: string) => [...cokoKeys.community.all(), 'book', bookId] as const,
+    reviewLists: (bookId: string) => [...cokoKeys.community.book(bookId), 'reviews'] as const,
+    reviews: (bookId: string, params: Omit<ListReviewsParams, 'cursor'> = {}) =>
+      [...cokoKeys.community.reviewLists(bookId), params] as const,
+    myReview: (bookId: string) => [...cokoKeys.community.book(bookId), 'mine'] as const,
+    ratingSummary: (bookId: string) => [...cokoKeys.community.book(bookId), 'summary'] as const,
   },
   reading: {
     all: () => [...cokoKeys.all, 'reading'] as const,
