@@ -8,6 +8,16 @@ export { useCategories } from './catalog/use-categories';
 export { useCategoryTree } from './catalog/use-category-tree';
 export { usePublishers } from './catalog/use-publishers';
 export {
+  useCreateShareLink,
+  useModerate,
+  useModerationActions,
+  useModerationQueue,
+  useReport,
+  useRevokeShareLink,
+  useShareLinks,
+  useSharePreview,
+} from './community/moderation';
+export {
   useBookReviews,
   useDeleteReview,
   useMyReview,

@@ -4,6 +4,8 @@ import type {
   ListEntitlementsParams,
   ListPublishersParams,
   ListReviewsParams,
+  ModerationActionsParams,
+  ModerationQueueParams,
   SearchFilters,
   StatsRange,
 } from '@coko/sdk';
@@ -51,6 +53,15 @@ export const cokoKeys = {
       [...cokoKeys.community.reviewLists(bookId), params] as const,
     myReview: (bookId: string) => [...cokoKeys.community.book(bookId), 'mine'] as const,
     ratingSummary: (bookId: string) => [...cokoKeys.community.book(bookId), 'summary'] as const,
+    /** The moderation queue (moderators), by parameters. */
+    moderationQueue: (params: ModerationQueueParams = {}) =>
+      [...cokoKeys.community.all(), 'moderation', 'queue', params] as const,
+    /** Moderation actions (all for moderators, the reader's otherwise). */
+    moderationActions: (params: Omit<ModerationActionsParams, 'cursor'> = {}) =>
+      [...cokoKeys.community.all(), 'moderation', 'actions', params] as const,
+    myReports: () => [...cokoKeys.community.all(), 'reports', 'mine'] as const,
+    myShareLinks: () => [...cokoKeys.community.all(), 'shares', 'mine'] as const,
+    sharePreview: (code: string) => [...cokoKeys.community.all(), 'shares', 'preview', code] as const,
   },
   reading: {
     all: () => [...cokoKeys.all, 'reading'] as const,

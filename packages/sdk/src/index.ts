@@ -5,6 +5,7 @@ export { BOOK_SORTS, MAX_SEARCH_LENGTH } from './catalog/schemas';
 export type * from './catalog/types';
 export { type CokoClient, createCoko } from './client';
 export type { Community } from './community';
+export type * from './community/moderation-types';
 export type * from './community/review-types';
 // Types only: the code table itself stays in the chunk loaded on the first error response.
 export type { ClientErrorCode, ErrorBody, ErrorCode } from './core/error-codes';
