@@ -40,6 +40,7 @@ const tasks = {
   test: ['run', 'check'],
   bench: ['--filter', '@coko/bench', 'run', 'bench'],
   'bench:payments': ['--filter', '@coko/bench', 'run', 'bench:payments'],
+  'bench:community': ['--filter', '@coko/bench', 'run', 'bench:community'],
 };
 if (!tasks[task]) {
   console.error(`Usage: node scripts/run.mjs <${Object.keys(tasks).join('|')}> [args…]`);

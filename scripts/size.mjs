@@ -9,7 +9,9 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const budgets = [
-  { name: '@coko/sdk (core: catalog + reading)', entry: 'packages/sdk/dist/index.js', brotliBytes: 15 * 1024 },
+  // 15 kB until the community (issue 12): its facade (one Proxy, one line per sub-namespace) and the
+  // catalog's rating columns cost ≈ 100 B; 256 B more leave room for the other community parts' lines.
+  { name: '@coko/sdk (core: catalog + reading)', entry: 'packages/sdk/dist/index.js', brotliBytes: 15 * 1024 + 256 },
   // The reading write queue and its browser storages, for apps that opt in (measured on its own:
   // in an app it shares the error classes with the core).
   { name: '@coko/sdk/offline', entry: 'packages/sdk/dist/offline.js', brotliBytes: 5 * 1024 },

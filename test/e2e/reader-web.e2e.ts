@@ -642,6 +642,30 @@ async function main(): Promise<void> {
     await page.reload();
     await page.getByRole('list', { name: 'Mes surlignages' }).getByText(sentence).waitFor();
   });
+  await test("writing a review moves the book's rating, and editing it moves it again", async () => {
+    await page.goto(`${appUrl}/#/livres/${readBook.id}`);
+    await page.getByText('Pas encore d’avis.').waitFor();
+    const form = page.getByRole('form', { name: 'Votre avis' });
+    await form.getByLabel('4 ★').check();
+    await form.getByLabel('Votre avis (facultatif)').fill('Une belle histoire, <b>pas</b> du HTML.');
+    await form.getByRole('button', { name: 'Publier mon avis' }).click();
+    await page.getByTestId('rating-count').getByText('1 avis').waitFor();
+    await page.getByTestId('rating-average').getByText('4,0 / 5').waitFor();
+    // Shown as typed: text, never markup.
+    const review = page.getByTestId('review').first();
+    await review.getByText('Une belle histoire, <b>pas</b> du HTML.').waitFor();
+    assert((await review.locator('b').count()) === 0, 'the review body was rendered as HTML');
+
+    await form.getByLabel('2 ★').check();
+    await form.getByRole('button', { name: 'Mettre à jour mon avis' }).click();
+    await page.getByTestId('rating-average').getByText('2,0 / 5').waitFor();
+    const [book] = await restAsAwa<{ rating_count: number; rating_average: number }[]>(
+      `books?select=rating_count,rating_average&id=eq.${readBook.id}`,
+    );
+    assert(book?.rating_count === 1 && book.rating_average === 2, `stored aggregate ${JSON.stringify(book)}`);
+    await page.screenshot({ path: join(screenshotDir, 'coko-e2e-reader-web-reviews.png') });
+  });
+
   await test('the activity page charts the reading minutes', async () => {
     // Yesterday, 25 minutes of reading on another device (the SDK's device-clock option).
     const coko = createCoko({ url: stack.url, publishableKey: stack.keys.publishableKey, accessToken: awaToken });

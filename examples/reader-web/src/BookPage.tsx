@@ -1,6 +1,7 @@
 import { useBook } from '@coko/react';
 import type { Book } from '@coko/sdk';
 import { Cover } from './Cover';
+import { BookReviews } from './community/BookReviews';
 import { formatAuthors, formatBookPrice, formatDate } from './format';
 import { BookActions } from './payments/BookActions';
 import { catalogHref } from './use-hash-route';
@@ -29,7 +30,10 @@ export function BookPage({ id, signedIn }: { id: string; signedIn: boolean }) {
       ) : isPending ? (
         <p className="status">Chargement…</p>
       ) : (
-        <BookDetail book={book} signedIn={signedIn} />
+        <>
+          <BookDetail book={book} signedIn={signedIn} />
+          <BookReviews bookId={book.id} signedIn={signedIn} />
+        </>
       )}
     </article>
   );

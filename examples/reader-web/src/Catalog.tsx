@@ -103,6 +103,12 @@ function BookCard({ book }: { book: ListBook }) {
           <a href={bookHref(book.id)}>{book.title}</a>
         </h2>
         <p className="authors">{formatAuthors(book.authors)}</p>
+        {book.rating_count ? (
+          <p className="card-rating">
+            ★ {book.rating_average?.toLocaleString('fr', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} (
+            {book.rating_count})
+          </p>
+        ) : null}
         <p className={book.is_free ? 'price free' : 'price'}>{formatBookPrice(book)}</p>
       </div>
     </li>

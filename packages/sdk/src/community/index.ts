@@ -1,4 +1,4 @@
-import { lazyNamespace } from '../core/lazy';
+import type { Bound } from '../core/lazy';
 import type { Transport } from '../core/transport';
 import type { Moderation, Reports, Shares } from './moderation-types';
 import type { Reviews } from './review-types';
@@ -18,21 +18,33 @@ export interface Community {
   shares: Shares;
 }
 
-/** One line per sub-namespace: its module and method names (see core/lazy.ts). */
+/**
+ * A sub-namespace whose every method is the chunk's function of the same name, bound to the
+ * transport. A Proxy rather than `lazyNamespace`'s list of names: the core bundle pays one line per
+ * sub-namespace, not one string per method (the community has dozens). Only string names other than
+ * `then` are methods (so the object is not mistaken for a promise); TypeScript checks the names
+ * against the chunk (`Bound`).
+ */
+function chunk<M>(load: () => Promise<M>, transport: Transport): { [K in keyof M]: Bound<M[K]> } {
+  let loaded: Promise<M> | undefined;
+  return new Proxy({} as { [K in keyof M]: Bound<M[K]> }, {
+    get: (_, name) =>
+      typeof name === 'string' && name !== 'then'
+        ? async (...args: unknown[]) => {
+            loaded ??= load();
+            return ((await loaded)[name as keyof M] as (...a: unknown[]) => unknown)(transport, ...args);
+          }
+        : undefined,
+  });
+}
+
+/** One line per sub-namespace: its chunk. */
 export function createCommunity(transport: Transport): Community {
   return {
-    reviews: lazyNamespace(() => import('./reviews'), transport, [
-      'list',
-      'mine',
-      'upsert',
-      'delete',
-      'vote',
-      'unvote',
-      'summary',
-    ]),
-    reports: lazyNamespace(() => import('./reports'), transport, ['create', 'mine']),
-    moderation: lazyNamespace(() => import('./moderation'), transport, ['queue', 'act', 'actions']),
-    shares: lazyNamespace(() => import('./shares'), transport, ['create', 'revoke', 'mine', 'preview']),
+    reviews: chunk(() => import('./reviews'), transport),
+    reports: chunk(() => import('./reports'), transport),
+    moderation: chunk(() => import('./moderation'), transport),
+    shares: chunk(() => import('./shares'), transport),
   };
 }
 

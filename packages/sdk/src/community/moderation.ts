@@ -14,7 +14,7 @@ import type {
   ModerationQueueItem,
   ModerationQueueParams,
 } from './moderation-types';
-import { requireSignedIn } from './reports';
+import { requireSignedIn } from './signed-in';
 
 /** What moderation uses of the transport: PostgREST and the session. */
 export type ModerationContext = Pick<Transport, 'rest' | 'session'>;
@@ -45,7 +45,7 @@ interface QueueRow {
   reports: { id: string; reason: string; note: string | null; reporter_id: string; created_at: string }[] | null;
 }
 
-export const toAction = (row: ActionRow): ModerationAction => ({
+const toAction = (row: ActionRow): ModerationAction => ({
   id: row.id,
   targetType: row.target_type as ModerationAction['targetType'],
   targetId: row.target_id,

@@ -1,12 +1,11 @@
 // The reports sub-namespace's implementation, loaded on first use (see ./index.ts). Reports go to
 // PostgREST as the reader: the database refuses one's own content, content one cannot see, a second
 // report and more than the per-minute limit (docs/CONTRACT-community.md §3).
-import { AuthenticationError } from '../core/errors';
-import { jwtClaims } from '../core/session';
 import type { RequestOptions, Transport } from '../core/transport';
 import { validate } from '../core/validate';
 import { reportInputSchema } from './moderation-schemas';
 import type { Report, ReportInput } from './moderation-types';
+import { requireSignedIn } from './signed-in';
 
 /** What reports use of the transport: PostgREST and the session. */
 export type ReportsContext = Pick<Transport, 'rest' | 'session'>;
@@ -34,13 +33,6 @@ const toReport = (row: ReportRow): Report => ({
   createdAt: row.created_at,
   resolvedAt: row.resolved_at,
 });
-
-/** Throws `AuthenticationError` for a guest: only signed-in readers report. */
-export async function requireSignedIn(ctx: Pick<Transport, 'session'>, what: string): Promise<string> {
-  const sub = jwtClaims(await ctx.session.get()).sub;
-  if (typeof sub !== 'string') throw new AuthenticationError(`Sign in to ${what}`);
-  return sub;
-}
 
 /** Implementation of `community.reports.create()`. */
 export async function create(ctx: ReportsContext, input: ReportInput, options?: RequestOptions): Promise<Report> {

@@ -4,7 +4,7 @@ import type { RequestOptions, Transport } from '../core/transport';
 import { validate } from '../core/validate';
 import { shareCodeSchema, shareInputSchema } from './moderation-schemas';
 import type { ShareKind, ShareLink, SharePreview } from './moderation-types';
-import { requireSignedIn } from './reports';
+import { requireSignedIn } from './signed-in';
 
 /** What shares use of the transport: PostgREST, the API and the session. */
 export type SharesContext = Pick<Transport, 'rest' | 'api' | 'session'>;
