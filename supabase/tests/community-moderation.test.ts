@@ -336,6 +336,46 @@ describe('the moderation queue and actions', () => {
   });
 });
 
+describe('with the discussions tables', () => {
+  it('hides a reported post for readers, then deletes it softly (its text erased, the tree kept)', async () => {
+    const [thread] = await adminQuery<{ id: string }>(
+      `insert into public.discussion_threads (book_id, user_id, title, body) values ($1, $2, 'Fin du livre', 'Qu''en pensez-vous ?')
+       returning id::text`,
+      [bookId, USERS.otherUser.id],
+    );
+    const [post] = await adminQuery<{ id: string }>(
+      `insert into public.discussion_posts (thread_id, user_id, body) values ($1, $2, 'Achetez mes pilules') returning id::text`,
+      [thread!.id, USERS.partnerUser.id],
+    );
+    expect((await report(readers[0]!.client, 'post', post!.id)).error).toBeNull();
+    const hide = await moderate('moderator', {
+      target_type: 'post',
+      target_id: post!.id,
+      action: 'hide',
+      reason: 'Spam',
+    });
+    expect(hide.error).toBeNull();
+    const seen = await readers[1]!.client.from('discussion_posts').select('id').eq('id', post!.id);
+    expect(seen.data ?? []).toEqual([]);
+
+    const removed = await moderate('moderator', {
+      target_type: 'post',
+      target_id: post!.id,
+      action: 'delete',
+      reason: 'Spam',
+    });
+    expect(removed.error).toBeNull();
+    const [row] = await adminQuery<{ body: string | null; deleted: boolean }>(
+      'select body, deleted_at is not null as deleted from public.discussion_posts where id = $1',
+      [post!.id],
+    );
+    expect(row).toEqual({ body: null, deleted: true });
+    // Nothing left to report.
+    const late = await report(readers[2]!.client, 'post', post!.id);
+    expect(late.status).toBe(404);
+  });
+});
+
 describe('share links', () => {
   it("snapshots a highlight's selected text, never its note, and only for its owner", async () => {
     const highlight = await newHighlight(readers[0]!.user.id, bookId, '  La mer était calme.  ', 'Ma note secrète');
