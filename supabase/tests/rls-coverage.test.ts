@@ -27,6 +27,8 @@ const PUBLIC_RPCS = [
   'reading_stats',
   'can_read',
   'group_progress',
+  'moderation_queue',
+  'moderate',
 ];
 
 const testsDir = dirname(fileURLToPath(import.meta.url));

@@ -40,6 +40,15 @@ export {
   useShareProgress,
   useUpdateGroup,
 } from './community/groups';
+  useCreateShareLink,
+  useModerate,
+  useModerationActions,
+  useModerationQueue,
+  useReport,
+  useRevokeShareLink,
+  useShareLinks,
+  useSharePreview,
+} from './community/moderation';
 export {
   useBookReviews,
   useDeleteReview,

@@ -8,6 +8,8 @@ import type {
   ListPublishersParams,
   ListReviewsParams,
   PostsParams,
+  ModerationActionsParams,
+  ModerationQueueParams,
   SearchFilters,
   StatsRange,
   ThreadsParams,
@@ -74,6 +76,15 @@ export const cokoKeys = {
     groupMembers: (groupId: string) => [...cokoKeys.community.group(groupId), 'members'] as const,
     groupProgress: (groupId: string) => [...cokoKeys.community.group(groupId), 'progress'] as const,
     joinRequests: (groupId: string) => [...cokoKeys.community.group(groupId), 'requests'] as const,
+    /** The moderation queue (moderators), by parameters. */
+    moderationQueue: (params: ModerationQueueParams = {}) =>
+      [...cokoKeys.community.all(), 'moderation', 'queue', params] as const,
+    /** Moderation actions (all for moderators, the reader's otherwise). */
+    moderationActions: (params: Omit<ModerationActionsParams, 'cursor'> = {}) =>
+      [...cokoKeys.community.all(), 'moderation', 'actions', params] as const,
+    myReports: () => [...cokoKeys.community.all(), 'reports', 'mine'] as const,
+    myShareLinks: () => [...cokoKeys.community.all(), 'shares', 'mine'] as const,
+    sharePreview: (code: string) => [...cokoKeys.community.all(), 'shares', 'preview', code] as const,
   },
   reading: {
     all: () => [...cokoKeys.all, 'reading'] as const,

@@ -10,6 +10,7 @@ export { type CokoClient, createCoko } from './client';
 export type { Community } from './community';
 export type * from './community/discussion-types';
 export type * from './community/group-types';
+export type * from './community/moderation-types';
 export type * from './community/review-types';
 // Types only: the code table itself stays in the chunk loaded on the first error response.
 export type { ClientErrorCode, ErrorBody, ErrorCode } from './core/error-codes';

@@ -24,7 +24,13 @@ import {
   type UserExport,
 } from '../src';
 import type { ProgressSave, ProgressSaver } from '../src/reading/progress-saver';
-import { type CokoServer, type CokoSession, createCokoServer, type PartnerOrdersPage } from '../src/server';
+import {
+  type CokoServer,
+  type CokoSession,
+  createCokoServer,
+  type PartnerModerationActionsPage,
+  type PartnerOrdersPage,
+} from '../src/server';
 
 const coko = createCoko({ url: 'https://x.supabase.co', publishableKey: 'pk' });
 expectTypeOf(coko).toEqualTypeOf<CokoClient>();
@@ -99,6 +105,7 @@ expectTypeOf(server.sessions.create).returns.resolves.toEqualTypeOf<CokoSession>
 expectTypeOf(server.sessions.create).parameter(0).toHaveProperty('externalUserId');
 expectTypeOf(server.orders.list).returns.resolves.toEqualTypeOf<PartnerOrdersPage>();
 expectTypeOf<PartnerOrdersPage['data'][number]['externalUserId']>().toEqualTypeOf<string>();
+expectTypeOf(server.moderation.actions).returns.resolves.toEqualTypeOf<PartnerModerationActionsPage>();
 
 // @coko/sdk/progress.
 expectTypeOf<ProgressSaver['save']>().returns.toEqualTypeOf<ProgressSave>();

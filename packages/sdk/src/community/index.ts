@@ -2,11 +2,12 @@ import type { Bound } from '../core/lazy';
 import type { Transport } from '../core/transport';
 import type { Discussions } from './discussion-types';
 import type { Groups } from './group-types';
+import type { Moderation, Reports, Shares } from './moderation-types';
 import type { Reviews } from './review-types';
 
 /**
- * `coko.community`: reviews and ratings (and, as they land, discussions, reading groups, reports,
- * moderation and share links). Each sub-namespace is a separate chunk imported on its first call.
+ * `coko.community`: reviews and ratings, discussions, reading groups, reports, moderation and share
+ * links. Each sub-namespace is a separate chunk imported on its first call.
  */
 export interface Community {
   /** Readers' reviews and ratings of books, and "helpful" votes. */
@@ -15,6 +16,12 @@ export interface Community {
   discussions: Discussions;
   /** Reading groups: members, invitations, join requests, the book read together, shared progress. */
   groups: Groups;
+  /** Reporting reviews, threads, posts and groups to the moderators. */
+  reports: Reports;
+  /** The moderation queue and actions (moderators), and actions concerning the reader. */
+  moderation: Moderation;
+  /** Public share links to a book, a review or a highlight, and their previews. */
+  shares: Shares;
 }
 
 /**
@@ -43,9 +50,13 @@ export function createCommunity(transport: Transport): Community {
     reviews: chunk(() => import('./reviews'), transport),
     discussions: chunk(() => import('./discussions'), transport),
     groups: chunk(() => import('./groups'), transport),
+    reports: chunk(() => import('./reports'), transport),
+    moderation: chunk(() => import('./moderation'), transport),
+    shares: chunk(() => import('./shares'), transport),
   };
 }
 
 export type * from './discussion-types';
 export type * from './group-types';
+export type * from './moderation-types';
 export type * from './review-types';

@@ -94,9 +94,46 @@ export interface CokoServer {
      */
     list(params?: PartnerOrderListParams, options?: ApiRequestOptions): Promise<PartnerOrdersPage>;
   };
+  moderation: {
+    /**
+     * What Coko's moderators did about your readers, newest first, one page at a time
+     * (`GET /v1/partner/moderation-actions`): content hidden, restored or deleted, warnings and
+     * suspensions, with the moderator's reason and `externalUserId`, your id for the reader.
+     *
+     * @example
+     * ```ts
+     * let page = await coko.moderation.actions()
+     * while (page.nextCursor) page = await coko.moderation.actions({ cursor: page.nextCursor })
+     * ```
+     */
+    actions(params?: PartnerOrderListParams, options?: ApiRequestOptions): Promise<PartnerModerationActionsPage>;
+  };
 }
 
-/** Which page of `orders.list()`. */
+/** A moderation action on one of your readers. */
+export interface PartnerModerationAction {
+  id: string;
+  action: 'hide' | 'restore' | 'delete' | 'warn' | 'suspend' | 'lift_suspension' | 'dismiss';
+  /** `review`, `thread`, `post` or `group`; null for an action on the reader (warn, suspend…). */
+  targetType: string | null;
+  targetId: string | null;
+  /** The moderator's reason, as shown to the reader. */
+  reason: string | null;
+  /** Your id for the reader; null once their Coko account is anonymised. */
+  externalUserId: string | null;
+  /** For `suspend`: when it ends (null = until lifted). */
+  suspendedUntil: string | null;
+  createdAt: string;
+}
+
+/** One page of moderation actions on your readers. */
+export interface PartnerModerationActionsPage {
+  data: PartnerModerationAction[];
+  /** Pass it as `cursor` for the next page; `null` on the last one. */
+  nextCursor: string | null;
+}
+
+/** Which page of `orders.list()` or `moderation.actions()`. */
 export interface PartnerOrderListParams {
   /** `nextCursor` of the previous page. */
   cursor?: string | null;
@@ -181,6 +218,12 @@ export function createCokoServer(options: CokoServerOptions): CokoServer {
       async list(params = {}, callOptions = {}) {
         const query = checkOrderList(params);
         return (await apiCall(send, prefix, 'v1/partner/orders', { ...callOptions, query })).json();
+      },
+    },
+    moderation: {
+      async actions(params = {}, callOptions = {}) {
+        const query = checkOrderList(params);
+        return (await apiCall(send, prefix, 'v1/partner/moderation-actions', { ...callOptions, query })).json();
       },
     },
   };

@@ -39,12 +39,14 @@ import { registerJwksRoutes } from '../routes/jwks.ts';
 import { registerMeRoutes } from '../routes/me.ts';
 import { registerMetricsRoutes } from '../routes/metrics.ts';
 import { type NotesRoutesOptions, registerNotesRoutes } from '../routes/notes.ts';
+import { registerPartnerModerationRoutes } from '../routes/partner-moderation.ts';
 import { registerPartnerOrderRoutes } from '../routes/partner-orders.ts';
 import { registerPurchaseRoutes } from '../routes/purchases.ts';
 import { registerReceiptFileRoutes } from '../routes/receipt-files.ts';
 import { registerRootRoutes } from '../routes/root.ts';
 import { registerSandboxCheckoutRoutes } from '../routes/sandbox-checkout.ts';
 import { registerSessionRoutes } from '../routes/sessions.ts';
+import { registerShareRoutes } from '../routes/share.ts';
 import { registerWebhookRoutes } from '../routes/webhooks.ts';
 import type { AppEnv } from './env.ts';
 import { createErrorHandler, notFoundHandler, validationHook } from './errors.ts';
@@ -236,6 +238,8 @@ export function createApp(deps: AppDeps): CokoApp {
     registerSandboxCheckoutRoutes(app, { db: deps.db, secret: config.payments.sandbox.webhookSecret, now: clock });
   }
   registerPartnerOrderRoutes(app, { db: deps.db });
+  registerPartnerModerationRoutes(app, { db: deps.db });
+  registerShareRoutes(app, { db: deps.db, storage, publicBase: config.publicUrl ? publicBase : undefined });
   registerAdminOrderRoutes(app, { db: deps.db, tokens });
   registerAdminBookRoutes(app, { db: deps.db, tokens });
   registerAdminCatalogEntityRoutes(app, { db: deps.db, tokens });

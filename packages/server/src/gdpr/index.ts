@@ -1,6 +1,7 @@
 import { accountExporter } from './account.ts';
 import { activityExporter } from './activity.ts';
 import { communityGroupsExporter } from './community-groups.ts';
+import { communityModerationExporter } from './community-moderation.ts';
 import { communityReviewsExporter } from './community-reviews.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
@@ -10,6 +11,7 @@ import { uploadsExporter } from './uploads.ts';
 export { accountExporter } from './account.ts';
 export { activityExporter } from './activity.ts';
 export { communityGroupsExporter } from './community-groups.ts';
+export { communityModerationExporter } from './community-moderation.ts';
 export { communityReviewsExporter } from './community-reviews.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
@@ -24,4 +26,5 @@ exportRegistry
   .register(paymentsExporter)
   .register(communityReviewsExporter)
   .register(uploadsExporter)
-  .register(communityGroupsExporter);
+  .register(communityGroupsExporter)
+  .register(communityModerationExporter);

@@ -756,6 +756,155 @@ export const dataApiPaths: Record<string, Json> = {
       },
     ),
   },
+  // coko.community.reports / moderation / shares (the moderation part of issue 12).
+  '/rest/v1/community_reports': {
+    get: operation("The reader's reports", '`coko.community.reports.mine()`: own reports only (RLS), newest first.', {
+      operationId: 'list_community_reports',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        query('select', 'Columns.', 'id,target_type,target_id,reason,note,status,created_at,resolved_at'),
+        query('reporter_id', 'The reader.', 'eq.0b5c…'),
+        query('order', 'Newest first.', 'created_at.desc'),
+        query('limit', 'At most 100.', '100'),
+      ],
+      responses: { 200: rows('The reader’s reports.') },
+    }),
+    post: operation(
+      'Report content',
+      '`coko.community.reports.create()`: a review, thread, post or group the reader sees and did not write, once; 403 for one’s own content or while suspended, 404 for content the reader cannot see, 409 when already reported, 429 past the per-minute limit. Enough distinct reports hide the content until a moderator decides.',
+      {
+        operationId: 'create_community_report',
+        security: reader,
+        parameters: [headers.apikey, headers.prefer('Insert returning the row.', 'return=representation')],
+        requestBody: body(
+          {
+            target_type: { type: 'string', enum: ['review', 'thread', 'post', 'group'] },
+            target_id: { type: 'string', format: 'uuid' },
+            reason: {
+              type: 'string',
+              enum: ['spam', 'harassment', 'hate', 'sexual', 'violence', 'spoiler', 'off_topic', 'other'],
+            },
+            note: { type: ['string', 'null'], maxLength: 1000 },
+          },
+          ['target_type', 'target_id', 'reason'],
+        ),
+        responses: {
+          201: rows('Reported.'),
+          403: postgrestError,
+          404: postgrestError,
+          409: postgrestError,
+          429: postgrestError,
+        },
+      },
+    ),
+  },
+  '/rest/v1/moderation_actions': {
+    get: operation(
+      'Moderation actions',
+      '`coko.community.moderation.actions()`: all actions for moderators, those concerning the reader otherwise (RLS); newest first, keyset-paginated.',
+      {
+        operationId: 'list_moderation_actions',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query(
+            'select',
+            'Columns.',
+            'id,target_type,target_id,target_user_id,action,reason,moderator_id,suspension_id,created_at',
+          ),
+          query('order', 'Newest first.', 'created_at.desc,id.desc'),
+          query('or', "The cursor: rows after the previous page's last (created_at, id)."),
+          query('limit', 'Page size + 1.', '21'),
+        ],
+        responses: { 200: rows('Actions visible to the caller.') },
+      },
+    ),
+  },
+  '/rest/v1/rpc/moderation_queue': {
+    post: operation(
+      'The moderation queue',
+      '`coko.community.moderation.queue()`: content with open reports, most distinct reporters first, with a preview and the reports. Moderators and admins only (403 otherwise).',
+      {
+        operationId: 'moderation_queue',
+        security: reader,
+        parameters: [headers.apikey],
+        requestBody: body({
+          kind: { type: ['string', 'null'], enum: ['review', 'thread', 'post', 'group', null] },
+          limit: { type: 'integer', minimum: 1, maximum: 100 },
+          offset: { type: 'integer', minimum: 0 },
+        }),
+        responses: { 200: rows('Queue items.'), 403: postgrestError },
+      },
+    ),
+  },
+  '/rest/v1/rpc/moderate': {
+    post: operation(
+      'Act on content or a reader',
+      '`coko.community.moderation.act()`: hide, restore, delete, warn, suspend, lift_suspension or dismiss; closes the open reports it answers, records the action and audits it. Moderators and admins only (403 otherwise); 404 for content or a reader that does not exist.',
+      {
+        operationId: 'moderate',
+        security: reader,
+        parameters: [headers.apikey],
+        requestBody: body(
+          {
+            target_type: { type: 'string', enum: ['review', 'thread', 'post', 'group', 'user'] },
+            target_id: { type: 'string', format: 'uuid' },
+            action: {
+              type: 'string',
+              enum: ['hide', 'restore', 'delete', 'warn', 'suspend', 'lift_suspension', 'dismiss'],
+            },
+            reason: { type: ['string', 'null'], maxLength: 1000 },
+            suspend_until: { type: ['string', 'null'], format: 'date-time' },
+          },
+          ['target_type', 'target_id', 'action'],
+        ),
+        responses: { 200: json('The recorded action.'), 400: postgrestError, 403: postgrestError, 404: postgrestError },
+      },
+    ),
+  },
+  '/rest/v1/share_links': {
+    get: operation("The reader's share links", '`coko.community.shares.mine()`: own links (RLS), newest first.', {
+      operationId: 'list_share_links',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        query('select', 'Columns.', 'id,code,kind,target_id,excerpt,created_at,revoked_at'),
+        query('created_by', 'The reader.', 'eq.0b5c…'),
+        query('order', 'Newest first.', 'created_at.desc'),
+      ],
+      responses: { 200: rows('The reader’s links.') },
+    }),
+    post: operation(
+      'Make a share link',
+      '`coko.community.shares.create()`: a published book, a visible review or the reader’s own highlight (its text is snapshotted, never the note); 404 when the target cannot be shared, 429 past the per-minute limit. Its preview is `GET /v1/share/{code}`.',
+      {
+        operationId: 'create_share_link',
+        security: reader,
+        parameters: [headers.apikey, headers.prefer('Insert returning the row.', 'return=representation')],
+        requestBody: body(
+          {
+            kind: { type: 'string', enum: ['book', 'review', 'highlight'] },
+            target_id: { type: 'string', format: 'uuid' },
+          },
+          ['kind', 'target_id'],
+        ),
+        responses: { 201: rows('The link (with its code).'), 404: postgrestError, 429: postgrestError },
+      },
+    ),
+    patch: operation('Revoke a share link', '`coko.community.shares.revoke()`: sets `revoked_at` on an own link.', {
+      operationId: 'revoke_share_link',
+      security: reader,
+      parameters: [
+        headers.apikey,
+        query('code', 'The link.', 'eq.Xk3v9_pQ-aZ'),
+        query('created_by', 'The reader.', 'eq.0b5c…'),
+        query('revoked_at', 'Not yet revoked.', 'is.null'),
+      ],
+      requestBody: body({ revoked_at: { type: 'string', format: 'date-time' } }, ['revoked_at']),
+      responses: { 204: { description: 'Revoked.' } },
+    }),
+  },
 };
 
 /** Security schemes the data API paths refer to. */

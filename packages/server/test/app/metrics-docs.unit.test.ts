@@ -134,6 +134,7 @@ describe('documentation', () => {
       '/api/v1/me/export',
       '/api/v1/orders',
       '/api/v1/orders/{id}',
+      '/api/v1/partner/moderation-actions',
       '/api/v1/partner/orders',
       '/api/v1/plans',
       '/api/v1/receipts',
@@ -142,6 +143,7 @@ describe('documentation', () => {
       '/api/v1/receipts/{id}/receipt.pdf',
       '/api/v1/sandbox/checkout/{orderId}',
       '/api/v1/sessions',
+      '/api/v1/share/{code}',
       '/api/v1/webhooks/{provider}',
     ]);
     expect(Object.keys(doc.paths['/api/health']?.get?.responses ?? {})).toEqual(['200', '500', '503']);

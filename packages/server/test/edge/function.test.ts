@@ -131,6 +131,16 @@ describe('the Edge Function directory', () => {
       expect(await markdown.text()).toContain('> Le ventre de l’Atlantique, déjà\n\nÉcole ŋ\n');
       expect((await fetch(`${base}/v1/books/${bookId}/notes.md`)).status).toBe(401);
 
+      // A share link's public preview renders on Deno too (no session; its own address, outside the
+      // anonymous budget counted below).
+      const [link] = await sql<{ code: string }>(
+        `insert into public.share_links (kind, target_id, created_by) values ('book', $1, $2) returning code`,
+        [bookId, DEMO_READER],
+      );
+      const preview = await fetch(`${base}/v1/share/${link?.code}`, { headers: { 'x-real-ip': '198.51.100.7' } });
+      expect(preview.status, deno.output()).toBe(200);
+      expect(await preview.text()).toContain('<meta property="og:title" content="Ɓii ŋ à Deno — Fatou Diome">');
+
       // The edge function counts in Postgres like every other process.
       const ip = `192.0.2.${Date.now() % 250}`;
       const me = () => fetch(`${base}/v1/me`, { headers: { 'x-real-ip': ip } });
