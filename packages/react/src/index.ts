@@ -40,6 +40,7 @@ export {
   useShareProgress,
   useUpdateGroup,
 } from './community/groups';
+export {
   useCreateShareLink,
   useModerate,
   useModerationActions,

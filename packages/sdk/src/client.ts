@@ -1,8 +1,8 @@
 import { type Account, createAccount } from './account';
 import { type Admin, createAdmin } from './admin';
 import { type Catalog, createCatalog } from './catalog';
-import { type Community, createCommunity } from './community';
 import { countrySchema } from './catalog/schemas';
+import { type Community, createCommunity } from './community';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
 import { validate } from './core/validate';

@@ -427,6 +427,45 @@ export type Database = {
           },
         ]
       }
+      community_reports: {
+        Row: {
+          created_at: string
+          id: string
+          note: string | null
+          reason: Database["public"]["Enums"]["report_reason"]
+          reporter_id: string
+          resolved_at: string | null
+          resolved_by: string | null
+          status: Database["public"]["Enums"]["report_status"]
+          target_id: string
+          target_type: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          note?: string | null
+          reason: Database["public"]["Enums"]["report_reason"]
+          reporter_id?: string
+          resolved_at?: string | null
+          resolved_by?: string | null
+          status?: Database["public"]["Enums"]["report_status"]
+          target_id: string
+          target_type: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          note?: string | null
+          reason?: Database["public"]["Enums"]["report_reason"]
+          reporter_id?: string
+          resolved_at?: string | null
+          resolved_by?: string | null
+          status?: Database["public"]["Enums"]["report_status"]
+          target_id?: string
+          target_type?: string
+        }
+        Relationships: []
+      }
       community_suspensions: {
         Row: {
           created_at: string
@@ -797,6 +836,53 @@ export type Database = {
             columns: ["group_id"]
             isOneToOne: false
             referencedRelation: "reading_groups"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      moderation_actions: {
+        Row: {
+          action: Database["public"]["Enums"]["moderation_action"]
+          created_at: string
+          id: string
+          moderator_id: string | null
+          partner_id: string | null
+          reason: string | null
+          suspension_id: string | null
+          target_id: string | null
+          target_type: string | null
+          target_user_id: string | null
+        }
+        Insert: {
+          action: Database["public"]["Enums"]["moderation_action"]
+          created_at?: string
+          id?: string
+          moderator_id?: string | null
+          partner_id?: string | null
+          reason?: string | null
+          suspension_id?: string | null
+          target_id?: string | null
+          target_type?: string | null
+          target_user_id?: string | null
+        }
+        Update: {
+          action?: Database["public"]["Enums"]["moderation_action"]
+          created_at?: string
+          id?: string
+          moderator_id?: string | null
+          partner_id?: string | null
+          reason?: string | null
+          suspension_id?: string | null
+          target_id?: string | null
+          target_type?: string | null
+          target_user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "moderation_actions_suspension_id_fkey"
+            columns: ["suspension_id"]
+            isOneToOne: false
+            referencedRelation: "community_suspensions"
             referencedColumns: ["id"]
           },
         ]
@@ -1369,6 +1455,39 @@ export type Database = {
         }
         Relationships: []
       }
+      share_links: {
+        Row: {
+          code: string
+          created_at: string
+          created_by: string
+          excerpt: string | null
+          id: string
+          kind: Database["public"]["Enums"]["share_kind"]
+          revoked_at: string | null
+          target_id: string
+        }
+        Insert: {
+          code?: string
+          created_at?: string
+          created_by?: string
+          excerpt?: string | null
+          id?: string
+          kind: Database["public"]["Enums"]["share_kind"]
+          revoked_at?: string | null
+          target_id: string
+        }
+        Update: {
+          code?: string
+          created_at?: string
+          created_by?: string
+          excerpt?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["share_kind"]
+          revoked_at?: string | null
+          target_id?: string
+        }
+        Relationships: []
+      }
       subscriptions: {
         Row: {
           cancel_at_period_end: boolean
@@ -1505,6 +1624,47 @@ export type Database = {
           user_id: string
         }[]
       }
+      moderate: {
+        Args: {
+          action: Database["public"]["Enums"]["moderation_action"]
+          reason?: string
+          suspend_until?: string
+          target_id: string
+          target_type: string
+        }
+        Returns: {
+          action: Database["public"]["Enums"]["moderation_action"]
+          created_at: string
+          id: string
+          moderator_id: string | null
+          partner_id: string | null
+          reason: string | null
+          suspension_id: string | null
+          target_id: string | null
+          target_type: string | null
+          target_user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "moderation_actions"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      moderation_queue: {
+        Args: { kind?: string; limit?: number; offset?: number }
+        Returns: {
+          author_id: string
+          content: Json
+          first_reported_at: string
+          last_reported_at: string
+          report_count: number
+          reporter_count: number
+          reports: Json
+          target_id: string
+          target_type: string
+        }[]
+      }
       reading_stats: {
         Args: { from_date: string; to_date: string; tz?: string }
         Returns: Json
@@ -1542,6 +1702,14 @@ export type Database = {
         | "withdrawn"
       group_role: "owner" | "moderator" | "member"
       group_visibility: "public" | "private"
+      moderation_action:
+        | "hide"
+        | "restore"
+        | "delete"
+        | "warn"
+        | "suspend"
+        | "lift_suspension"
+        | "dismiss"
       order_status: "pending" | "paid" | "failed" | "expired" | "refunded"
       partner_key_kind: "publishable" | "secret"
       partner_status: "active" | "suspended"
@@ -1552,6 +1720,17 @@ export type Database = {
         | "stripe"
         | "paypal"
       plan_interval: "month" | "year"
+      report_reason:
+        | "spam"
+        | "harassment"
+        | "hate"
+        | "sexual"
+        | "violence"
+        | "spoiler"
+        | "off_topic"
+        | "other"
+      report_status: "open" | "resolved" | "dismissed"
+      share_kind: "book" | "review" | "highlight"
       subscription_status:
         | "pending"
         | "active"
@@ -1701,11 +1880,32 @@ export const Constants = {
       ],
       group_role: ["owner", "moderator", "member"],
       group_visibility: ["public", "private"],
+      moderation_action: [
+        "hide",
+        "restore",
+        "delete",
+        "warn",
+        "suspend",
+        "lift_suspension",
+        "dismiss",
+      ],
       order_status: ["pending", "paid", "failed", "expired", "refunded"],
       partner_key_kind: ["publishable", "secret"],
       partner_status: ["active", "suspended"],
       payment_provider: ["sandbox", "wave", "orange_money", "stripe", "paypal"],
       plan_interval: ["month", "year"],
+      report_reason: [
+        "spam",
+        "harassment",
+        "hate",
+        "sexual",
+        "violence",
+        "spoiler",
+        "off_topic",
+        "other",
+      ],
+      report_status: ["open", "resolved", "dismissed"],
+      share_kind: ["book", "review", "highlight"],
       subscription_status: [
         "pending",
         "active",
