@@ -447,7 +447,10 @@ begin
       'format', b.format,
       'publication_date', b.publication_date,
       -- Denormalised by triggers (credit order), as catalog lists read it: no join per book.
-      'authors', b.list_authors
+      'authors', b.list_authors,
+      -- Kept by the review triggers (20261208100150_community_reviews.sql), as lists show them.
+      'rating_average', b.rating_average,
+      'rating_count', b.rating_count
     ) order by array_position(page_ids, b.id)), '[]'::jsonb)
   into items
   from public.books b

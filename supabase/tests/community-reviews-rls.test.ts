@@ -1,4 +1,4 @@
-// Community reviews (supabase/migrations/20261208110000_community_reviews.sql):
+// Community reviews (supabase/migrations/20261208100150_community_reviews.sql):
 // - public.reviews and public.review_votes per caller kind (the RLS matrix);
 // - the rules: books the reader cannot see, suspended readers, the throttles (429), votes on one's
 //   own review, moving a review, the verified-reader marker;
@@ -329,6 +329,10 @@ describe('books.rating_* aggregates', () => {
     expect(after).toMatchObject({ rating_count: 2, rating_average: '2.50', rating_histogram: [1, 0, 0, 1, 0] });
     expect(after.updated_at).toEqual(before.updated_at);
     expect(await audits()).toBe(auditsBefore);
+    // Search results carry the same aggregates as lists.
+    const { data: search, error } = await (await clientAs('anon')).rpc('search_books', { query: book.slice(0, 8) });
+    expect(error).toBeNull();
+    expect(search.items).toEqual([expect.objectContaining({ id: book, rating_average: 2.5, rating_count: 2 })]);
     await adminQuery('delete from public.reviews where book_id = $1', [book]);
     expect(await aggregatesOf(book)).toMatchObject({
       rating_count: 0,

@@ -68,8 +68,10 @@ describe.skipIf(!process.env.COKO_TEST_URL)('coko.admin against the real stack',
       draft.id,
     ]);
     expect(await coko.admin.books.publish(draft.id)).toMatchObject({ status: 'published' });
-    const guest = createCoko({ url, publishableKey });
+    // Sold in SN and CI only: a guest in Senegal sees it, a guest without a country does not.
+    const guest = createCoko({ url, publishableKey, country: 'SN' });
     expect(await guest.catalog.get(draft.id)).toMatchObject({ id: draft.id, title });
+    await expect(createCoko({ url, publishableKey }).catalog.get(draft.id)).rejects.toBeInstanceOf(NotFoundError);
 
     await coko.admin.books.unpublish(draft.id);
     await expect(guest.catalog.get(draft.id)).rejects.toBeInstanceOf(NotFoundError);

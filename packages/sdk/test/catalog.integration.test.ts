@@ -63,6 +63,8 @@ describe.skipIf(!url)('catalog against the real stack', () => {
           'language',
           'price',
           'publication_date',
+          'rating_average',
+          'rating_count',
           'subtitle',
           'title',
         ].sort(),

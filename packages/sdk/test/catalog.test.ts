@@ -92,7 +92,7 @@ describe('catalog.list', () => {
     expect(call?.url.pathname).toBe('/rest/v1/books');
     const q = call?.url.searchParams;
     expect(q?.get('select')).toBe(
-      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,list_authors',
+      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,list_authors',
     );
     expect(q?.get('language')).toBe('eq.fr');
     expect(q?.get('is_free')).toBe('eq.false');

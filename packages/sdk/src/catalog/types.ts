@@ -30,13 +30,10 @@ export interface ListBook {
   format: 'epub' | 'pdf' | null;
   /** `YYYY-MM-DD`. */
   publication_date: string | null;
-  /**
-   * Average rating of the visible reviews (1.00–5.00), `null` without reviews. Absent from
-   * `catalog.search()` results until `search_books` returns it.
-   */
-  rating_average?: number | null;
-  /** Number of visible reviews. Absent from `catalog.search()` results until `search_books` returns it. */
-  rating_count?: number;
+  /** Average rating of the visible reviews (1.00–5.00), `null` without reviews. */
+  rating_average: number | null;
+  /** Number of visible reviews. */
+  rating_count: number;
   /** Authors in credit order. */
   authors: AuthorSummary[];
 }
