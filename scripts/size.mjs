@@ -35,7 +35,8 @@ for (const budget of budgets) {
   // Output paths as in the metafile (relative to the working directory).
   const contents = new Map(result.outputFiles.map((file) => [relative(process.cwd(), file.path), file.contents]));
   const outputs = result.metafile.outputs;
-  const initial = new Set([Object.keys(outputs).find((path) => outputs[path].entryPoint)]);
+  // The budget's own entry: every dynamically imported chunk of the build is an entry point too.
+  const initial = new Set([Object.keys(outputs).find((path) => outputs[path].entryPoint === budget.entry)]);
   for (const path of initial) {
     for (const { path: imported, kind } of outputs[path].imports)
       if (kind === 'import-statement') initial.add(imported);
