@@ -9,9 +9,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const budgets = [
-  // 15 kB until the community (issue 12): its facade (one Proxy, one line per sub-namespace) and the
-  // catalog's rating columns cost ≈ 100 B; 256 B more leave room for the other community parts' lines.
-  // 16 kB since the community and editors' namespaces and the country option (issues 11, 12): their facades
+  // 15 kB until issues 11 and 12; 16 kB since the community and editors' namespaces and the country option (issues 11, 12): their facades
   // are small, but esbuild puts every zod feature any chunk uses into the chunk the core imports (zod is one
   // module to it), so each lazy namespace's validation also grows the core. See docs/DECISIONS.md "SDK size".
   { name: '@coko/sdk (core: catalog + reading)', entry: 'packages/sdk/dist/index.js', brotliBytes: 16 * 1024 },
