@@ -35,19 +35,27 @@ interface AccessRow {
 
 /**
  * Checks a reader's right to open a book in one round trip: the book is published, sold in the reader's
- * country (their profile's; `private.book_available_in`) and readable by them (`private.can_read`: free,
+ * country (their profile's, else `fallbackCountry`; `private.book_available_in`) and readable by them (`private.can_read`: free,
  * bought or covered by a subscription). The server's pool runs the private functions; readers never can.
  */
-export async function readerAccess(db: Queryable, userId: string, bookId: string): Promise<ReaderAccess> {
+export async function readerAccess(
+  db: Queryable,
+  userId: string,
+  bookId: string,
+  fallbackCountry: string | null = null,
+): Promise<ReaderAccess> {
+  // The reader's country as private.reader_country() reads it for PostgREST: the profile's, else the
+  // token's app_metadata.country or the x-coko-country header (the caller passes the first it has).
   const [row] = await rows<AccessRow>(
     db,
-    `select b.status = 'published' as published, b.format::text as format, b.file_path, b.cover_path, p.country,
-            private.book_available_in(b.id, p.country) as available,
+    `select b.status = 'published' as published, b.format::text as format, b.file_path, b.cover_path,
+            coalesce(p.country, $3) as country,
+            private.book_available_in(b.id, coalesce(p.country, $3)) as available,
             private.can_read($2, b.id) as right
        from public.books b
        left join public.profiles p on p.id = $2
       where b.id = $1`,
-    [bookId, userId],
+    [bookId, userId, fallbackCountry],
   );
   if (!row?.published) return { outcome: 'not_found' };
   if (!row.available) return { outcome: 'not_available', country: row.country };

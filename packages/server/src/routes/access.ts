@@ -156,6 +156,13 @@ const recordDownload = (db: Queryable, bookId: string) => db.query('select priva
 const noFile = (bookId: string) =>
   new ApiError(404, 'NOT_FOUND', 'This book has no file to read yet', { details: { bookId } });
 
+/** The country a reader without one in their profile reads from: their token's, else the SDK's header. */
+function requestCountry(claims: { app_metadata?: unknown }, header: string | undefined): string | null {
+  const metadata = claims.app_metadata as { country?: unknown } | undefined;
+  const candidate = typeof metadata?.country === 'string' ? metadata.country : header?.trim().toUpperCase();
+  return candidate && /^[A-Z]{2}$/.test(candidate) ? candidate : null;
+}
+
 /**
  * `GET /v1/books/{id}/access` (the right to read, then signed URLs) and `GET /v1/books/{id}/manifest.json`
  * (the signed Readium manifest it points to).
@@ -169,7 +176,12 @@ export function registerAccessRoutes(app: RoutesApp, options: AccessRoutesOption
 
   app.openapi(accessRoute([userAuth({ tokens, db }), downloadLimits(options.limits)]), async (c) => {
     const { id } = c.req.valid('param');
-    const access = await readerAccess(db, c.var.user.id, id);
+    const access = await readerAccess(
+      db,
+      c.var.user.id,
+      id,
+      requestCountry(c.var.user.claims, c.req.header('x-coko-country')),
+    );
     if (access.outcome === 'not_found') throw new ApiError(404, 'NOT_FOUND', 'Book not found', { details: { id } });
     if (access.outcome === 'not_available') {
       throw new ApiError(403, 'NOT_AVAILABLE_IN_COUNTRY', 'This book is not available in your country', {

@@ -57,6 +57,7 @@ export async function processUpload(deps: ProcessDeps, uploadId: string): Promis
     const bookId = await withTransaction(db, async (tx) => {
       const upload = await findUpload(tx, uploadId, { forUpdate: true });
       if (!upload) throw new UploadRefusal('NOT_FOUND', 'The upload was deleted while it was processed.');
+      await actAs(tx, upload.created_by);
       await refuseDuplicateIsbn(tx, book, upload.book_id);
       const id = await upsertDraft(tx, book, { uploadId, sha256, bookId: upload.book_id }).catch((error) => {
         if (sqlState(error) === '23505' && book.isbn) throw duplicateIsbn(book.isbn, null);
@@ -66,7 +67,10 @@ export async function processUpload(deps: ProcessDeps, uploadId: string): Promis
       return id;
     });
     const files = await publishBookFiles(storage, bookId, bytes, book.format, { cover: book.cover?.bytes });
-    await recordBookFiles(db, bookId, files);
+    await withTransaction(db, async (tx) => {
+      await actAs(tx, started.created_by);
+      await recordBookFiles(tx, bookId, files);
+    });
     await db.query(
       `update public.book_uploads
           set status = 'ready', processed_at = now(), error_code = null, error_message = null
@@ -93,6 +97,14 @@ export async function processUpload(deps: ProcessDeps, uploadId: string): Promis
     deps.log?.info('upload refused', { uploadId, code: refusal.code });
     return { outcome: 'failed', code: refusal.code, message: refusal.message };
   }
+}
+
+/**
+ * The editor who uploaded is the audit log's actor of the draft the job writes (the job runs as the pool's
+ * role, which has no JWT: `private.audit_actor()` falls back to `coko.actor_id`).
+ */
+async function actAs(tx: Queryable, editorId: string | null): Promise<void> {
+  if (editorId) await tx.query(`select set_config('coko.actor_id', $1, true)`, [editorId]);
 }
 
 /** Ends the upload `failed` (a refused file, or a job whose retries are spent). */

@@ -6,6 +6,7 @@ import { markPaid, newBook, newBuyer, newOrder, newPlan } from '../../../../supa
 import { readEpub } from '../../src/content/read-epub.ts';
 import { webpubManifest } from '../../src/content/webpub-manifest.ts';
 import {
+  API,
   access,
   bookWithFile,
   epubEntries,
@@ -15,6 +16,7 @@ import {
   setCountry,
   signer,
   stack,
+  tokenFor,
 } from './helpers.ts';
 
 interface Access {
@@ -168,6 +170,22 @@ describe('GET /v1/books/{id}/access', () => {
     const ivorian = (await newBuyer()).id;
     await setCountry(ivorian, 'CI');
     expect((await granted(book, ivorian)).right).toBe('free');
+  });
+
+  it('reads the country of a reader without one in their profile from the x-coko-country header', async () => {
+    const book = await bookWithFile({ free: true, countries: ['CI'] });
+    const traveller = (await newBuyer()).id;
+    await setCountry(traveller, null);
+    const open = async (country: string) =>
+      fetch(`${API}/v1/books/${book}/access`, {
+        headers: { authorization: `Bearer ${await tokenFor(traveller)}`, 'x-coko-country': country },
+      });
+    expect((await open('CI')).status).toBe(200);
+    await refused(await open('SN'), 403, 'NOT_AVAILABLE_IN_COUNTRY');
+    await refused(await access(book, traveller), 403, 'NOT_AVAILABLE_IN_COUNTRY');
+    // A profile country wins over the header.
+    await setCountry(traveller, 'SN');
+    await refused(await open('CI'), 403, 'NOT_AVAILABLE_IN_COUNTRY');
   });
 
   it('answers 404 for a draft, an unknown book, and a published book without a file', async () => {

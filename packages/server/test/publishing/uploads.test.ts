@@ -4,7 +4,7 @@
 import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery } from '../../../../supabase/tests/helpers.ts';
+import { adminQuery, USERS } from '../../../../supabase/tests/helpers.ts';
 import { BOOKS_BUCKET, COVERS_BUCKET, coverPaths } from '../../src/content/layout.ts';
 import type { CokoWorker } from '../../src/jobs/worker.ts';
 import { MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES } from '../../src/uploads/limits.ts';
@@ -216,6 +216,13 @@ describe('processing', () => {
     // "MARIAMA BA" slugifies like "Mariama Bâ": one author, not two.
     expect(book.authors).toEqual(['Mariama Bâ', 'Ahmadou Kourouma']);
     expect(book.metadata).toMatchObject({ source: { epubVersion: '2.0' } });
+    // The job writes the draft on the moderator's behalf: the audit log names them, not "the system".
+    const actors = await adminQuery<{ action: string; actor_id: string | null }>(
+      `select action, actor_id::text from public.audit_logs where resource_type = 'book' and resource_id = $1`,
+      [upload.bookId],
+    );
+    expect(actors.map((a) => a.action)).toEqual(expect.arrayContaining(['book.insert', 'book.update']));
+    for (const entry of actors) expect(entry.actor_id).toBe(USERS.moderator.id);
   });
 
   it('makes a draft from a PDF: its pages and a cover', async () => {
