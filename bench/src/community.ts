@@ -13,16 +13,16 @@
 //    for a book with BENCH_REVIEWS (1,000) reviews, by each sort, as a guest and as a signed-in
 //    reader (whose select embeds their own vote): p50/p99. Plus the planner's plan of each sort's
 //    first page (an index scan, no sort of the book's 1,000 reviews).
-// 3. The `groups` part adds replies (bench/src/community-replies.ts, reply p99 at 8 clients): when that
-//    file exists, its `benchReplies(stack)` runs last and its figures join ours.
+// 3. Replies (bench/src/community-replies.ts): posting a reply p99 at 8 clients.
 //
 // Writes bench/results/community.json.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { mintUserToken } from '@coko/server/dev';
 import pg from 'pg';
 import { benchDir, generateBooks, startBenchStack } from './bench-stack.ts';
+import { benchReplies } from './community-replies.ts';
 import { intFromEnv } from './lib/env.ts';
 import { type LoadResult, runLoad, type Spec } from './lib/load.ts';
 import { type Figures, figures, round } from './lib/stats.ts';
@@ -228,13 +228,8 @@ async function main() {
       client.release();
     }
 
-    // ---- 3. Replies (the groups part's bench, when merged) ----------------------------------------
-    let replies: unknown = null;
-    const repliesFile = join(benchDir, 'src', 'community-replies.ts');
-    if (existsSync(repliesFile)) {
-      const module = (await import(repliesFile)) as { benchReplies?: (s: typeof stack) => Promise<unknown> };
-      if (module.benchReplies) replies = await module.benchReplies(stack);
-    }
+    // ---- 3. Replies: posting a reply at 8 clients ------------------------------------------------
+    const replies = await benchReplies(stack);
 
     const result = {
       at: new Date().toISOString(),
