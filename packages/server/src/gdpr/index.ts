@@ -3,6 +3,7 @@ import { activityExporter } from './activity.ts';
 import { communityGroupsExporter } from './community-groups.ts';
 import { communityModerationExporter } from './community-moderation.ts';
 import { communityReviewsExporter } from './community-reviews.ts';
+import { eventsExporter } from './events.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
 import { exportRegistry } from './registry.ts';
@@ -13,6 +14,7 @@ export { activityExporter } from './activity.ts';
 export { communityGroupsExporter } from './community-groups.ts';
 export { communityModerationExporter } from './community-moderation.ts';
 export { communityReviewsExporter } from './community-reviews.ts';
+export { eventsExporter } from './events.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
@@ -27,4 +29,5 @@ exportRegistry
   .register(communityReviewsExporter)
   .register(uploadsExporter)
   .register(communityGroupsExporter)
-  .register(communityModerationExporter);
+  .register(communityModerationExporter)
+  .register(eventsExporter);
