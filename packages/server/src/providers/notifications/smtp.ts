@@ -21,14 +21,15 @@ interface SmtpFailure {
 
 /**
  * A 5xx reply is permanent (RFC 5321 §4.2.1): on `RCPT TO` (550 no such user, 553 bad address) it is the
- * recipient, elsewhere the message; 4xx replies and connection failures are transient.
+ * recipient, elsewhere the message; 4xx replies and connection failures are transient, and so are refused
+ * credentials (535 on AUTH: the operator fixes `SMTP_URL`, then the retries go through).
  */
 function mapFailure(error: unknown): Error {
   const failure = (typeof error === 'object' && error !== null ? error : {}) as SmtpFailure;
   const status = failure.responseCode;
   const details = { provider: 'smtp', status, providerCode: failure.code, cause: error };
   const recipient = failure.command?.toUpperCase().startsWith('RCPT') || failure.code === 'EENVELOPE';
-  if (status !== undefined && status >= 500 && status < 600) {
+  if (failure.code !== 'EAUTH' && status !== undefined && status >= 500 && status < 600) {
     return recipient
       ? new PermanentSendError('invalid_recipient', `smtp: the server refused the recipient (${status})`, details)
       : new PermanentSendError('rejected', `smtp: the server refused the message (${status})`, details);
