@@ -2,8 +2,9 @@
 // `projects/{project_id}/messages:send` with a service-account bearer token; 200 `{ name }`; errors as
 // `{ error: { code, message, status, details: [{ '@type': '…FcmError', errorCode }] } }`
 // (https://firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode).
-import { httpFailure, postToProvider } from './http.ts';
+
 import { FCM_SCOPE, type ServiceAccount, serviceAccountTokens } from './google-token.ts';
+import { httpFailure, postToProvider } from './http.ts';
 import { type OutgoingMessage, PermanentSendError, type PushChannel, type SendResult } from './port.ts';
 
 export const FCM_API_URL = 'https://fcm.googleapis.com';

@@ -19,8 +19,8 @@ export {
   memoryOutbox,
 } from './local.ts';
 export {
-  ChannelUnavailableError,
   type ChannelKind,
+  ChannelUnavailableError,
   type EmailChannel,
   isPermanentSendError,
   type OutgoingMessage,

@@ -34,7 +34,11 @@ function mapFailure(error: unknown): Error {
       ? new PermanentSendError('invalid_recipient', `smtp: the server refused the recipient (${status})`, details)
       : new PermanentSendError('rejected', `smtp: the server refused the message (${status})`, details);
   }
-  return new ChannelUnavailableError('smtp', `smtp: ${status ?? failure.code ?? 'the server could not be reached'}`, details);
+  return new ChannelUnavailableError(
+    'smtp',
+    `smtp: ${status ?? failure.code ?? 'the server could not be reached'}`,
+    details,
+  );
 }
 
 /**

@@ -61,7 +61,11 @@ export function twilioSms(options: TwilioOptions): SmsChannel {
       const code = typeof rawCode === 'number' ? rawCode : Number(rawCode);
       const details = { provider: 'twilio', status: response.status, providerCode: String(rawCode ?? '') || undefined };
       if (INVALID_RECIPIENT_CODES.has(code)) {
-        throw new PermanentSendError('invalid_recipient', `twilio: the recipient cannot receive SMS (${code})`, details);
+        throw new PermanentSendError(
+          'invalid_recipient',
+          `twilio: the recipient cannot receive SMS (${code})`,
+          details,
+        );
       }
       if (REJECTED_CODES.has(code)) {
         throw new PermanentSendError('rejected', `twilio refused the recipient (${code})`, details);

@@ -96,11 +96,11 @@ describe("Africa's Talking", () => {
     const at = africasTalkingSms({ username: 'sandbox', apiKey: API_KEY, fetch: viaMsw });
     server.use(http.post(SANDBOX, answer([], 'InvalidPhoneNumber')));
     await rejection(at.send(sms()), 'PermanentSendError', { reason: 'invalid_recipient' });
-    server.use(
-      http.post(SANDBOX, () => new HttpResponse('The supplied authentication is invalid', { status: 401 })),
-    );
+    server.use(http.post(SANDBOX, () => new HttpResponse('The supplied authentication is invalid', { status: 401 })));
     await rejection(at.send(sms()), 'ChannelUnavailableError', { status: 401 });
-    server.use(http.post(SANDBOX, () => new HttpResponse('Request is missing required form field \'to\'', { status: 400 })));
+    server.use(
+      http.post(SANDBOX, () => new HttpResponse("Request is missing required form field 'to'", { status: 400 })),
+    );
     await rejection(at.send(sms()), 'PermanentSendError', { reason: 'rejected', status: 400 });
     server.use(http.post(SANDBOX, () => HttpResponse.error()));
     await rejection(at.send(sms()), 'ChannelUnavailableError');

@@ -24,7 +24,8 @@ const sent: { url: string; headers: Record<string, string>; body: string }[] = [
 const fakeProviders: typeof fetch = async (input, init) => {
   const url = String(input);
   sent.push({ url, headers: Object.fromEntries(new Headers(init?.headers)), body: String(init?.body) });
-  if (url === 'https://oauth2.googleapis.com/token') return Response.json({ access_token: 'ya29.deno', expires_in: 3599 });
+  if (url === 'https://oauth2.googleapis.com/token')
+    return Response.json({ access_token: 'ya29.deno', expires_in: 3599 });
   if (url.includes('fcm.googleapis.com')) return Response.json({ name: 'projects/coko-deno/messages/1' });
   if (url.includes('sendgrid')) return new Response(null, { status: 202, headers: { 'x-message-id': 'sg-deno' } });
   return Response.json(

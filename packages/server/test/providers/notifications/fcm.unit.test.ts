@@ -27,7 +27,11 @@ function tokenEndpoint(assertions: string[] = []) {
     expect(request.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
     expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
     assertions.push(form.get('assertion') ?? '');
-    return HttpResponse.json({ access_token: `ya29.token-${assertions.length}`, expires_in: 3599, token_type: 'Bearer' });
+    return HttpResponse.json({
+      access_token: `ya29.token-${assertions.length}`,
+      expires_in: 3599,
+      token_type: 'Bearer',
+    });
   });
 }
 

@@ -81,8 +81,9 @@ describe('notificationChannelsFromConfig', () => {
     expect(channels({ ...PRODUCTION, ...TWILIO, ...AFRICASTALKING, SMS_PROVIDER: 'twilio' }).status().sms).toBe(
       'on: twilio',
     );
-    expect(channels({ ...AFRICASTALKING, AFRICASTALKING_USERNAME: 'sandbox', SMS_PROVIDER: 'africastalking' }).status().sms)
-      .toBe('on: africastalking (sandbox)');
+    expect(
+      channels({ ...AFRICASTALKING, AFRICASTALKING_USERNAME: 'sandbox', SMS_PROVIDER: 'africastalking' }).status().sms,
+    ).toBe('on: africastalking (sandbox)');
   });
 
   it('the local adapters write to the given outbox, once per (channel, idempotency key)', async () => {
@@ -99,7 +100,10 @@ describe('notificationChannelsFromConfig', () => {
       ['sms', '+221771234567', 'local-sms-2'],
       ['push', 'device-token', 'local-push-3'],
     ]);
-    expect(outbox.entries()[2]).toMatchObject({ data: { kind: 'welcome' }, createdAt: new Date('2026-12-07T10:00:00Z') });
+    expect(outbox.entries()[2]).toMatchObject({
+      data: { kind: 'welcome' },
+      createdAt: new Date('2026-12-07T10:00:00Z'),
+    });
     // The local SMS adapter checks E.164 like the real ones.
     await rejection(dev.sms?.send(message({ to: '771234567' })) ?? Promise.resolve(), 'PermanentSendError', {
       reason: 'invalid_recipient',

@@ -9,7 +9,11 @@ const URL = 'https://api.sendgrid.com/v3/mail/send';
 const API_KEY = 'SG.coko-test.key-0123456789';
 
 const server = providerServer();
-const sendgrid = sendgridEmail({ apiKey: API_KEY, from: 'Librairie Clairafrique <lire@clairafrique.sn>', fetch: viaMsw });
+const sendgrid = sendgridEmail({
+  apiKey: API_KEY,
+  from: 'Librairie Clairafrique <lire@clairafrique.sn>',
+  fetch: viaMsw,
+});
 
 function accepted(messageId = 'W86EgYT6SQKk0lRflfLRsA') {
   return new HttpResponse(null, { status: 202, headers: { 'X-Message-Id': messageId } });
@@ -95,7 +99,8 @@ describe('SendGrid', () => {
 
   it('refused keys, rate limits, outages and network failures are transient', async () => {
     const answers = [
-      () => HttpResponse.json({ errors: [{ message: 'The provided authorization grant is invalid' }] }, { status: 401 }),
+      () =>
+        HttpResponse.json({ errors: [{ message: 'The provided authorization grant is invalid' }] }, { status: 401 }),
       () => HttpResponse.json({ errors: [{ message: 'access forbidden' }] }, { status: 403 }),
       () => HttpResponse.json({ errors: [{ message: 'too many requests' }] }, { status: 429 }),
       () => new HttpResponse('upstream', { status: 502 }),
