@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isConfigError, loadConfig } from '../../../src/config/index.ts';
+import { isConfigError, loadConfig, loadNotificationsConfig } from '../../../src/config/index.ts';
 import {
   memoryOutbox,
   notificationChannelsFromConfig,
@@ -148,5 +148,14 @@ describe('notification variables', () => {
     expect(issues).toEqual([
       { variable: 'FCM_SERVICE_ACCOUNT', message: 'must be a service account key (check client_email, private_key)' },
     ]);
+  });
+
+  it('loadNotificationsConfig reads the channels alone (the worker has no public URL to require)', () => {
+    const env = { COKO_ENV: 'production', ...AFRICASTALKING };
+    expect(() => loadConfig(env)).toThrow(/DATABASE_URL: required in production/);
+    expect(loadNotificationsConfig(env)).toEqual(loadConfig({ ...PRODUCTION, ...AFRICASTALKING }).notifications);
+    expect(() => loadNotificationsConfig({ SMS_PROVIDER: 'orange', DATABASE_URL: 'mysql://x' })).toThrow(
+      /SMS_PROVIDER: must be one of/,
+    );
   });
 });
