@@ -51,7 +51,12 @@ export function smtpEmail(options: SmtpOptions): EmailChannel & { close(): Promi
 
   function transporter(): Promise<Transporter> {
     transport ??= import('nodemailer').then((nodemailer) =>
-      nodemailer.createTransport(options.url, { disableFileAccess: true, disableUrlAccess: true }),
+      nodemailer.createTransport(
+        // nodemailer's defaults wait minutes on a silent server; a job has better things to do (it retries).
+        { url: options.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 },
+        // Message bodies are Coko's templates: never let one read a file or fetch a URL as an attachment.
+        { disableFileAccess: true, disableUrlAccess: true },
+      ),
     );
     return transport;
   }
@@ -70,7 +75,7 @@ export function smtpEmail(options: SmtpOptions): EmailChannel & { close(): Promi
           text: m.text,
           html: m.html,
           messageId: `<${m.idempotencyKey}@${addressDomain(from)}>`,
-          list: m.unsubscribeUrl ? { unsubscribe: { url: m.unsubscribeUrl, comment: 'Unsubscribe' } } : undefined,
+          list: m.unsubscribeUrl ? { unsubscribe: m.unsubscribeUrl } : undefined,
           headers,
         });
         if (Array.isArray(info.rejected) && info.rejected.length > 0) {
