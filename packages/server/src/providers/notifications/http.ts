@@ -54,15 +54,16 @@ export async function postToProvider(request: ChannelRequest): Promise<ChannelRe
 }
 
 /**
- * The default reading of an HTTP failure: 408/429/5xx and refused credentials (401/403: the operator fixes
- * the key, the retries then go through) are transient; any other 4xx is the request itself refused, and the
- * same request will be refused again.
+ * The default reading of an HTTP failure: 408/429/5xx, refused credentials (401/403) and an unknown account
+ * or project (404: a wrong SID or project id in the configuration) are transient — the operator fixes the
+ * variable and the retries go through; any other 4xx is the request itself refused, and the same request
+ * will be refused again.
  */
 export function httpFailure(provider: string, response: ChannelResponse, providerCode?: string): Error {
   const details = { provider, status: response.status, providerCode };
   const message = `${provider} answered ${response.status}${providerCode ? ` (${providerCode})` : ''}`;
   const { status } = response;
-  if (status === 401 || status === 403 || status === 408 || status === 429 || status >= 500) {
+  if ([401, 403, 404, 408, 429].includes(status) || status >= 500) {
     return new ChannelUnavailableError(provider, message, details);
   }
   return new PermanentSendError('rejected', message, details);

@@ -99,6 +99,7 @@ describe('Twilio', () => {
   it('refused credentials, rate limits, outages and network failures are transient', async () => {
     const answers = [
       twilioError(401, 20003, 'Authenticate'),
+      twilioError(404, 20404, 'The requested resource /2010-04-01/Accounts/AC…/Messages.json was not found'),
       twilioError(429, 20429, 'Too Many Requests'),
       twilioError(503, 20503, 'Service Unavailable'),
       () => HttpResponse.error(),
