@@ -64,8 +64,14 @@ $$;
 comment on function private.emit_reading_session_finished() is
   'Trigger on public.reading_sessions: logs reading.session_finished once per session, when it gets its ended_at.';
 revoke all on function private.emit_reading_session_finished() from public, anon, authenticated;
-create trigger emit_domain_event after insert or update of ended_at on public.reading_sessions
-  for each row execute function private.emit_reading_session_finished();
+-- WHEN clauses rather than `update of <column>`: the column may be set by a BEFORE trigger, which
+-- `update of` does not see; and the hot path (a sync of an unchanged row) calls no function.
+create trigger emit_domain_event_insert after insert on public.reading_sessions
+  for each row when (new.ended_at is not null)
+  execute function private.emit_reading_session_finished();
+create trigger emit_domain_event_update after update on public.reading_sessions
+  for each row when (old.ended_at is null and new.ended_at is not null)
+  execute function private.emit_reading_session_finished();
 
 -- reading.book_finished: finished_at set on the reader's progress. Once per reader and book, ever:
 -- finishing a book again (after starting over) is not a new fact for points.
@@ -92,8 +98,13 @@ $$;
 comment on function private.emit_reading_book_finished() is
   'Trigger on public.reading_progress: logs reading.book_finished once per reader and book, when finished_at is set.';
 revoke all on function private.emit_reading_book_finished() from public, anon, authenticated;
-create trigger emit_domain_event after insert or update of finished_at on public.reading_progress
-  for each row execute function private.emit_reading_book_finished();
+-- finished_at is set by the BEFORE trigger from the locator: only a WHEN clause sees it.
+create trigger emit_domain_event_insert after insert on public.reading_progress
+  for each row when (new.finished_at is not null)
+  execute function private.emit_reading_book_finished();
+create trigger emit_domain_event_update after update on public.reading_progress
+  for each row when (old.finished_at is null and new.finished_at is not null)
+  execute function private.emit_reading_book_finished();
 
 -- review.created: once per review (an edit is not a new review).
 create or replace function private.emit_review_created()
@@ -151,8 +162,12 @@ end;
 $$;
 comment on function private.emit_order_paid() is 'Trigger on public.orders: logs order.paid once per order, when it becomes paid.';
 revoke all on function private.emit_order_paid() from public, anon, authenticated;
-create trigger emit_domain_event after insert or update of status on public.orders
-  for each row execute function private.emit_order_paid();
+create trigger emit_domain_event_insert after insert on public.orders
+  for each row when (new.status = 'paid')
+  execute function private.emit_order_paid();
+create trigger emit_domain_event_update after update on public.orders
+  for each row when (new.status = 'paid' and old.status is distinct from 'paid')
+  execute function private.emit_order_paid();
 
 -- user.registered: the profile is created (with the account, by the auth.users trigger).
 create or replace function private.emit_user_registered()
