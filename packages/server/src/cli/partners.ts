@@ -10,6 +10,7 @@ import {
   describePartner,
   listPartners,
   type PartnerSummary,
+  parseDuration,
   resolveUser,
   resumePartner,
   rotateWebhookSecret,
@@ -113,9 +114,9 @@ export const PARTNERS_USAGE = `Usage: coko partners <sub-command>
   suspend <id|slug>
                  Its keys stop working and its users' tokens are refused (401) at once
   resume <id|slug>
-  webhook-secret <id|slug> [--overlap <seconds>] [--json]
+  webhook-secret <id|slug> [--overlap 24h] [--json]
                  New webhook signing secret (shown once); the old one keeps signing for
-                 --overlap seconds (default 86400; 0 when it leaked)
+                 the overlap (default 24h; 0 when it leaked)
 
 Origins are scheme://host[:port] (no path); '*' allows any; none = server-side and native apps only.`;
 
@@ -291,9 +292,7 @@ export async function partnersCommand(args: string[]): Promise<number> {
       options: { overlap: { type: 'string' }, json: { type: 'boolean' } },
     });
     const idOrSlug = one(positionals, 'a partner id or slug: coko partners webhook-secret <id|slug>');
-    const overlapSeconds = values.overlap === undefined ? undefined : Number(values.overlap);
-    if (overlapSeconds !== undefined && !Number.isInteger(overlapSeconds))
-      throw new AdminError('invalid_input', '--overlap must be a whole number of seconds');
+    const overlapSeconds = values.overlap === undefined ? undefined : Math.round(parseDuration(values.overlap));
     const rotated = await runAdmin((ctx) => rotateWebhookSecret(ctx, idOrSlug, { overlapSeconds }));
     if (values.json) {
       console.log(

@@ -159,9 +159,10 @@ export const QUEUES: readonly QueueDefinition[] = [
     name: QUEUE_NAMES.dispatchEvents,
     description:
       'Offers each domain-event consumer (gamification, notifications, partner-webhooks) its next batch of private.domain_events, its work and its cursor move in one transaction (src/events/).',
-    // Stately: one run at a time per queue, and at most one queued (the cron tick or the follow-up a run sends
-    // when it had work). The cron retries a failing consumer every minute: no retries of its own.
-    options: { policy: 'stately', retryLimit: 0, retryDelay: 0, retryBackoff: false, expireInSeconds: 5 * MINUTE },
+    // Stately: one run at a time, and at most one queued (the cron tick or the follow-up a run sends when it
+    // had work). A run whose consumer failed is retried with backoff like any maintenance job (the others
+    // committed already; the cron offers the failing one its batch again meanwhile).
+    options: maintenance(5 * MINUTE),
     concurrency: 1,
     // Readers wait on this queue for their points and notifications.
     pollingIntervalSeconds: 1,
