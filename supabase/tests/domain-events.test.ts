@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, type Row } from './helpers.js';
-import { newPartner, newPlan, newOrder, markPaid, newBook as newPaidBook } from './payments-helpers.js';
+import { markPaid, newOrder, newBook as newPaidBook, newPartner, newPlan } from './payments-helpers.js';
 import { change, locator, newBook, newReader, sync } from './reading-helpers.js';
 
 let BOOK = '';
@@ -182,9 +182,10 @@ describe('subscription.expiring', () => {
     await run();
     expect(await events('subscription.expiring', reader.user.id)).toHaveLength(1);
     // The next period ending is a new fact.
-    await adminQuery(`update public.subscriptions set current_period_end = now() + interval '2 days 1 hour' where id = $1`, [
-      sub?.id,
-    ]);
+    await adminQuery(
+      `update public.subscriptions set current_period_end = now() + interval '2 days 1 hour' where id = $1`,
+      [sub?.id],
+    );
     await run();
     const logged = await events('subscription.expiring', reader.user.id);
     expect(logged).toHaveLength(2);

@@ -17,7 +17,8 @@ const body = JSON.stringify({
 
 const sign = (payload: string, secret: string, t = T) =>
   `v1=${createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex')}`;
-const header = (payload = body, secrets = [SECRET], t = T) => [`t=${t}`, ...secrets.map((s) => sign(payload, s, t))].join(',');
+const header = (payload = body, secrets = [SECRET], t = T) =>
+  [`t=${t}`, ...secrets.map((s) => sign(payload, s, t))].join(',');
 
 async function reason(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
@@ -59,7 +60,16 @@ describe('verifyWebhook', () => {
   });
 
   it('refuses a missing or malformed header', async () => {
-    for (const bad of [undefined, null, '', 'v1=abc', `t=${T}`, `t=abc,${sign(body, SECRET)}`, `t=${T},v1=zz`, 'garbage']) {
+    for (const bad of [
+      undefined,
+      null,
+      '',
+      'v1=abc',
+      `t=${T}`,
+      `t=abc,${sign(body, SECRET)}`,
+      `t=${T},v1=zz`,
+      'garbage',
+    ]) {
       expect(await reason(verifyWebhook(body, bad, SECRET, { now: NOW }))).toBe('malformed_header');
     }
   });

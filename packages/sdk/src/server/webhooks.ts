@@ -84,9 +84,13 @@ export async function verifyWebhook<Data extends Record<string, unknown> = Recor
   }
   let matched = false;
   for (const key of secrets) {
-    const cryptoKey = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'verify',
-    ]);
+    const cryptoKey = await crypto.subtle.importKey(
+      'raw',
+      encoder.encode(key),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
     for (const signature of signatures) {
       // Every candidate is checked (no early exit on the first miss): timing says nothing about which matched.
       if (await crypto.subtle.verify('HMAC', cryptoKey, signature, signed)) matched = true;

@@ -184,7 +184,12 @@ export async function partnersCommand(args: string[]): Promise<number> {
     if (values.json) {
       console.log(
         JSON.stringify(
-          { partner, secretKey: secretKey?.key, publishableKey: publishableKey?.key, webhookSecret: created.webhookSecret },
+          {
+            partner,
+            secretKey: secretKey?.key,
+            publishableKey: publishableKey?.key,
+            webhookSecret: created.webhookSecret,
+          },
           null,
           2,
         ),

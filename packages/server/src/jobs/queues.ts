@@ -170,7 +170,7 @@ export const QUEUES: readonly QueueDefinition[] = [
   {
     name: QUEUE_NAMES.deliverWebhook,
     description:
-      'POSTs one domain event to one partner\'s webhook_url, signed (Coko-Signature). 2xx: done; 410: stopped; anything else retried with exponential backoff, then dead-lettered.',
+      "POSTs one domain event to one partner's webhook_url, signed (Coko-Signature). 2xx: done; 410: stopped; anything else retried with exponential backoff, then dead-lettered.",
     // 8 retries from 30 s, doubling: the last one about 2 h after the first attempt, so a partner's deploy or
     // short outage loses nothing. Short policy: one queued job per (partner, event).
     options: {

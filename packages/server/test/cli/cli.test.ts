@@ -90,7 +90,14 @@ describe('coko partners / keys / roles (the binary)', () => {
 
   it('shows the webhook secret once at creation and rotates it with an overlap', { timeout: 120_000 }, async () => {
     const WEBHOOK_SECRET = /whsec_[0-9a-f]{64}/g;
-    const created = await coko(['partners', 'create', '--name', unique('Webhook Partner'), '--webhook', 'https://partner.example/hooks']);
+    const created = await coko([
+      'partners',
+      'create',
+      '--name',
+      unique('Webhook Partner'),
+      '--webhook',
+      'https://partner.example/hooks',
+    ]);
     expect(created.code).toBe(0);
     const first = created.stdout.match(WEBHOOK_SECRET)?.[0];
     expect(first).toBeDefined();

@@ -74,7 +74,10 @@ describe('the dispatcher', () => {
   it('hands each event to a consumer exactly once with two workers racing', async () => {
     const kind = 'test.race';
     const ids = await emit(kind, 1_100);
-    const pools = [new pg.Pool({ connectionString: stack.databaseUrl, max: 2 }), new pg.Pool({ connectionString: stack.databaseUrl, max: 2 })];
+    const pools = [
+      new pg.Pool({ connectionString: stack.databaseUrl, max: 2 }),
+      new pg.Pool({ connectionString: stack.databaseUrl, max: 2 }),
+    ];
     let finished = false;
     try {
       await Promise.all([
@@ -86,11 +89,12 @@ describe('the dispatcher', () => {
             if (run.status !== 'done' || run.scanned === 0) await new Promise((resolve) => setTimeout(resolve, 5));
           }
         }),
-        waitFor(async () => (await handled('racer')).length >= ids.length, { timeoutMs: 30_000, what: 'all events' }).finally(
-          () => {
-            finished = true;
-          },
-        ),
+        waitFor(async () => (await handled('racer')).length >= ids.length, {
+          timeoutMs: 30_000,
+          what: 'all events',
+        }).finally(() => {
+          finished = true;
+        }),
       ]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));

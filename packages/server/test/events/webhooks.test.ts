@@ -91,11 +91,10 @@ async function partnerWithReader(path: string) {
   );
   const partnerId = rows[0]?.id as string;
   const userId = randomUUID();
-  await db.query(`insert into auth.users (id, email, raw_app_meta_data) values ($1, $2, jsonb_build_object('partner_id', $3::text))`, [
-    userId,
-    `${slug}@webhooks.test`,
-    partnerId,
-  ]);
+  await db.query(
+    `insert into auth.users (id, email, raw_app_meta_data) values ($1, $2, jsonb_build_object('partner_id', $3::text))`,
+    [userId, `${slug}@webhooks.test`, partnerId],
+  );
   await db.query(
     `insert into private.partner_users (partner_id, external_user_id, user_id) values ($1, 'ext-' || $2, $2::uuid)`,
     [partnerId, userId],
@@ -145,13 +144,19 @@ describe('partner webhooks', () => {
     );
     const events = await Promise.all(hits.map((hit) => verifyWebhook(hit.body, hit.signature, secret)));
     const review = events.find((event) => event.id === reviewEvent);
-    expect(review).toMatchObject({ type: 'review.created', data: { userId, externalUserId: `ext-${userId}`, rating: 5 } });
+    expect(review).toMatchObject({
+      type: 'review.created',
+      data: { userId, externalUserId: `ext-${userId}`, rating: 5 },
+    });
     expect(events.find((event) => event.id === registered)?.type).toBe('user.registered');
     // Dispatching again sends nothing more.
     await sendJob(stack.databaseUrl, QUEUE_NAMES.dispatchEvents);
-    await waitFor(async () => (await jobsOf(db, QUEUE_NAMES.dispatchEvents)).every((job) => job.state === 'completed'), {
-      what: 'the dispatch jobs to complete',
-    });
+    await waitFor(
+      async () => (await jobsOf(db, QUEUE_NAMES.dispatchEvents)).every((job) => job.state === 'completed'),
+      {
+        what: 'the dispatch jobs to complete',
+      },
+    );
     expect((await deliveries(reviewEvent)).map((job) => job.state)).toEqual(['completed']);
     expect(received.filter((r) => r.path === '/ok' && r.eventId === reviewEvent)).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
+import { registerBuiltInConsumers } from '../../events/consumers.ts';
 import { QUEUE_NAMES } from '../queues.ts';
 import type { JobHandlers } from '../types.ts';
-import { registerBuiltInConsumers } from '../../events/consumers.ts';
 import { anonymizeDueAccounts } from './accounts-anonymize-due.ts';
 import { createAuditPartitions } from './audit-create-partitions.ts';
 import { processBookUpload } from './books-process-upload.ts';
