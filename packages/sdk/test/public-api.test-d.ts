@@ -32,7 +32,7 @@ import {
   type PartnerOrdersPage,
   verifyWebhook,
   type WebhookEvent,
-  WebhookVerificationError,
+  type WebhookVerificationError,
 } from '../src/server';
 
 const coko = createCoko({ url: 'https://x.supabase.co', publishableKey: 'pk' });
