@@ -21,7 +21,10 @@ async function earn(reader: string, reviews: number): Promise<void> {
   await consume();
 }
 
-async function board(client: SupabaseClient, args: Row): Promise<{ rows: Row[] | null; status: number; code?: string }> {
+async function board(
+  client: SupabaseClient,
+  args: Row,
+): Promise<{ rows: Row[] | null; status: number; code?: string }> {
   const { data, status, error } = await client.rpc('leaderboard', args);
   return { rows: data as Row[] | null, status, code: error?.code };
 }
@@ -54,7 +57,14 @@ describe('ranking', () => {
     ]);
     expect(rows!.map((r) => r.is_me)).toEqual([false, true, false, false]);
     expect(rows![0]).toMatchObject({ display_name: 'Cheikh', avatar_path: null });
-    expect(Object.keys(rows![0]!).sort()).toEqual(['avatar_path', 'display_name', 'is_me', 'points', 'rank', 'user_id']);
+    expect(Object.keys(rows![0]!).sort()).toEqual([
+      'avatar_path',
+      'display_name',
+      'is_me',
+      'points',
+      'rank',
+      'user_id',
+    ]);
 
     // Pages: offset and limit.
     const page = await board(await as(a), { board: 'all_time', scope: `partner:${partner}`, limit: 2, offset: 1 });
@@ -150,10 +160,17 @@ describe('opt-out and my_rank', () => {
     const client = await as(open);
     expect((await board(client, { board: 'weekly', scope })).rows!.map((r) => r.user_id)).toEqual([shy, open]);
 
-    await adminQuery(`update public.profiles set preferences = preferences || '{"leaderboards": false}' where id = $1`, [shy]);
-    expect((await board(client, { board: 'weekly', scope })).rows!.map((r) => [r.user_id, r.rank])).toEqual([[open, 2]]);
+    await adminQuery(
+      `update public.profiles set preferences = preferences || '{"leaderboards": false}' where id = $1`,
+      [shy],
+    );
+    expect((await board(client, { board: 'weekly', scope })).rows!.map((r) => [r.user_id, r.rank])).toEqual([
+      [open, 2],
+    ]);
     await refresh();
-    expect((await board(client, { board: 'weekly', scope })).rows!.map((r) => [r.user_id, r.rank])).toEqual([[open, 1]]);
+    expect((await board(client, { board: 'weekly', scope })).rows!.map((r) => [r.user_id, r.rank])).toEqual([
+      [open, 1],
+    ]);
     const { data } = await (await as(shy)).rpc('my_rank', { board: 'weekly', scope });
     expect(data).toEqual([]);
   });

@@ -58,7 +58,13 @@ async function owners(kind: ClientKind, table: string): Promise<string[] | numbe
 }
 
 describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('select as $kind', ({ kind }) => {
-  const ownRows = STAFF.includes(kind) ? ['otherUser', 'user'] : kind === 'user' ? ['user'] : kind === 'otherUser' ? ['otherUser'] : [];
+  const ownRows = STAFF.includes(kind)
+    ? ['otherUser', 'user']
+    : kind === 'user'
+      ? ['user']
+      : kind === 'otherUser'
+        ? ['otherUser']
+        : [];
   const expectedOwn = kind === 'anon' ? 401 : ownRows;
 
   it.each([
@@ -84,29 +90,40 @@ describe.each(CLIENT_KINDS.map((kind) => ({ kind })))('select as $kind', ({ kind
   });
 });
 
-describe.each(CLIENT_KINDS.filter((kind) => kind !== 'service').map((kind) => ({ kind })))('writes as $kind', ({ kind }) => {
-  it('nobody but the service writes rules, levels, badges, challenges, ledgers, scores, awards or boards', async () => {
-    const attempts: [string, (db: Parameters<Parameters<typeof sqlFor>[1]>[0]) => Promise<unknown>][] = [
-      ['point_rules', (db) => sql.update(db, 'point_rules', { event_kind: 'review.created' }, { points: 1000 })],
-      ['levels', (db) => sql.insert(db, 'levels', { level: 99, name: 'x', name_en: 'x', min_points: 99999 })],
-      ['badges', (db) => sql.delete(db, 'badges', { slug: 'first-review' })],
-      ['challenges', (db) => sql.update(db, 'challenges', { id: f.G }, { points: 1000 })],
-      [
-        'points_ledger',
-        (db) =>
-          sql.insert(db, 'points_ledger', { user_id: user.id, points: 1000, reason: 'adjustment', source_key: 'cheat' }),
-      ],
-      ['reader_scores', (db) => sql.update(db, 'reader_scores', { user_id: user.id }, { points: 100000 })],
-      ['badge_awards', (db) => sql.delete(db, 'badge_awards', { user_id: user.id })],
-      ['leaderboard_entries', (db) => sql.update(db, 'leaderboard_entries', { user_id: user.id }, { rank: 1 })],
-      ['challenge_participants', (db) => sql.update(db, 'challenge_participants', { user_id: user.id }, { progress: 5 })],
-    ];
-    for (const [table, attempt] of attempts) {
-      const error = await sqlError(sqlFor(kind, attempt));
-      expect([table, error.code]).toEqual([table, '42501']);
-    }
-  });
-});
+describe.each(CLIENT_KINDS.filter((kind) => kind !== 'service').map((kind) => ({ kind })))(
+  'writes as $kind',
+  ({ kind }) => {
+    it('nobody but the service writes rules, levels, badges, challenges, ledgers, scores, awards or boards', async () => {
+      const attempts: [string, (db: Parameters<Parameters<typeof sqlFor>[1]>[0]) => Promise<unknown>][] = [
+        ['point_rules', (db) => sql.update(db, 'point_rules', { event_kind: 'review.created' }, { points: 1000 })],
+        ['levels', (db) => sql.insert(db, 'levels', { level: 99, name: 'x', name_en: 'x', min_points: 99999 })],
+        ['badges', (db) => sql.delete(db, 'badges', { slug: 'first-review' })],
+        ['challenges', (db) => sql.update(db, 'challenges', { id: f.G }, { points: 1000 })],
+        [
+          'points_ledger',
+          (db) =>
+            sql.insert(db, 'points_ledger', {
+              user_id: user.id,
+              points: 1000,
+              reason: 'adjustment',
+              source_key: 'cheat',
+            }),
+        ],
+        ['reader_scores', (db) => sql.update(db, 'reader_scores', { user_id: user.id }, { points: 100000 })],
+        ['badge_awards', (db) => sql.delete(db, 'badge_awards', { user_id: user.id })],
+        ['leaderboard_entries', (db) => sql.update(db, 'leaderboard_entries', { user_id: user.id }, { rank: 1 })],
+        [
+          'challenge_participants',
+          (db) => sql.update(db, 'challenge_participants', { user_id: user.id }, { progress: 5 }),
+        ],
+      ];
+      for (const [table, attempt] of attempts) {
+        const error = await sqlError(sqlFor(kind, attempt));
+        expect([table, error.code]).toEqual([table, '42501']);
+      }
+    });
+  },
+);
 
 describe('joining and leaving challenges', () => {
   it('a reader joins an open challenge they see, for themselves only, and leaves it', async () => {
@@ -124,7 +141,9 @@ describe('joining and leaving challenges', () => {
       sqlFor('user', (db) => sql.insert(db, 'challenge_participants', { challenge_id: f.P })),
     );
     expect(notTheirs.code).toBe('42501');
-    const anon = await sqlError(sqlFor('anon', (db) => sql.insert(db, 'challenge_participants', { challenge_id: f.G })));
+    const anon = await sqlError(
+      sqlFor('anon', (db) => sql.insert(db, 'challenge_participants', { challenge_id: f.G })),
+    );
     expect(anon.code).toBe('42501');
   });
 
