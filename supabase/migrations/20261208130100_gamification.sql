@@ -984,6 +984,18 @@ comment on function private.my_partner_id() is 'The caller''s partner (profiles.
 -- =============================================================================================
 -- Leaderboards
 -- =============================================================================================
+create table private.leaderboard_state (
+  id boolean primary key default true constraint leaderboard_state_one_row check (id),
+  fingerprint text not null,
+  refreshed_at timestamptz not null
+);
+comment on table private.leaderboard_state is 'One row: what the boards were last computed from (a fingerprint), so a refresh with nothing new does nothing.';
+comment on column private.leaderboard_state.id is 'Always true (one row).';
+comment on column private.leaderboard_state.fingerprint is 'Hash of the scores, memberships, partners, opt-outs and week of the last refresh.';
+comment on column private.leaderboard_state.refreshed_at is 'When the boards were last recomputed.';
+alter table private.leaderboard_state enable row level security;
+revoke all on table private.leaderboard_state from public, anon, authenticated;
+
 create or replace function private.refresh_leaderboards(at timestamptz default now())
 returns jsonb
 language plpgsql
@@ -994,9 +1006,27 @@ declare
   week date := private.week_start(at);
   written integer;
   removed integer;
+  fingerprint text;
 begin
   -- One refresh at a time (the job is stately, but Studio or a test may call it too).
   perform pg_advisory_xact_lock(20261208, 130100);
+
+  -- Nothing that decides a board changed since the last refresh (scores, memberships, partners,
+  -- opt-outs, the week): skip. A few sequential scans of narrow columns, ~100 ms at 100 000 readers,
+  -- against seconds for a refresh; quiet hours cost nothing.
+  select md5(concat_ws('|', week,
+           (select count(*) || ':' || coalesce(sum(hashtext(concat_ws(',', s.user_id, s.points, s.weekly_points,
+                    s.week_start, s.reached_at, s.weekly_reached_at))::bigint), 0) from public.reader_scores s),
+           (select count(*) || ':' || coalesce(sum(hashtext(m.group_id::text || m.user_id::text)::bigint), 0)
+              from public.group_members m),
+           (select coalesce(sum(hashtext(concat_ws(',', p.id, p.partner_id, p.deleted_at is null,
+                    private.shows_on_leaderboards(p.preferences)))::bigint), 0)
+              from public.profiles p where p.partner_id is not null or p.deleted_at is not null
+                or not private.shows_on_leaderboards(p.preferences))))
+    into fingerprint;
+  if fingerprint = (select st.fingerprint from private.leaderboard_state st where st.id) then
+    return jsonb_build_object('skipped', true, 'written', 0, 'removed', 0, 'weekStart', week);
+  end if;
 
   drop table if exists pg_temp.fresh;
   create temporary table fresh on commit drop as
@@ -1024,30 +1054,46 @@ begin
   select board, scope, period_start, user_id, points, reached_at,
          (row_number() over (partition by board, scope, period_start order by points desc, reached_at, user_id))::integer as rank
     from scoped;
-  create unique index on fresh (board, scope, period_start, user_id);
-  analyze fresh;
+  analyze pg_temp.fresh;
 
-  -- Only rows that changed are written: between two refreshes most ranks stay put.
-  insert into public.leaderboard_entries as le (board, scope, period_start, user_id, points, reached_at, rank)
-  select board, scope, period_start, user_id, points, reached_at, rank from fresh
-  on conflict (board, scope, period_start, user_id) do update
-    set points = excluded.points, reached_at = excluded.reached_at, rank = excluded.rank
-    where (le.points, le.reached_at, le.rank) is distinct from (excluded.points, excluded.reached_at, excluded.rank);
-  get diagnostics written = row_count;
+  -- Only rows that changed are written (a diff against the current boards, one hash join): between
+  -- two refreshes most entries stay put, and an unchanged row is never rewritten.
+  drop table if exists pg_temp.changes;
+  create temporary table changes on commit drop as
+  select coalesce(f.board, e.board) as board, coalesce(f.scope, e.scope) as scope,
+         coalesce(f.period_start, e.period_start) as period_start, coalesce(f.user_id, e.user_id) as user_id,
+         f.points, f.reached_at, f.rank, e.user_id is null as is_new, f.user_id is null as is_gone
+    from pg_temp.fresh f
+    full join (select * from public.leaderboard_entries le where le.period_start = week or le.board = 'all_time') e
+      on e.board = f.board and e.scope = f.scope and e.period_start = f.period_start and e.user_id = f.user_id
+   where e.user_id is null or f.user_id is null
+      or (e.points, e.reached_at, e.rank) is distinct from (f.points, f.reached_at, f.rank);
 
-  delete from public.leaderboard_entries le
-   where (le.period_start = week or le.board = 'all_time')
-     and not exists (select 1 from fresh f where f.board = le.board and f.scope = le.scope
-                       and f.period_start = le.period_start and f.user_id = le.user_id);
+  delete from public.leaderboard_entries le using pg_temp.changes c
+   where c.is_gone and le.board = c.board and le.scope = c.scope and le.period_start = c.period_start
+     and le.user_id = c.user_id;
   get diagnostics removed = row_count;
+  update public.leaderboard_entries le set points = c.points, reached_at = c.reached_at, rank = c.rank
+    from pg_temp.changes c
+   where not c.is_new and not c.is_gone and le.board = c.board and le.scope = c.scope
+     and le.period_start = c.period_start and le.user_id = c.user_id;
+  get diagnostics written = row_count;
+  -- New entries may take a rank another row still holds until this statement: ranks are not unique-indexed.
+  insert into public.leaderboard_entries (board, scope, period_start, user_id, points, reached_at, rank)
+  select c.board, c.scope, c.period_start, c.user_id, c.points, c.reached_at, c.rank from pg_temp.changes c where c.is_new;
+  written := written + (select count(*) from pg_temp.changes c where c.is_new);
+
   -- Past weeks stay for eight weeks (last week's podium), then go.
   delete from public.leaderboard_entries le where le.board = 'weekly' and le.period_start < week - 56;
 
   delete from private.leaderboard_sizes z where z.period_start = week or z.board = 'all_time' or z.period_start < week - 56;
   insert into private.leaderboard_sizes (board, scope, period_start, entries, refreshed_at)
-  select board, scope, period_start, count(*), at from fresh group by board, scope, period_start;
+  select board, scope, period_start, count(*), at from pg_temp.fresh group by board, scope, period_start;
 
-  return jsonb_build_object('entries', (select count(*) from fresh), 'written', written, 'removed', removed, 'weekStart', week);
+  insert into private.leaderboard_state (id, fingerprint, refreshed_at) values (true, fingerprint, at)
+  on conflict (id) do update set fingerprint = excluded.fingerprint, refreshed_at = excluded.refreshed_at;
+
+  return jsonb_build_object('entries', (select count(*) from pg_temp.fresh), 'written', written, 'removed', removed, 'weekStart', week);
 end;
 $$;
 comment on function private.refresh_leaderboards(timestamptz) is
