@@ -374,14 +374,14 @@ describe('anonymiser', () => {
 
 describe('the TypeScript consumer', () => {
   it('hands a dispatched batch to the function; the same batch twice adds nothing', async () => {
-    const { gamificationConsumer } = await import('../../packages/server/src/engagement/consumer.ts');
+    const { applyGamification } = await import('../../packages/server/src/engagement/consumer.ts');
     await consume(); // the helper's cursor past earlier tests' events
     const reader = await newReader();
     const ids = [await emit('review.created', reader), await session(reader, day(3), 30)];
     const tx = { query: (text: string, values?: unknown[]) => adminQuery(text, values).then((rows) => ({ rows })) };
-    const batch = ids.map((id) => ({ id: id! }));
-    expect(await gamificationConsumer.handle(batch, tx)).toEqual({ handled: 2, rejected: 0, readers: 1 });
-    expect(await gamificationConsumer.handle(batch, tx)).toEqual({ handled: 0, rejected: 0, readers: 0 });
+    const batch = ids.map((id) => ({ id: String(id) }));
+    expect(await applyGamification(batch, tx)).toEqual({ handled: 2, rejected: 0, readers: 1 });
+    expect(await applyGamification(batch, tx)).toEqual({ handled: 0, rejected: 0, readers: 0 });
     expect((await ledger(reader)).map((r) => r.reason)).toEqual(['review', 'session', 'streak_day', 'badge']);
   });
 });
