@@ -372,6 +372,27 @@ describe('anonymiser', () => {
   });
 });
 
+describe('account anonymisation', () => {
+  it('runs the gamification step: nothing of the reader stays, the guard does not stop it', async () => {
+    const reader = await newReader();
+    await emit('reading.book_finished', reader, { bookId: randomUUID() });
+    await session(reader, day(4), 20);
+    await consume();
+    await adminQuery('select private.refresh_leaderboards()');
+    const [result] = await adminQuery<{ done: boolean }>('select private.anonymize_account($1) as done', [reader]);
+    expect(result!.done).toBe(true);
+    const [left] = await adminQuery<{ n: number }>(
+      `select ((select count(*) from public.points_ledger where user_id = $1)
+             + (select count(*) from public.reader_scores where user_id = $1)
+             + (select count(*) from public.badge_awards where user_id = $1)
+             + (select count(*) from public.leaderboard_entries where user_id = $1)
+             + (select count(*) from private.streak_days where user_id = $1))::int as n`,
+      [reader],
+    );
+    expect(left!.n).toBe(0);
+  });
+});
+
 describe('the TypeScript consumer', () => {
   it('hands a dispatched batch to the function; the same batch twice adds nothing', async () => {
     const { applyGamification } = await import('../../packages/server/src/engagement/consumer.ts');
