@@ -334,7 +334,9 @@ create table public.leaderboard_entries (
   points integer not null,
   reached_at timestamptz not null,
   rank integer not null constraint leaderboard_entries_rank_positive check (rank >= 1),
-  primary key (board, scope, period_start, user_id)
+  -- The reader first: the key also serves "a reader's entries" (my_rank, RLS, anonymiser, export), so a
+  -- refresh maintains two indexes per changed row, not three.
+  primary key (user_id, board, scope, period_start)
 );
 comment on table public.leaderboard_entries is
   'Materialised leaderboards, refreshed by private.refresh_leaderboards() (job engagement.refresh-leaderboards): readers with points who did not opt out, ranked by points, then who got there first, then user id. Readers see their own rows; others through public.leaderboard().';
@@ -346,7 +348,6 @@ comment on column public.leaderboard_entries.points is 'Points on this board (we
 comment on column public.leaderboard_entries.reached_at is 'When the reader reached those points (the tie-break).';
 comment on column public.leaderboard_entries.rank is 'Position (1 = first), unique per board, scope and period.';
 create index leaderboard_entries_rank_idx on public.leaderboard_entries (board, scope, period_start, rank);
-create index leaderboard_entries_user_id_idx on public.leaderboard_entries (user_id);
 
 create table private.leaderboard_sizes (
   board text not null,
