@@ -539,6 +539,8 @@ begin
   perform private.refresh_streak(rebuild_reader_score.user_id);
 end;
 $$;
+comment on function private.rebuild_reader_score(uuid) is
+  'Recomputes a reader''s reader_scores row from the ledger (balance, level, this week''s points, tie-break times) and streaks; deletes it when the ledger is empty. For repairs from Studio; the trigger keeps it otherwise.';
 
 -- =============================================================================================
 -- Metrics, badges, challenges
