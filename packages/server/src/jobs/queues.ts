@@ -62,6 +62,7 @@ export const QUEUE_NAMES = {
   processPaymentEvent: 'payments.process-event',
   reconcilePayments: 'payments.reconcile',
   renewSubscriptions: 'subscriptions.renew',
+  refreshLeaderboards: 'engagement.refresh-leaderboards',
   dispatchEvents: 'events.dispatch',
   deliverWebhook: 'webhooks.deliver',
 } as const;
@@ -156,6 +157,14 @@ export const QUEUES: readonly QueueDefinition[] = [
     concurrency: 1,
   },
   {
+    name: QUEUE_NAMES.refreshLeaderboards,
+    description:
+      'Recomputes the weekly and all-time leaderboards (global, per partner, per reading group) from reader_scores and writes the entries that changed (private.refresh_leaderboards).',
+    // A few seconds at 100 000 readers; stately, so cron ticks never pile up behind a slow run.
+    options: maintenance(5 * MINUTE),
+    concurrency: 1,
+  },
+  {
     name: QUEUE_NAMES.dispatchEvents,
     description:
       'Offers each domain-event consumer (gamification, notifications, partner-webhooks) its next batch of private.domain_events, its work and its cursor move in one transaction (src/events/).',
@@ -215,6 +224,12 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     cron: '10 * * * *',
     tz: 'UTC',
     description: 'Hourly, at 10 past.',
+  },
+  {
+    queue: QUEUE_NAMES.refreshLeaderboards,
+    cron: '*/5 * * * *',
+    tz: 'UTC',
+    description: 'Every 5 minutes: new points reach the boards within that time.',
   },
   {
     queue: QUEUE_NAMES.dispatchEvents,

@@ -4,6 +4,7 @@ import type { JobHandlers } from '../types.ts';
 import { anonymizeDueAccounts } from './accounts-anonymize-due.ts';
 import { createAuditPartitions } from './audit-create-partitions.ts';
 import { processBookUpload } from './books-process-upload.ts';
+import { refreshLeaderboards } from './engagement-refresh-leaderboards.ts';
 import { dispatchEventsJob } from './events-dispatch.ts';
 import { pruneJobRuns } from './jobs-prune-runs.ts';
 import { processPaymentEvent } from './payments-process-event.ts';
@@ -23,6 +24,7 @@ export const HANDLERS: JobHandlers = {
   [QUEUE_NAMES.processPaymentEvent]: processPaymentEvent,
   [QUEUE_NAMES.reconcilePayments]: reconcilePayments,
   [QUEUE_NAMES.renewSubscriptions]: renewSubscriptions,
+  [QUEUE_NAMES.refreshLeaderboards]: refreshLeaderboards,
   [QUEUE_NAMES.dispatchEvents]: dispatchEventsJob,
   [QUEUE_NAMES.deliverWebhook]: deliverWebhookJob,
 };
@@ -36,5 +38,6 @@ export {
   processPaymentEvent,
   pruneJobRuns,
   reconcilePayments,
+  refreshLeaderboards,
   renewSubscriptions,
 };
