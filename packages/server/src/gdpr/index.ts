@@ -4,6 +4,7 @@ import { communityGroupsExporter } from './community-groups.ts';
 import { communityModerationExporter } from './community-moderation.ts';
 import { communityReviewsExporter } from './community-reviews.ts';
 import { eventsExporter } from './events.ts';
+import { notificationsExporter } from './notifications.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
 import { exportRegistry } from './registry.ts';
@@ -15,6 +16,7 @@ export { communityGroupsExporter } from './community-groups.ts';
 export { communityModerationExporter } from './community-moderation.ts';
 export { communityReviewsExporter } from './community-reviews.ts';
 export { eventsExporter } from './events.ts';
+export { notificationsExporter } from './notifications.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
@@ -30,4 +32,5 @@ exportRegistry
   .register(uploadsExporter)
   .register(communityGroupsExporter)
   .register(communityModerationExporter)
-  .register(eventsExporter);
+  .register(eventsExporter)
+  .register(notificationsExporter);

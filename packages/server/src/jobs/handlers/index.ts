@@ -4,6 +4,7 @@ import { anonymizeDueAccounts } from './accounts-anonymize-due.ts';
 import { createAuditPartitions } from './audit-create-partitions.ts';
 import { processBookUpload } from './books-process-upload.ts';
 import { pruneJobRuns } from './jobs-prune-runs.ts';
+import { deliverNotification } from './notifications-deliver.ts';
 import { processPaymentEvent } from './payments-process-event.ts';
 import { reconcilePayments } from './payments-reconcile.ts';
 import { renewSubscriptions } from './subscriptions-renew.ts';
@@ -17,11 +18,13 @@ export const HANDLERS: JobHandlers = {
   [QUEUE_NAMES.processPaymentEvent]: processPaymentEvent,
   [QUEUE_NAMES.reconcilePayments]: reconcilePayments,
   [QUEUE_NAMES.renewSubscriptions]: renewSubscriptions,
+  [QUEUE_NAMES.deliverNotification]: deliverNotification,
 };
 
 export {
   anonymizeDueAccounts,
   createAuditPartitions,
+  deliverNotification,
   processBookUpload,
   processPaymentEvent,
   pruneJobRuns,
