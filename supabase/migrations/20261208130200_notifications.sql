@@ -58,7 +58,7 @@ as $$
        where k not in ('email', 'push', 'sms', 'inApp', 'kinds', 'quietHours', 'timeZone')
     )
     and private.is_valid_notification_switches(
-      preferences -> 'notifications' - 'kinds' - 'quietHours' - 'timeZone', true)
+      (preferences -> 'notifications') - 'kinds' - 'quietHours' - 'timeZone', true)
     and case
       when not (preferences -> 'notifications' ? 'kinds') then true
       when jsonb_typeof(preferences -> 'notifications' -> 'kinds') <> 'object' then false
@@ -228,7 +228,7 @@ begin
   -- A token belongs to the device's current reader: signing in as someone else moves it.
   insert into public.push_devices as d (user_id, token, platform)
   values (caller, register_push_device.token, register_push_device.platform)
-  on conflict (token) do update
+  on conflict on constraint push_devices_token_key do update
     set user_id = excluded.user_id, platform = excluded.platform, last_seen_at = now()
   returning d.id into device_id;
   return device_id;
