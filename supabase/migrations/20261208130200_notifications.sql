@@ -212,7 +212,7 @@ as $$
 $$;
 comment on function public.unread_notifications_count() is 'The caller''s unread in-app notifications.';
 
-create or replace function public.register_push_device(token text, platform text)
+create or replace function private.register_push_device(token text, platform text)
 returns uuid
 language plpgsql
 security definer
@@ -225,7 +225,8 @@ begin
   if caller is null then
     raise exception 'sign in to register a device' using errcode = '42501';
   end if;
-  -- A token belongs to the device's current reader: signing in as someone else moves it.
+  -- A token belongs to the device's current reader: signing in as someone else moves it (the row may be another
+  -- reader's, which the caller may neither see nor update: hence definer).
   insert into public.push_devices as d (user_id, token, platform)
   values (caller, register_push_device.token, register_push_device.platform)
   on conflict on constraint push_devices_token_key do update
@@ -233,6 +234,18 @@ begin
   returning d.id into device_id;
   return device_id;
 end;
+$$;
+comment on function private.register_push_device(text, text) is
+  'Body of public.register_push_device (definer: the token may be registered to another reader, whose row the caller cannot touch).';
+
+create or replace function public.register_push_device(token text, platform text)
+returns uuid
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+  select private.register_push_device(register_push_device.token, register_push_device.platform);
 $$;
 comment on function public.register_push_device(text, text) is
   'Registers the caller''s device token (android|ios|web), or moves it to the caller, and refreshes last_seen_at. Returns the device row id.';
@@ -306,12 +319,14 @@ revoke all on function
   private.is_valid_notification_switches(jsonb, boolean),
   public.unread_notifications_count(),
   public.register_push_device(text, text),
+  private.register_push_device(text, text),
   private.unsubscribe_notification_email(uuid, text),
   private.erase_notifications(uuid)
 from public, anon, authenticated;
 -- The preferences check runs as whoever writes a profile.
 grant execute on function private.is_valid_notification_switches(jsonb, boolean) to anon, authenticated, service_role;
-grant execute on function public.unread_notifications_count(), public.register_push_device(text, text)
+grant execute on function public.unread_notifications_count(), public.register_push_device(text, text),
+  private.register_push_device(text, text)
   to authenticated, service_role;
 grant execute on function private.erase_notifications(uuid) to service_role;
 

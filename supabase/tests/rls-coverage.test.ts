@@ -29,6 +29,8 @@ const PUBLIC_RPCS = [
   'group_progress',
   'moderation_queue',
   'moderate',
+  'unread_notifications_count',
+  'register_push_device',
 ];
 
 const testsDir = dirname(fileURLToPath(import.meta.url));
