@@ -30,6 +30,9 @@ import {
   createCokoServer,
   type PartnerModerationActionsPage,
   type PartnerOrdersPage,
+  verifyWebhook,
+  type WebhookEvent,
+  type WebhookVerificationError,
 } from '../src/server';
 
 const coko = createCoko({ url: 'https://x.supabase.co', publishableKey: 'pk' });
@@ -130,3 +133,12 @@ export type RemovedExports = [
 // Rows are plain interfaces (snake_case, as stored).
 expectTypeOf<import('../src').ListBook['price']>().toBeNumber();
 expectTypeOf<import('../src').ReadingSession['device_type']>().toEqualTypeOf<'web' | 'android' | 'ios' | 'other'>();
+
+// Partner webhooks: the verified event, typed data on request; a refusal carries its reason.
+expectTypeOf(verifyWebhook('{}', 't=1,v1=00', 'whsec_x')).toEqualTypeOf<Promise<WebhookEvent>>();
+expectTypeOf(verifyWebhook<{ bookId: string }>('{}', null, ['a', 'b'], { now: new Date() })).resolves.toHaveProperty(
+  'data',
+);
+expectTypeOf<WebhookVerificationError['reason']>().toEqualTypeOf<
+  'malformed_header' | 'stale' | 'signature_mismatch' | 'malformed_body'
+>();

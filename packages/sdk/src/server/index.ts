@@ -1,5 +1,14 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../core/errors';
+
+export {
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookEvent,
+  WebhookVerificationError,
+  type WebhookVerificationFailure,
+} from './webhooks';
+
 import { createSession } from '../core/session';
 import { type ApiRequestOptions, apiCall, createSend, type HttpOptions } from '../core/transport';
 import { validate } from '../core/validate';

@@ -62,6 +62,8 @@ export const QUEUE_NAMES = {
   processPaymentEvent: 'payments.process-event',
   reconcilePayments: 'payments.reconcile',
   renewSubscriptions: 'subscriptions.renew',
+  dispatchEvents: 'events.dispatch',
+  deliverWebhook: 'webhooks.deliver',
   deliverNotification: 'notifications.deliver',
 } as const;
 
@@ -155,6 +157,33 @@ export const QUEUES: readonly QueueDefinition[] = [
     concurrency: 1,
   },
   {
+    name: QUEUE_NAMES.dispatchEvents,
+    description:
+      'Offers each domain-event consumer (gamification, notifications, partner-webhooks) its next batch of private.domain_events, its work and its cursor move in one transaction (src/events/).',
+    // Stately: one run at a time, and at most one queued (the cron tick or the follow-up a run sends when it
+    // had work). A run whose consumer failed is retried with backoff like any maintenance job (the others
+    // committed already; the cron offers the failing one its batch again meanwhile).
+    options: maintenance(5 * MINUTE),
+    concurrency: 1,
+    // Readers wait on this queue for their points and notifications.
+    pollingIntervalSeconds: 1,
+  },
+  {
+    name: QUEUE_NAMES.deliverWebhook,
+    description:
+      "POSTs one domain event to one partner's webhook_url, signed (Coko-Signature). 2xx: done; 410: stopped; anything else retried with exponential backoff, then dead-lettered.",
+    // 8 retries from 30 s, doubling: the last one about 2 h after the first attempt, so a partner's deploy or
+    // short outage loses nothing. Short policy: one queued job per (partner, event).
+    options: {
+      policy: 'short',
+      retryLimit: 8,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: 2 * MINUTE,
+      deadLetter: DEAD_LETTER_QUEUE,
+    },
+  },
+  {
     name: QUEUE_NAMES.deliverNotification,
     description:
       'Sends one notification on one channel (email, push, SMS) through its provider, once: private.notification_deliveries is the idempotency record (queued → sent | failed | skipped). Permanent provider errors fail the delivery without retrying; unregistered push tokens are pruned.',
@@ -202,5 +231,11 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     cron: '10 * * * *',
     tz: 'UTC',
     description: 'Hourly, at 10 past.',
+  },
+  {
+    queue: QUEUE_NAMES.dispatchEvents,
+    cron: '* * * * *',
+    tz: 'UTC',
+    description: 'Every minute (runs that had work also send the next one at once).',
   },
 ];

@@ -5,6 +5,7 @@
 // unique) and does nothing; the jobs carry singleton keys, so a delivery is never queued twice.
 import PgBoss from 'pg-boss';
 import type { Queryable } from '../db/pool.ts';
+import type { DomainEvent, EventConsumer } from '../events/types.ts';
 import { PGBOSS_SCHEMA } from '../jobs/constants.ts';
 import { QUEUE_NAMES } from '../jobs/queues.ts';
 import { type DeliveryChannel, KIND_OF_EVENT, type NotificationKind } from './kinds.ts';
@@ -12,17 +13,6 @@ import { allowedDeliveryChannels, allows, parseNotificationPreferences } from '.
 import { queryRows } from './query.ts';
 import { INTRUSIVE_CHANNELS, sendAfter } from './quiet-hours.ts';
 import { languageOf, renderText } from './templates/index.ts';
-
-/** A row of private.domain_events as consumers receive it. */
-export interface DomainEvent {
-  id: number | string;
-  kind: string;
-  user_id: string | null;
-  partner_id: string | null;
-  subject_id: string;
-  payload: Record<string, unknown>;
-  occurred_at: Date | string;
-}
 
 /** Queues `notifications.deliver` for a delivery, not before `startAfter`, through the consumer's transaction. */
 export type EnqueueDelivery = (tx: Queryable, deliveryId: string, startAfter: Date) => Promise<void>;
@@ -76,7 +66,7 @@ async function recipientOf(tx: Queryable, userId: string): Promise<Recipient | u
 
 /** What the app links to, from the event's payload (ids only: the text is in title and body). */
 function dataOf(event: DomainEvent): Record<string, unknown> {
-  return { ...event.payload, eventKind: event.kind, subjectId: event.subject_id };
+  return { ...event.payload, eventKind: event.kind, subjectId: event.subjectId };
 }
 
 /**
@@ -97,8 +87,9 @@ export async function handleNotificationEvents(
   let created = 0;
   for (const event of events) {
     const kind: NotificationKind | undefined = KIND_OF_EVENT[event.kind];
-    if (!kind || !event.user_id) continue;
-    const reader = await recipientOf(tx, event.user_id);
+    const userId = event.userId;
+    if (!kind || !userId) continue;
+    const reader = await recipientOf(tx, userId);
     if (!reader || reader.deleted) continue;
     const prefs = parseNotificationPreferences(reader.preferences);
     const language = languageOf(reader.language);
@@ -113,7 +104,7 @@ export async function handleNotificationEvents(
        values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (event_id) do nothing
        returning id`,
-      [event.user_id, kind, text.title, text.body, dataOf(event), event.id, allows(prefs, kind, 'inApp')],
+      [userId, kind, text.title, text.body, dataOf(event), event.id, allows(prefs, kind, 'inApp')],
     );
     const notificationId = rows[0]?.id;
     if (!notificationId) continue; // this event was already handled
@@ -139,9 +130,11 @@ export async function handleNotificationEvents(
   return created;
 }
 
-/** The consumer as `registerEventConsumer` (packages/server/src/events/) takes it. */
-export const notificationsConsumer = {
+/** The consumer `events.dispatch` serves (registered in src/events/consumers.ts). */
+export const notificationsConsumer: EventConsumer = {
   name: 'notifications',
   kinds: NOTIFYING_EVENT_KINDS,
-  handle: (events: readonly DomainEvent[], tx: Queryable) => handleNotificationEvents(events, tx),
+  handle: async (events, tx) => {
+    await handleNotificationEvents(events, tx);
+  },
 };

@@ -1,6 +1,5 @@
 // Notifications (issue 13 §2): the event consumer, the delivery job, templates, unsubscribe links, channel ports.
 export {
-  type DomainEvent,
   handleNotificationEvents,
   NOTIFYING_EVENT_KINDS,
   notificationsConsumer,

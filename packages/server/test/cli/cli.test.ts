@@ -88,6 +88,44 @@ describe('coko partners / keys / roles (the binary)', () => {
     expect((await postSession(newKey, 'cli-user')).status).toBe(200);
   });
 
+  it('shows the webhook secret once at creation and rotates it with an overlap', { timeout: 120_000 }, async () => {
+    const WEBHOOK_SECRET = /whsec_[0-9a-f]{64}/g;
+    const created = await coko([
+      'partners',
+      'create',
+      '--name',
+      unique('Webhook Partner'),
+      '--webhook',
+      'https://partner.example/hooks',
+    ]);
+    expect(created.code).toBe(0);
+    const first = created.stdout.match(WEBHOOK_SECRET)?.[0];
+    expect(first).toBeDefined();
+    const id = created.stdout.match(/id\s+([0-9a-f-]{36})/)?.[1] as string;
+    const shown = await coko(['partners', 'show', id, '--json']);
+    expect(shown.stdout).not.toMatch(WEBHOOK_SECRET);
+
+    const rotated = await coko(['partners', 'webhook-secret', id, '--overlap', '1h', '--json']);
+    expect(rotated.stderr).toBe('');
+    expect(rotated.code).toBe(0);
+    const result = JSON.parse(rotated.stdout) as { partnerId: string; secret: string; previousValidUntil: string };
+    expect(result.partnerId).toBe(id);
+    expect(result.secret).toMatch(WEBHOOK_SECRET);
+    expect(result.secret).not.toBe(first);
+    const overlapMs = Date.parse(result.previousValidUntil) - Date.now();
+    expect(overlapMs).toBeGreaterThan(50 * 60_000);
+    expect(overlapMs).toBeLessThanOrEqual(60 * 60_000);
+    // Audited without the secret.
+    const audit = await auditOf('partner', id);
+    const entry = audit.find((row) => row.action === 'partner.webhook_secret_rotate');
+    expect(entry?.new_values).toEqual({ overlapSeconds: 3600 });
+    expect(JSON.stringify(audit)).not.toMatch(WEBHOOK_SECRET);
+
+    const unknown = await coko(['partners', 'webhook-secret', 'no-such-partner']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no-such-partner');
+  });
+
   it('exits 1 with a clear message on unknown partners, bad roles and bad input', { timeout: 90_000 }, async () => {
     const [unknownPartner, badRole, badKind, noName, help] = await Promise.all([
       coko(['partners', 'suspend', 'no-such-partner']),

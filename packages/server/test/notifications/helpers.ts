@@ -5,14 +5,11 @@ import { afterAll } from 'vitest';
 import { testStack } from '../../../../test/stack.ts';
 import { createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import type { DomainEvent } from '../../src/events/types.ts';
 import { DEAD_LETTER_QUEUE, QUEUE_NAMES, QUEUES } from '../../src/jobs/queues.ts';
 import type { Job, JobContext } from '../../src/jobs/types.ts';
 import { syncQueues } from '../../src/jobs/worker.ts';
-import {
-  type DomainEvent,
-  handleNotificationEvents,
-  type NotificationsConsumerDeps,
-} from '../../src/notifications/consumer.ts';
+import { handleNotificationEvents, type NotificationsConsumerDeps } from '../../src/notifications/consumer.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { ownDatabaseAsPostgres } from '../jobs/helpers.ts';
 
@@ -108,7 +105,12 @@ export async function emit(kind: string, userId: string, payload: Record<string,
     `${kind}:${subject}`,
     JSON.stringify(payload),
   ]);
-  const [event] = await sql<DomainEvent>('select * from private.domain_events where id = $1', [row!.id]);
+  const [event] = await sql<DomainEvent>(
+    `select id::text, kind, user_id as "userId", partner_id as "partnerId", subject_id as "subjectId",
+            dedupe_key as "dedupeKey", payload, occurred_at as "occurredAt", created_at as "createdAt"
+       from private.domain_events where id = $1`,
+    [row!.id],
+  );
   return event!;
 }
 

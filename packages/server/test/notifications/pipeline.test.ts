@@ -4,8 +4,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import { dispatchConsumer } from '../../src/events/dispatch.ts';
 import { deliverNotification } from '../../src/jobs/handlers/notifications-deliver.ts';
 import { QUEUE_NAMES, QUEUES } from '../../src/jobs/queues.ts';
+import { notificationsConsumer } from '../../src/notifications/consumer.ts';
 import { deliverNotificationHandler } from '../../src/notifications/deliver.ts';
 import {
   localChannels,
@@ -61,11 +63,11 @@ const handlerWith = (channels: Partial<NotificationChannels>) =>
   });
 
 describe('welcome at sign-up', () => {
-  it('user.registered becomes a French welcome with the partner’s name, an email in the outbox, and one job per channel', async () => {
+  it('signing up (user.registered through events.dispatch) becomes a French welcome with the partner’s name, an email in the outbox, and one job per channel', async () => {
+    // Sign-up: the profiles trigger logs user.registered; the device is registered before the dispatcher runs.
     const reader = await newReader({ partnerName: 'Librairie Clairafrique', displayName: 'Aminata' });
     await addDevice(reader, `tok-${reader}`);
-    const event = await emit('user.registered', reader, { language: 'fr', country: 'SN' });
-    expect(await consume([event])).toBe(1);
+    expect(await dispatchConsumer(db, notificationsConsumer)).toMatchObject({ status: 'done' });
 
     const [inbox] = await sql<{ kind: string; title: string; body: string; in_app: boolean }>(
       'select kind, title, body, in_app from public.notifications where user_id = $1',

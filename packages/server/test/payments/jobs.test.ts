@@ -143,4 +143,25 @@ describe('subscriptions.renew', () => {
       [ids[1] as string]: 'canceled',
     });
   });
+
+  it('logs subscription.expiring 3 days before a period ends, once per period however often it runs', async () => {
+    const planId = await newPlan({ XOF: 2000 });
+    const partner = await newPartner();
+    const reader = await newReader(partner);
+    const [row] = await sql<{ id: string }>(
+      `insert into public.subscriptions (user_id, plan_id, partner_id, status, current_period_start, current_period_end)
+       values ($1, $2, $3, 'active', now() - interval '28 days', now() + interval '2 days') returning id`,
+      [reader.id, planId, partner.id],
+    );
+    const first = (await run(renewSubscriptions)) as unknown as { expiring: number };
+    expect(first.expiring).toBeGreaterThanOrEqual(1);
+    await run(renewSubscriptions);
+    const events = await sql<{ partner_id: string; payload: Record<string, unknown> }>(
+      `select partner_id, payload from private.domain_events where kind = 'subscription.expiring' and user_id = $1`,
+      [reader.id],
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]?.partner_id).toBe(partner.id);
+    expect(events[0]?.payload).toMatchObject({ subscriptionId: row?.id, planId, cancelAtPeriodEnd: false });
+  });
 });
