@@ -23,6 +23,11 @@ import { type BusinessMetrics, createBusinessMetrics } from '../observability/bu
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type MetricsRegistry } from '../observability/metrics.ts';
+import {
+  type NotificationChannels,
+  notificationChannelsFromConfig,
+  notificationChannelsReadiness,
+} from '../providers/notifications/index.ts';
 import { type PaymentProviders, paymentProvidersFromConfig, paymentsReadiness } from '../providers/payments/index.ts';
 import { storageFromConfig, urlSignerFromConfig } from '../providers/storage/from-config.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
@@ -100,6 +105,11 @@ export interface AppDeps {
   files?: Pick<FileRoutesOptions, 'now'> | undefined;
   /** Payment providers (default: from `config`, with `fetch`); `/ready` reports each one's status. */
   payments?: PaymentProviders | undefined;
+  /**
+   * Email, push and SMS channels (default: from `config`, with `fetch`); `/ready` reports each one's state.
+   * The API itself sends nothing: the notifications worker does, with its own instance.
+   */
+  notificationChannels?: NotificationChannels | undefined;
   /** Enqueues jobs (default: pg-boss's send through `db`); the webhook route sends `payments.process-event`. */
   sendJob?: SendJob | undefined;
   /** Wall clock of payments and idempotency keys (default `new Date()`). */
@@ -181,6 +191,9 @@ export function createApp(deps: AppDeps): CokoApp {
         now,
       }),
       payments: paymentsReadiness(payments),
+      notifications: notificationChannelsReadiness(
+        deps.notificationChannels ?? notificationChannelsFromConfig(config, { fetch: deps.fetch }),
+      ),
       ...deps.readinessChecks,
     },
     now,

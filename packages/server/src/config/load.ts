@@ -1,4 +1,5 @@
 import type { RateLimitPolicies } from '../limits/policies.ts';
+import { type NotificationsConfig, notificationsConfig } from './notifications.ts';
 import { type PaymentsConfig, paymentsConfig } from './payments.ts';
 import {
   type EnvSource,
@@ -86,6 +87,8 @@ export interface Config {
   };
   /** Payment providers: each is on when its credentials are set (see `providers/payments/registry.ts`). */
   payments: PaymentsConfig;
+  /** Email, push and SMS: each on with its provider's credentials (see `providers/notifications/registry.ts`). */
+  notifications: NotificationsConfig;
 }
 
 export interface ConfigIssue {
@@ -194,5 +197,6 @@ export function loadConfig(source: EnvSource): Config {
       maxLifetimeSeconds: v.DB_MAX_LIFETIME_SECONDS,
     },
     payments: paymentsConfig(v, runtimeEnv, v.COKO_JWT_SECRET),
+    notifications: notificationsConfig(v, runtimeEnv),
   };
 }

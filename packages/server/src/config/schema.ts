@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseRateLimits } from '../limits/policies.ts';
+import { notificationVariables } from './notifications.ts';
 import { paymentVariables } from './payments.ts';
 import { httpUrl } from './rules.ts';
 
@@ -194,5 +195,6 @@ export function envSchema(env: RuntimeEnv) {
     SUPABASE_URL: httpUrl(false),
     SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
     ...paymentVariables,
+    ...notificationVariables,
   });
 }

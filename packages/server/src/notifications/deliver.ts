@@ -9,13 +9,13 @@
 import type pg from 'pg';
 import type { Job, JobHandler } from '../jobs/types.ts';
 import type { DeliveryChannel, NotificationKind } from './kinds.ts';
-import { type NotificationChannels, type OutgoingMessage, PermanentSendError } from './ports.ts';
+import { type DeliveryChannels, isPermanentSendError, type OutgoingMessage } from './ports.ts';
 import { allows, parseNotificationPreferences } from './preferences.ts';
 import { languageOf, renderEmail, renderSms } from './templates/index.ts';
 import type { UnsubscribeTokens } from './unsubscribe-token.ts';
 
 export interface DeliverDeps {
-  channels: (db: pg.Pool) => NotificationChannels;
+  channels: (db: pg.Pool) => DeliveryChannels;
   tokens: () => Promise<UnsubscribeTokens>;
   /** Where the API is reached from outside (`https://…/functions/v1/api`), for unsubscribe links. */
   apiBase: string;
@@ -49,7 +49,7 @@ const stringData = (data: Record<string, unknown>) =>
   );
 
 export function deliverNotificationHandler(deps: DeliverDeps): JobHandler<{ deliveryId?: unknown }> {
-  let channels: NotificationChannels | undefined;
+  let channels: DeliveryChannels | undefined;
   return async (job: Job<{ deliveryId?: unknown }>, { db, log }) => {
     const deliveryId = job.data?.deliveryId;
     if (typeof deliveryId !== 'string' || !/^\d{1,18}$/.test(deliveryId)) {
@@ -103,7 +103,7 @@ class TransientFailure extends Error {
 async function deliverLocked(
   client: pg.PoolClient,
   deliveryId: string,
-  channels: NotificationChannels,
+  channels: DeliveryChannels,
   deps: DeliverDeps,
   lastAttempt: boolean,
 ): Promise<DeliveryOutcome> {
@@ -178,7 +178,7 @@ async function deliverLocked(
         sentTo.push(token);
         lastId = result.providerMessageId;
       } catch (err) {
-        if (err instanceof PermanentSendError) {
+        if (isPermanentSendError(err)) {
           // UNREGISTERED / INVALID_ARGUMENT: the token is dead; prune it so no other notification tries again.
           if (err.reason === 'unregistered' || err.reason === 'invalid_recipient') {
             await client.query('delete from public.push_devices where token = $1', [token]);
@@ -226,7 +226,7 @@ async function deliverLocked(
     await finish('sent', { providerMessageId: result.providerMessageId });
     return 'sent';
   } catch (err) {
-    if (err instanceof PermanentSendError) {
+    if (isPermanentSendError(err)) {
       await finish('failed', { error: `${err.reason}: ${err.message}` });
       return 'failed';
     }

@@ -1,47 +1,31 @@
-// The channel ports of docs/CONTRACT-engagement.md §4. The `channels` part owns the real adapters (SendGrid, SMTP,
-// FCM, Twilio, Africa's Talking) in providers/notifications/; this file holds the shapes the delivery job codes
-// against and the local adapters (private.dev_outbox) it uses until those land — when merging, these types are the
-// same names and the local adapters can give way to providers/notifications' own.
+// What the delivery job needs of the channel adapters (providers/notifications, docs/CONTRACT-engagement.md §4),
+// and the local outbox those adapters write to under `coko dev` and in tests: private.dev_outbox, listed by
+// GET /functions/v1/api/dev/outbox.
 import type { Queryable } from '../db/pool.ts';
+import type { LocalOutbox } from '../providers/notifications/local.ts';
+import { localEmail, localPush, localSms } from '../providers/notifications/local.ts';
+import type { OutgoingMessage, SendResult } from '../providers/notifications/port.ts';
 import type { DeliveryChannel } from './kinds.ts';
 import { queryRows } from './query.ts';
 
-export interface OutgoingMessage {
-  to: string;
-  subject?: string;
-  text: string;
-  html?: string;
-  data?: Record<string, string>;
-  idempotencyKey: string;
-  unsubscribeUrl?: string;
-  from?: string;
-}
-export interface SendResult {
-  providerMessageId: string | null;
-}
-
-/** The provider refused for good: retrying changes nothing. */
-export class PermanentSendError extends Error {
-  constructor(
-    readonly reason: 'invalid_recipient' | 'unregistered' | 'rejected',
-    message: string = reason,
-  ) {
-    super(message);
-    this.name = 'PermanentSendError';
-  }
-}
+export {
+  isPermanentSendError,
+  type OutgoingMessage,
+  PermanentSendError,
+  type SendResult,
+} from '../providers/notifications/port.ts';
 
 export interface MessageChannel {
   readonly name: string;
   send(message: OutgoingMessage): Promise<SendResult>;
 }
-export type NotificationChannels = Record<DeliveryChannel, MessageChannel | null>;
+/** The channels a delivery may use; null = off (its deliveries are skipped). `NotificationChannels` fits. */
+export type DeliveryChannels = Record<DeliveryChannel, MessageChannel | null>;
 
-/** Local adapters: every message becomes a row of private.dev_outbox (once per idempotency key). */
-export function localChannels(db: Queryable): NotificationChannels {
-  const channel = (kind: DeliveryChannel): MessageChannel => ({
-    name: 'local',
-    async send(m) {
+/** A {@link LocalOutbox} in private.dev_outbox: the same (channel, key) written twice is one row. */
+export function databaseOutbox(db: Queryable): LocalOutbox {
+  return {
+    async write(m) {
       const rows = await queryRows<{ id: string }>(
         db,
         `with inserted as (
@@ -53,18 +37,23 @@ export function localChannels(db: Queryable): NotificationChannels {
          union all select id::text from private.dev_outbox where idempotency_key = $8
          limit 1`,
         [
-          kind,
+          m.channel,
           m.to,
           m.subject ?? null,
           m.text,
           m.html ?? null,
           m.data ?? {},
           m.unsubscribeUrl ?? null,
-          m.idempotencyKey,
+          `${m.channel}:${m.idempotencyKey}`,
         ],
       );
-      return { providerMessageId: rows[0] ? `local-${rows[0].id}` : null };
+      return { id: `local-${rows[0]?.id ?? 'unknown'}` };
     },
-  });
-  return { email: channel('email'), push: channel('push'), sms: channel('sms') };
+  };
+}
+
+/** The local adapters on the database outbox (tests and tools that want no provider at all). */
+export function localChannels(db: Queryable): DeliveryChannels {
+  const outbox = databaseOutbox(db);
+  return { email: localEmail(outbox), push: localPush(outbox), sms: localSms(outbox) };
 }

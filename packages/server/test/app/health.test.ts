@@ -169,6 +169,11 @@ describe('GET /api/ready', () => {
             paypal: 'off: PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET, PAYPAL_WEBHOOK_ID not set',
           },
         },
+        // Each notification channel names its adapter (local outside production) or why it is off.
+        notifications: {
+          status: 'ok',
+          channels: { email: 'on: local (in memory)', push: 'on: local (in memory)', sms: 'on: local (in memory)' },
+        },
       },
     });
   });

@@ -10,9 +10,9 @@ import { QUEUE_NAMES, QUEUES } from '../../src/jobs/queues.ts';
 import { notificationsConsumer } from '../../src/notifications/consumer.ts';
 import { deliverNotificationHandler } from '../../src/notifications/deliver.ts';
 import {
+  type DeliveryChannels,
   localChannels,
   type MessageChannel,
-  type NotificationChannels,
   type OutgoingMessage,
   PermanentSendError,
 } from '../../src/notifications/ports.ts';
@@ -55,7 +55,7 @@ function fakeChannel(fail: (m: OutgoingMessage) => Error | null = () => null) {
   };
   return { channel, sent };
 }
-const handlerWith = (channels: Partial<NotificationChannels>) =>
+const handlerWith = (channels: Partial<DeliveryChannels>) =>
   deliverNotificationHandler({
     channels: () => ({ email: null, push: null, sms: null, ...channels }),
     tokens,
@@ -259,7 +259,7 @@ describe('notifications.deliver', () => {
     expect(push?.channel).toBe('push');
     let flakyUp = false;
     const fake = fakeChannel((m) => {
-      if (m.to.startsWith('dead')) return new PermanentSendError('unregistered');
+      if (m.to.startsWith('dead')) return new PermanentSendError('unregistered', 'UNREGISTERED');
       if (m.to.startsWith('flaky') && !flakyUp) return new Error('timeout');
       return null;
     });

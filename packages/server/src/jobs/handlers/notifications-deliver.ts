@@ -1,12 +1,13 @@
 import { loadConfig } from '../../config/load.ts';
+import { loadNotificationsConfig } from '../../config/load-notifications.ts';
 import { deliverNotificationHandler } from '../../notifications/deliver.ts';
-import { localChannels } from '../../notifications/ports.ts';
+import { databaseOutbox } from '../../notifications/ports.ts';
 import { unsubscribeSecret, unsubscribeTokens } from '../../notifications/unsubscribe-token.ts';
+import { notificationChannelsFromConfig } from '../../providers/notifications/registry.ts';
 
 /**
  * `notifications.deliver` with the worker's environment: the same unsubscribe key and public URL as the API (both
- * read COKO_JWT_SECRET and COKO_PUBLIC_URL). Channels: the local outbox until the provider adapters
- * (providers/notifications, docs/CONTRACT-engagement.md §4) are wired here.
+ * read COKO_JWT_SECRET and COKO_PUBLIC_URL) and the channels of the notification variables (providers/notifications).
  */
 export const deliverNotification = (() => {
   let config: ReturnType<typeof loadConfig> | undefined;
@@ -16,7 +17,12 @@ export const deliverNotification = (() => {
   };
   let tokens: ReturnType<typeof unsubscribeTokens> | undefined;
   return deliverNotificationHandler({
-    channels: (db) => localChannels(db),
+    // The providers EMAIL_PROVIDER / SMS_PROVIDER / FCM_SERVICE_ACCOUNT name; `local` ones write to private.dev_outbox.
+    channels: (db) =>
+      notificationChannelsFromConfig(
+        { notifications: loadNotificationsConfig(process.env) },
+        { local: databaseOutbox(db) },
+      ),
     tokens: async () => {
       tokens ??= unsubscribeTokens(await unsubscribeSecret(cfg().jwtSecret));
       return tokens;
