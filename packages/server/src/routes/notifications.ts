@@ -3,6 +3,7 @@ import type { RoutesApp } from '../app/env.ts';
 import { ApiError } from '../app/errors.ts';
 import type { Queryable } from '../db/pool.ts';
 import { listDevOutbox } from '../notifications/dev-outbox.ts';
+import type { NotificationKind } from '../notifications/kinds.ts';
 import { queryRows } from '../notifications/query.ts';
 import type { UnsubscribeTokens } from '../notifications/unsubscribe-token.ts';
 import { error } from './payment-schemas.ts';
@@ -82,9 +83,32 @@ const outboxRoute = createRoute({
   },
 });
 
+const KIND_LABELS: Record<'fr' | 'en', Record<NotificationKind, string>> = {
+  fr: {
+    welcome: 'de bienvenue',
+    receipt: 'de reçu',
+    badge_earned: 'de badge obtenu',
+    challenge_completed: 'de défi réussi',
+    post_reply: 'de réponse à vos messages',
+    group_invitation: "d'invitation à un groupe",
+    subscription_expiring: "de fin d'abonnement",
+  },
+  en: {
+    welcome: 'welcome',
+    receipt: 'receipt',
+    badge_earned: 'badge',
+    challenge_completed: 'challenge',
+    post_reply: 'reply',
+    group_invitation: 'group invitation',
+    subscription_expiring: 'subscription reminder',
+  },
+};
+
 const PAGE = {
-  fr: (kind: string) => `Vous ne recevrez plus d'emails « ${kind} ». Vous pouvez changer cela dans vos préférences.`,
-  en: (kind: string) => `You will no longer receive "${kind}" emails. You can change this in your preferences.`,
+  fr: (kind: NotificationKind) =>
+    `Vous ne recevrez plus d'emails ${KIND_LABELS.fr[kind]}. Vous pouvez changer cela dans vos préférences.`,
+  en: (kind: NotificationKind) =>
+    `You will no longer receive ${KIND_LABELS.en[kind]} emails. You can change this in your preferences.`,
 };
 
 /** `GET|POST /v1/notifications/unsubscribe` and, outside production, `GET /dev/outbox`. */

@@ -291,7 +291,7 @@ describe('unsubscribe link', () => {
     );
     const res = await app.request(sent!.unsubscribe_url);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('post_reply');
+    expect(await res.text()).toContain("Vous ne recevrez plus d'emails de réponse à vos messages");
     const [profile] = await sql<{ kinds: unknown }>(
       `select preferences #> '{notifications,kinds}' as kinds from public.profiles where id = $1`,
       [reader],
