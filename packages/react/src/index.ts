@@ -58,6 +58,16 @@ export {
   useReviewVote,
   useUpsertReview,
 } from './community/reviews';
+export {
+  notificationsQueryOptions,
+  unreadCountQueryOptions,
+  useDeleteNotification,
+  useMarkRead,
+  useNotificationPreferences,
+  useNotifications,
+  usePushDevice,
+  useUnreadCount,
+} from './notifications';
 export * from './options';
 export { useCanRead } from './payments/use-can-read';
 export { useCheckout } from './payments/use-checkout';

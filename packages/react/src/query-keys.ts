@@ -5,6 +5,7 @@ import type {
   ListAuthorsParams,
   ListBooksParams,
   ListEntitlementsParams,
+  ListNotificationsParams,
   ListPublishersParams,
   ListReviewsParams,
   ModerationActionsParams,
@@ -91,6 +92,14 @@ export const cokoKeys = {
     progress: (bookId: string) => [...cokoKeys.reading.all(), 'progress', bookId] as const,
     annotations: (bookId: string) => [...cokoKeys.reading.all(), 'annotations', bookId] as const,
     stats: (range: StatsRange) => [...cokoKeys.reading.all(), 'stats', range] as const,
+  },
+  notifications: {
+    all: () => [...cokoKeys.all, 'notifications'] as const,
+    lists: () => [...cokoKeys.notifications.all(), 'list'] as const,
+    list: (params: Omit<ListNotificationsParams, 'cursor' | 'signal'> = {}) =>
+      [...cokoKeys.notifications.lists(), params] as const,
+    unreadCount: () => [...cokoKeys.notifications.all(), 'unread-count'] as const,
+    preferences: () => [...cokoKeys.notifications.all(), 'preferences'] as const,
   },
   payments: {
     all: () => [...cokoKeys.all, 'payments'] as const,

@@ -6,6 +6,7 @@ import { type Community, createCommunity } from './community';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
 import { validate } from './core/validate';
+import { createNotifications, type Notifications } from './notifications';
 import { createPayments, type Payments } from './payments';
 import { createReading, type Reading, type ReadingOptions } from './reading';
 
@@ -27,6 +28,8 @@ export interface CokoClient {
    * reader signs in or out (not needed with `@coko/sdk/auth`, whose `accessToken` tells the client).
    */
   invalidateAccessToken(): void;
+  /** The signed-in reader's inbox, unread count, notification preferences and push devices. */
+  notifications: Notifications;
   /** Plans, checkout, the reader's orders, receipts and rights to read, and signed URLs to open a book. */
   payments: Payments;
   /** The signed-in reader's progress, annotations, sessions and statistics, with offline sync. */
@@ -84,6 +87,7 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
     catalog: createCatalog(transport),
     community: createCommunity(transport),
     invalidateAccessToken: transport.session.reset,
+    notifications: createNotifications(transport),
     payments: createPayments(transport),
     reading: createReading(transport, options),
   };

@@ -887,6 +887,45 @@ export type Database = {
           },
         ]
       }
+      notifications: {
+        Row: {
+          body: string
+          created_at: string
+          data: NonNullable<Json>
+          event_id: number | null
+          id: string
+          in_app: boolean
+          kind: string
+          read_at: string | null
+          title: string
+          user_id: string
+        }
+        Insert: {
+          body: string
+          created_at?: string
+          data?: NonNullable<Json>
+          event_id?: number | null
+          id?: string
+          in_app?: boolean
+          kind: string
+          read_at?: string | null
+          title: string
+          user_id: string
+        }
+        Update: {
+          body?: string
+          created_at?: string
+          data?: NonNullable<Json>
+          event_id?: number | null
+          id?: string
+          in_app?: boolean
+          kind?: string
+          read_at?: string | null
+          title?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
       orders: {
         Row: {
           amount: number
@@ -1149,6 +1188,33 @@ export type Database = {
           slug?: string
           updated_at?: string
           website?: string | null
+        }
+        Relationships: []
+      }
+      push_devices: {
+        Row: {
+          created_at: string
+          id: string
+          last_seen_at: string
+          platform: string
+          token: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          last_seen_at?: string
+          platform: string
+          token: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          last_seen_at?: string
+          platform?: string
+          token?: string
+          user_id?: string
         }
         Relationships: []
       }
@@ -1669,6 +1735,10 @@ export type Database = {
         Args: { from_date: string; to_date: string; tz?: string }
         Returns: Json
       }
+      register_push_device: {
+        Args: { platform: string; token: string }
+        Returns: string
+      }
       search_books: {
         Args: {
           author?: string
@@ -1686,6 +1756,10 @@ export type Database = {
         Returns: Json
       }
       sync_reading: { Args: { changes?: Json; since?: number }; Returns: Json }
+      unread_notifications_count: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
     }
     Enums: {
       annotation_kind: "highlight" | "note" | "bookmark"

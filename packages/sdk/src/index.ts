@@ -33,6 +33,8 @@ export type { Json } from './core/json';
 export type { Page } from './core/pagination';
 export type { AccessToken, AccessTokenFunction, Session } from './core/session';
 export type { ApiRequestOptions, CokoOptions, HttpOptions, RequestOptions } from './core/transport';
+export type { Notifications } from './notifications';
+export type * from './notifications/types';
 export type { Payments } from './payments';
 export type * from './payments/types';
 export type { Reading } from './reading';

@@ -65,6 +65,36 @@ describe.skipIf(!process.env.COKO_TEST_URL)('account, notes, publishers and sess
     });
     expect((await coko.account.preferences.get()).theme).toBe('dark');
     await expect(coko.account.preferences.update({ fontSize: 100 })).rejects.toBeInstanceOf(ValidationError);
+
+    // The notification and leaderboard keys (issue 13): merged per kind; keys not named are kept.
+    await coko.account.preferences.update({
+      leaderboards: false,
+      notifications: { kinds: { welcome: { email: false } } },
+    });
+    expect(
+      await coko.account.preferences.update({
+        notifications: {
+          kinds: { welcome: { sms: true } },
+          quietHours: { start: '22:00', end: '07:00' },
+          timeZone: 'Africa/Dakar',
+        },
+      }),
+    ).toEqual({
+      theme: 'dark',
+      fontSize: 16,
+      leaderboards: false,
+      notifications: {
+        email: true,
+        push: true,
+        sms: true,
+        kinds: { welcome: { email: false, sms: true } },
+        quietHours: { start: '22:00', end: '07:00' },
+        timeZone: 'Africa/Dakar',
+      },
+    });
+    await expect(
+      coko.account.preferences.update({ notifications: { quietHours: { start: '25:00', end: '07:00' } } }),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('consents: the latest decision per kind', async () => {

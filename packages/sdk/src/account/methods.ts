@@ -4,6 +4,7 @@ import { jwtClaims } from '../core/session';
 import type { RequestOptions, Transport } from '../core/transport';
 import { validate } from '../core/validate';
 import type { Json, TablesUpdate } from '../database.types';
+import { mergePreferences } from './merge';
 import { consentSchema, preferencesPatchSchema, profilePatchSchema } from './schemas';
 import type {
   Consent,
@@ -74,16 +75,9 @@ export async function getPreferences(ctx: AccountContext, options?: RequestOptio
 export async function updatePreferences(ctx: AccountContext, patch: PreferencesPatch): Promise<Preferences> {
   const p = validate(preferencesPatchSchema, patch, 'patch');
   const current = await getPreferences(ctx);
-  const next: Preferences = {
-    theme: p.theme ?? current.theme,
-    fontSize: p.fontSize ?? current.fontSize,
-    notifications: { ...current.notifications, ...dropUndefined(p.notifications ?? {}) },
-  };
+  const next = mergePreferences(current, p as PreferencesPatch);
   return (await writeProfile(ctx, { preferences: next as unknown as { [key: string]: Json } })).preferences;
 }
-
-const dropUndefined = <T extends object>(value: T): Partial<T> =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export async function listConsents(ctx: AccountContext, options?: RequestOptions): Promise<Consent[]> {
   let query = ctx.rest

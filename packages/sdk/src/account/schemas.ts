@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { notificationPreferencesPatchSchema } from '../notifications/schemas';
 
 const optionalText = (max: number) => z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(max))));
 
@@ -14,9 +15,8 @@ export const profilePatchSchema = z.strictObject({
 export const preferencesPatchSchema = z.strictObject({
   theme: z.optional(z.enum(['light', 'dark', 'system'])),
   fontSize: z.optional(z.int().check(z.gte(8), z.lte(48))),
-  notifications: z.optional(
-    z.strictObject({ email: z.optional(z.boolean()), push: z.optional(z.boolean()), sms: z.optional(z.boolean()) }),
-  ),
+  notifications: z.optional(notificationPreferencesPatchSchema),
+  leaderboards: z.optional(z.boolean()),
 });
 
 /** `account.consents.set()`. */

@@ -1,16 +1,22 @@
+import type { NotificationPreferences, NotificationPreferencesPatch } from '../notifications/types';
+
 /** Reader preferences (stored whole in `profiles.preferences`). */
 export interface Preferences {
   theme: 'light' | 'dark' | 'system';
   /** Reading font size in px, 8..48. */
   fontSize: number;
-  notifications: { email: boolean; push: boolean; sms: boolean };
+  /** Channels, per-kind overrides, quiet hours and time zone (`coko.notifications.preferences` too). */
+  notifications: NotificationPreferences;
+  /** Shown on public leaderboards (absent = true). */
+  leaderboards?: boolean;
 }
 
 /** Some preferences to change; the others keep their values. */
 export interface PreferencesPatch {
   theme?: Preferences['theme'];
   fontSize?: number;
-  notifications?: Partial<Preferences['notifications']>;
+  notifications?: NotificationPreferencesPatch;
+  leaderboards?: boolean;
 }
 
 /** The signed-in reader's profile (`account.profile.get()`), as stored: snake_case like every row. */

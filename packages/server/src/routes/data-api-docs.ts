@@ -905,6 +905,82 @@ export const dataApiPaths: Record<string, Json> = {
       responses: { 204: { description: 'Revoked.' } },
     }),
   },
+  '/rest/v1/notifications': {
+    get: operation(
+      "The reader's inbox",
+      '`coko.notifications.list()`: their own in-app notifications (RLS), newest first, by cursor.',
+      {
+        operationId: 'list_notifications',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('select', 'Columns.', 'id,kind,title,body,data,read_at,created_at'),
+          query('read_at', 'Only unread (`unreadOnly`).', 'is.null'),
+          query('order', 'Newest first.', 'created_at.desc,id.desc'),
+          query('or', "The cursor: rows after the previous page's last (created_at, id)."),
+          query('limit', 'Page size + 1.', '21'),
+        ],
+        responses: { 200: rows("The reader's notifications.") },
+      },
+    ),
+    patch: operation(
+      'Mark notifications read',
+      '`coko.notifications.markRead(ids | "all")`: only `read_at` is writable.',
+      {
+        operationId: 'mark_notifications_read',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('user_id', 'The reader (all of theirs).', 'eq.0b5c…'),
+          query('read_at', 'Still unread.', 'is.null'),
+          query('id', 'Some of them.', 'in.(6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11)'),
+          query('select', 'The ids changed.', 'id'),
+        ],
+        requestBody: body({ read_at: { type: 'string', format: 'date-time' } }, ['read_at']),
+        responses: { 200: rows('The notifications marked read.') },
+      },
+    ),
+    delete: operation('Delete a notification', "`coko.notifications.delete(id)`: the reader's own.", {
+      operationId: 'delete_notification',
+      security: reader,
+      parameters: [headers.apikey, query('id', 'The notification.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11')],
+      responses: { 204: { description: 'Deleted.' } },
+    }),
+  },
+  '/rest/v1/rpc/unread_notifications_count': {
+    post: operation('Unread notifications', "`coko.notifications.unreadCount()`: the caller's unread in-app count.", {
+      operationId: 'rpc_unread_notifications_count',
+      security: reader,
+      parameters: [headers.apikey],
+      responses: {
+        200: { description: 'The count.', content: { 'application/json': { schema: { type: 'integer' } } } },
+      },
+    }),
+  },
+  '/rest/v1/rpc/register_push_device': {
+    post: operation(
+      'Register a push device',
+      "`coko.notifications.devices.register(token, platform)`: the FCM token becomes the caller's (moved from another reader if the device changed hands); `last_seen_at` refreshed.",
+      {
+        operationId: 'rpc_register_push_device',
+        security: reader,
+        parameters: [headers.apikey],
+        requestBody: body(
+          { token: { type: 'string', maxLength: 4096 }, platform: { type: 'string', enum: ['android', 'ios', 'web'] } },
+          ['token', 'platform'],
+        ),
+        responses: { 200: { description: 'The device row id.' }, 400: postgrestError },
+      },
+    ),
+  },
+  '/rest/v1/push_devices': {
+    delete: operation('Forget a push device', "`coko.notifications.devices.unregister(token)`: the reader's own.", {
+      operationId: 'delete_push_device',
+      security: reader,
+      parameters: [headers.apikey, query('token', 'The FCM token.', 'eq.fcm-token…')],
+      responses: { 204: { description: 'Forgotten.' } },
+    }),
+  },
 };
 
 /** Security schemes the data API paths refer to. */
