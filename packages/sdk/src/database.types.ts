@@ -142,6 +142,74 @@ export type Database = {
         }
         Relationships: []
       }
+      badge_awards: {
+        Row: {
+          awarded_at: string
+          badge_id: string
+          user_id: string
+        }
+        Insert: {
+          awarded_at?: string
+          badge_id: string
+          user_id: string
+        }
+        Update: {
+          awarded_at?: string
+          badge_id?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "badge_awards_badge_id_fkey"
+            columns: ["badge_id"]
+            isOneToOne: false
+            referencedRelation: "badges"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      badges: {
+        Row: {
+          created_at: string
+          criteria: NonNullable<Json>
+          description_en: string
+          description_fr: string
+          icon_path: string | null
+          id: string
+          is_active: boolean
+          name_en: string
+          name_fr: string
+          points: number
+          slug: string
+        }
+        Insert: {
+          created_at?: string
+          criteria: NonNullable<Json>
+          description_en: string
+          description_fr: string
+          icon_path?: string | null
+          id?: string
+          is_active?: boolean
+          name_en: string
+          name_fr: string
+          points?: number
+          slug: string
+        }
+        Update: {
+          created_at?: string
+          criteria?: NonNullable<Json>
+          description_en?: string
+          description_fr?: string
+          icon_path?: string | null
+          id?: string
+          is_active?: boolean
+          name_en?: string
+          name_fr?: string
+          points?: number
+          slug?: string
+        }
+        Relationships: []
+      }
       book_authors: {
         Row: {
           author_id: string
@@ -426,6 +494,77 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      challenge_participants: {
+        Row: {
+          challenge_id: string
+          completed_at: string | null
+          joined_at: string
+          progress: number
+          user_id: string
+        }
+        Insert: {
+          challenge_id: string
+          completed_at?: string | null
+          joined_at?: string
+          progress?: number
+          user_id?: string
+        }
+        Update: {
+          challenge_id?: string
+          completed_at?: string | null
+          joined_at?: string
+          progress?: number
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "challenge_participants_challenge_id_fkey"
+            columns: ["challenge_id"]
+            isOneToOne: false
+            referencedRelation: "challenges"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      challenges: {
+        Row: {
+          created_at: string
+          ends_at: string
+          goal: NonNullable<Json>
+          id: string
+          partner_id: string | null
+          points: number
+          slug: string
+          starts_at: string
+          title_en: string
+          title_fr: string
+        }
+        Insert: {
+          created_at?: string
+          ends_at: string
+          goal: NonNullable<Json>
+          id?: string
+          partner_id?: string | null
+          points?: number
+          slug: string
+          starts_at: string
+          title_en: string
+          title_fr: string
+        }
+        Update: {
+          created_at?: string
+          ends_at?: string
+          goal?: NonNullable<Json>
+          id?: string
+          partner_id?: string | null
+          points?: number
+          slug?: string
+          starts_at?: string
+          title_en?: string
+          title_fr?: string
+        }
+        Relationships: []
       }
       community_reports: {
         Row: {
@@ -840,6 +979,57 @@ export type Database = {
           },
         ]
       }
+      leaderboard_entries: {
+        Row: {
+          board: string
+          period_start: string
+          points: number
+          rank: number
+          reached_at: string
+          scope: string
+          user_id: string
+        }
+        Insert: {
+          board: string
+          period_start: string
+          points: number
+          rank: number
+          reached_at: string
+          scope: string
+          user_id: string
+        }
+        Update: {
+          board?: string
+          period_start?: string
+          points?: number
+          rank?: number
+          reached_at?: string
+          scope?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      levels: {
+        Row: {
+          level: number
+          min_points: number
+          name: string
+          name_en: string
+        }
+        Insert: {
+          level: number
+          min_points: number
+          name: string
+          name_en: string
+        }
+        Update: {
+          level?: number
+          min_points?: number
+          name?: string
+          name_en?: string
+        }
+        Relationships: []
+      }
       moderation_actions: {
         Row: {
           action: Database["public"]["Enums"]["moderation_action"]
@@ -1122,6 +1312,97 @@ export type Database = {
         }
         Relationships: []
       }
+      point_rules: {
+        Row: {
+          daily_cap: number | null
+          description: string
+          event_kind: string
+          id: number
+          is_active: boolean
+          points: number
+          updated_at: string
+        }
+        Insert: {
+          daily_cap?: number | null
+          description: string
+          event_kind: string
+          id?: never
+          is_active?: boolean
+          points: number
+          updated_at?: string
+        }
+        Update: {
+          daily_cap?: number | null
+          description?: string
+          event_kind?: string
+          id?: never
+          is_active?: boolean
+          points?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      points_ledger: {
+        Row: {
+          badge_id: string | null
+          challenge_id: string | null
+          created_at: string
+          event_id: number | null
+          id: number
+          points: number
+          reason: string
+          rule_id: number | null
+          source_key: string
+          user_id: string
+        }
+        Insert: {
+          badge_id?: string | null
+          challenge_id?: string | null
+          created_at?: string
+          event_id?: number | null
+          id?: never
+          points: number
+          reason: string
+          rule_id?: number | null
+          source_key: string
+          user_id: string
+        }
+        Update: {
+          badge_id?: string | null
+          challenge_id?: string | null
+          created_at?: string
+          event_id?: number | null
+          id?: never
+          points?: number
+          reason?: string
+          rule_id?: number | null
+          source_key?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "points_ledger_badge_id_fkey"
+            columns: ["badge_id"]
+            isOneToOne: false
+            referencedRelation: "badges"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "points_ledger_challenge_id_fkey"
+            columns: ["challenge_id"]
+            isOneToOne: false
+            referencedRelation: "challenges"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "points_ledger_rule_id_fkey"
+            columns: ["rule_id"]
+            isOneToOne: false
+            referencedRelation: "point_rules"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       profiles: {
         Row: {
           avatar_path: string | null
@@ -1215,6 +1496,48 @@ export type Database = {
           platform?: string
           token?: string
           user_id?: string
+        }
+        Relationships: []
+      }
+      reader_scores: {
+        Row: {
+          current_streak: number
+          last_reading_day: string | null
+          level: number
+          longest_streak: number
+          points: number
+          reached_at: string
+          updated_at: string
+          user_id: string
+          week_start: string
+          weekly_points: number
+          weekly_reached_at: string
+        }
+        Insert: {
+          current_streak?: number
+          last_reading_day?: string | null
+          level?: number
+          longest_streak?: number
+          points?: number
+          reached_at?: string
+          updated_at?: string
+          user_id: string
+          week_start: string
+          weekly_points?: number
+          weekly_reached_at?: string
+        }
+        Update: {
+          current_streak?: number
+          last_reading_day?: string | null
+          level?: number
+          longest_streak?: number
+          points?: number
+          reached_at?: string
+          updated_at?: string
+          user_id?: string
+          week_start?: string
+          weekly_points?: number
+          weekly_reached_at?: string
         }
         Relationships: []
       }
@@ -1690,6 +2013,22 @@ export type Database = {
           user_id: string
         }[]
       }
+      leaderboard: {
+        Args: {
+          board?: string
+          limit?: number
+          offset?: number
+          scope?: string
+        }
+        Returns: {
+          avatar_path: string
+          display_name: string
+          is_me: boolean
+          points: number
+          rank: number
+          user_id: string
+        }[]
+      }
       moderate: {
         Args: {
           action: Database["public"]["Enums"]["moderation_action"]
@@ -1729,6 +2068,14 @@ export type Database = {
           reports: Json
           target_id: string
           target_type: string
+        }[]
+      }
+      my_rank: {
+        Args: { board?: string; scope?: string }
+        Returns: {
+          entries: number
+          points: number
+          rank: number
         }[]
       }
       reading_stats: {
