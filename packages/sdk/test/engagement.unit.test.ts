@@ -10,11 +10,12 @@ const READER = '40000000-0000-4000-8000-0000000000aa';
 const signedIn = { accessToken: () => userJwt(Date.now(), 3600, READER) };
 
 const LEVELS = [
-  { level: 1, name: 'Lecteur', min_points: 0 },
-  { level: 2, name: 'Lecteur assidu', min_points: 100 },
-  { level: 3, name: 'Bibliophile', min_points: 500 },
+  { level: 1, name: 'Lecteur', name_en: 'Reader', min_points: 0 },
+  { level: 2, name: 'Lecteur assidu', name_en: 'Keen reader', min_points: 100 },
+  { level: 3, name: 'Bibliophile', name_en: 'Book lover', min_points: 500 },
 ];
 const BADGE = {
+  is_active: true,
   id: UUID,
   slug: 'first-review',
   name_fr: 'Première critique',
@@ -37,7 +38,7 @@ describe('coko.engagement', () => {
     }, signedIn);
     expect(await coko.engagement.me()).toEqual({
       points: 130,
-      level: { level: 2, name: 'Lecteur assidu', minPoints: 100, nextMinPoints: 500 },
+      level: { level: 2, name: { fr: 'Lecteur assidu', en: 'Keen reader' }, minPoints: 100, nextMinPoints: 500 },
       weeklyPoints: 35,
       badges: [
         {
@@ -64,13 +65,18 @@ describe('coko.engagement', () => {
     }, signedIn);
     const me = await coko.engagement.me();
     expect(me).toMatchObject({ points: 0, weeklyPoints: 0, badges: [] });
-    expect(me.level).toEqual({ level: 1, name: 'Lecteur', minPoints: 0, nextMinPoints: 100 });
+    expect(me.level).toEqual({ level: 1, name: { fr: 'Lecteur', en: 'Reader' }, minPoints: 0, nextMinPoints: 100 });
   });
 
   it('levelOf: the threshold reached, the cached level when known, no next level at the top', () => {
     expect(levelOf(LEVELS, 99).level).toBe(1);
     expect(levelOf(LEVELS, 100).level).toBe(2);
-    expect(levelOf(LEVELS, 9000)).toEqual({ level: 3, name: 'Bibliophile', minPoints: 500, nextMinPoints: null });
+    expect(levelOf(LEVELS, 9000)).toEqual({
+      level: 3,
+      name: { fr: 'Bibliophile', en: 'Book lover' },
+      minPoints: 500,
+      nextMinPoints: null,
+    });
     expect(levelOf(LEVELS, 120, 2).nextMinPoints).toBe(500);
   });
 
@@ -83,11 +89,12 @@ describe('coko.engagement', () => {
   });
 
   it('badges.list() puts earned badges first and marks the others to earn', async () => {
+    const retired = { ...BADGE, id: '40000000-0000-4000-8000-000000000003', slug: 'retired', is_active: false };
     const other = { ...BADGE, id: '40000000-0000-4000-8000-000000000002', slug: 'bookworm', points: 50 };
     const { coko } = testClient(
       ({ url }) =>
         url.pathname.endsWith('/badges')
-          ? json([BADGE, other])
+          ? json([BADGE, other, retired])
           : json([{ badge_id: other.id, awarded_at: '2026-12-02T08:00:00Z' }]),
       signedIn,
     );
@@ -112,10 +119,10 @@ describe('coko.engagement', () => {
 
   it('leaderboard() calls the RPC with defaults and maps the rows; guests may call it', async () => {
     const { coko, calls } = testClient(() =>
-      json([{ rank: 1, user_id: UUID, display_name: 'Awa', avatar_path: null, points: 120 }]),
+      json([{ rank: 1, user_id: UUID, display_name: 'Awa', avatar_path: null, points: 120, is_me: false }]),
     );
     expect(await coko.engagement.leaderboard()).toEqual([
-      { rank: 1, userId: UUID, displayName: 'Awa', avatarPath: null, points: 120 },
+      { rank: 1, userId: UUID, displayName: 'Awa', avatarPath: null, points: 120, isMe: false },
     ]);
     expect(calls[0]?.method).toBe('GET');
     expect(calls[0]?.url.pathname).toBe('/rest/v1/rpc/leaderboard');
@@ -128,11 +135,12 @@ describe('coko.engagement', () => {
   });
 
   it('myRank() returns the row or null when the reader is not on the board', async () => {
-    let answer: unknown = [{ rank: 7, points: 40 }];
+    let answer: unknown = [{ rank: 7, points: 40, entries: 300 }];
     const { coko, calls } = testClient(() => json(answer), signedIn);
     expect(await coko.engagement.myRank({ board: 'all_time', scope: `partner:${UUID}` })).toEqual({
       rank: 7,
       points: 40,
+      entries: 300,
     });
     expect(calls[0]?.url.searchParams.get('scope')).toBe(`partner:${UUID}`);
     answer = [];

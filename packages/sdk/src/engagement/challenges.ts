@@ -26,14 +26,16 @@ interface ParticipantRow {
   completed_at: string | null;
 }
 
-/** The challenges running now (global and the reader's partner's), ending soonest first, with the reader's part. */
+/**
+ * The challenges running now or upcoming (global and the reader's partner's: RLS), ending soonest
+ * first, with the reader's part.
+ */
 export async function list(ctx: EngagementContext, options?: RequestOptions): Promise<Challenge[]> {
   const userId = await requireSignedIn(ctx, 'see challenges');
   const now = new Date().toISOString();
   let challenges = rest(ctx)
     .from('challenges')
     .select('id,slug,title_fr,title_en,goal,starts_at,ends_at,partner_id,points')
-    .lte('starts_at', now)
     .gt('ends_at', now)
     .order('ends_at')
     .order('id');
@@ -65,7 +67,10 @@ export async function list(ctx: EngagementContext, options?: RequestOptions): Pr
   });
 }
 
-/** Joins a challenge (joining twice is a no-op). Progress counts from the moment of joining. */
+/**
+ * Joins a challenge that has not ended (joining twice is a no-op). Progress counts the whole
+ * period, activity before joining included.
+ */
 export async function join(ctx: EngagementContext, challengeId: string): Promise<void> {
   const id = validate(idSchema, challengeId, 'challengeId');
   const userId = await requireSignedIn(ctx, 'join challenges');
@@ -75,7 +80,7 @@ export async function join(ctx: EngagementContext, challengeId: string): Promise
     .throwOnError();
 }
 
-/** Leaves a challenge (its progress is dropped; leaving one not joined is a no-op). */
+/** Leaves an unfinished challenge (its progress is dropped; leaving one not joined or completed is a no-op). */
 export async function leave(ctx: EngagementContext, challengeId: string): Promise<void> {
   const id = validate(idSchema, challengeId, 'challengeId');
   const userId = await requireSignedIn(ctx, 'leave challenges');

@@ -43,7 +43,7 @@ export interface Engagement {
    * ```
    */
   leaderboard(params?: LeaderboardParams, options?: RequestOptions): Promise<LeaderboardEntry[]>;
-  /** The reader's rank and points on a board, or `null` when they are not on it yet. */
+  /** The reader's rank and points on a board and its size, or `null` when they are not on it (no points yet, or opted out). */
   myRank(params?: MyRankParams, options?: RequestOptions): Promise<MyRank | null>;
   /**
    * Shows (`true`, the default) or hides the reader on public leaderboards. Hidden readers keep
@@ -55,11 +55,11 @@ export interface Engagement {
     list(options?: RequestOptions): Promise<Badge[]>;
   };
   challenges: {
-    /** The challenges running now (global and the reader's partner's), with the reader's progress. */
+    /** The challenges running now or upcoming (global and the reader's partner's), with the reader's progress. */
     list(options?: RequestOptions): Promise<Challenge[]>;
-    /** Joins a running challenge (idempotent). */
+    /** Joins a challenge that has not ended (idempotent). */
     join(challengeId: string): Promise<void>;
-    /** Leaves a challenge (idempotent). */
+    /** Leaves an unfinished challenge (idempotent; a completed one stays). */
     leave(challengeId: string): Promise<void>;
   };
 }

@@ -9,6 +9,7 @@ import { leaderboardSchema, ledgerSchema, myRankSchema, visibilitySchema } from 
 import type {
   LeaderboardEntry,
   LeaderboardParams,
+  LedgerEntry,
   LedgerPage,
   LedgerParams,
   Level,
@@ -27,6 +28,7 @@ interface ScoreRow {
 interface LevelRow {
   level: number;
   name: string;
+  name_en: string;
   min_points: number;
 }
 
@@ -44,10 +46,10 @@ export function levelOf(levels: LevelRow[], points: number, cached?: number): Le
       ? sorted.findIndex((l) => l.level === cached)
       : sorted.reduce((found, l, i) => (l.min_points <= points ? i : found), -1),
   );
-  const current = sorted[index] ?? { level: 1, name: '', min_points: 0 };
+  const current = sorted[index] ?? { level: 1, name: '', name_en: '', min_points: 0 };
   return {
     level: current.level,
-    name: current.name,
+    name: { fr: current.name, en: current.name_en },
     minPoints: current.min_points,
     nextMinPoints: sorted[index + 1]?.min_points ?? null,
   };
@@ -66,7 +68,7 @@ export async function me(ctx: EngagementContext, options?: RequestOptions): Prom
   const userId = await requireSignedIn(ctx, 'see your points');
   const db = rest(ctx);
   let score = db.from('reader_scores').select('points,level,weekly_points,week_start').eq('user_id', userId);
-  let levels = db.from('levels').select('level,name,min_points').order('min_points');
+  let levels = db.from('levels').select('level,name,name_en,min_points').order('min_points');
   let awards = db
     .from('badge_awards')
     .select(`awarded_at,badge:badges(${BADGE_COLUMNS})`)
@@ -114,7 +116,7 @@ export async function ledger(
   const rows = (await query.throwOnError()).data as {
     id: number | string;
     points: number;
-    reason: string;
+    reason: LedgerEntry['reason'];
     created_at: string;
   }[];
   const page = rows.slice(0, limit);
@@ -130,6 +132,7 @@ interface BoardRow {
   display_name: string | null;
   avatar_path: string | null;
   points: number;
+  is_me: boolean;
 }
 
 /**
@@ -154,6 +157,7 @@ export async function leaderboard(
     displayName: r.display_name,
     avatarPath: r.avatar_path,
     points: r.points,
+    isMe: r.is_me,
   }));
 }
 
@@ -167,12 +171,8 @@ export async function myRank(
   await requireSignedIn(ctx, 'see your rank');
   let query = rest(ctx).rpc('my_rank', { board: p.board ?? 'weekly', scope: p.scope ?? 'global' }, { get: true });
   if (options?.signal) query = query.abortSignal(options.signal);
-  const data = (await query.throwOnError()).data as
-    | { rank: number; points: number }[]
-    | { rank: number; points: number }
-    | null;
-  const row = Array.isArray(data) ? data[0] : data;
-  return row && typeof row.rank === 'number' ? { rank: row.rank, points: row.points } : null;
+  const [row] = (await query.throwOnError()).data as MyRank[];
+  return row ? { rank: row.rank, points: row.points, entries: row.entries ?? 0 } : null;
 }
 
 /**

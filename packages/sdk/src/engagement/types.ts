@@ -6,7 +6,7 @@ export interface Localized {
 
 /** What earns a badge or completes a challenge, as the team wrote it in the rules (data, not code). */
 export interface EngagementGoal {
-  type: 'books_finished' | 'streak_days' | 'reviews' | 'minutes_read' | 'purchases' | (string & {});
+  type: 'books_finished' | 'streak_days' | 'reviews' | 'minutes_read' | 'purchases' | 'sessions' | (string & {});
   count: number;
 }
 
@@ -27,7 +27,7 @@ export interface Badge {
 /** The reader's level: its number and name, the points it starts at and where the next one starts. */
 export interface Level {
   level: number;
-  name: string;
+  name: Localized;
   minPoints: number;
   /** Points at which the next level starts; `null` at the top level. */
   nextMinPoints: number | null;
@@ -47,8 +47,8 @@ export interface MyEngagement {
 export interface LedgerEntry {
   id: string;
   points: number;
-  /** Why: e.g. `reading.session_finished`, `badge:first-review`. */
-  reason: string;
+  /** Why: `session`, `book`, `streak_day`, `review`, `purchase`, `badge`, `challenge` or `adjustment` (by the team). */
+  reason: 'session' | 'book' | 'streak_day' | 'review' | 'purchase' | 'badge' | 'challenge' | 'adjustment';
   createdAt: string;
 }
 
@@ -64,7 +64,7 @@ export interface LedgerParams {
   limit?: number;
 }
 
-/** A time-boxed goal (global, or of the reader's partner) and the reader's part in it. */
+/** A time-boxed goal (global, or of the reader's partner) and the reader's part in it (progress counts the whole period). */
 export interface Challenge {
   id: string;
   slug: string;
@@ -102,6 +102,8 @@ export interface LeaderboardEntry {
   displayName: string | null;
   avatarPath: string | null;
   points: number;
+  /** This entry is the signed-in reader. */
+  isMe: boolean;
 }
 
 export interface MyRankParams {
@@ -113,4 +115,6 @@ export interface MyRankParams {
 export interface MyRank {
   rank: number;
   points: number;
+  /** How many readers the board has ("12th of 340"). */
+  entries: number;
 }
