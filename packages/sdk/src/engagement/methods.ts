@@ -132,7 +132,7 @@ interface BoardRow {
   display_name: string | null;
   avatar_path: string | null;
   points: number;
-  is_me: boolean;
+  is_me: boolean | null;
 }
 
 /**
@@ -157,7 +157,7 @@ export async function leaderboard(
     displayName: r.display_name,
     avatarPath: r.avatar_path,
     points: r.points,
-    isMe: r.is_me,
+    isMe: r.is_me === true, // null for guests (no caller id)
   }));
 }
 
