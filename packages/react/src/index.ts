@@ -58,6 +58,17 @@ export {
   useReviewVote,
   useUpsertReview,
 } from './community/reviews';
+export {
+  useBadges,
+  useChallenges,
+  useJoinChallenge,
+  useLeaderboard,
+  useLeaderboardVisibility,
+  useLeaveChallenge,
+  useLedger,
+  useMyEngagement,
+  useMyRank,
+} from './engagement/hooks';
 export * from './options';
 export { useCanRead } from './payments/use-can-read';
 export { useCheckout } from './payments/use-checkout';

@@ -74,7 +74,9 @@ export async function getPreferences(ctx: AccountContext, options?: RequestOptio
 export async function updatePreferences(ctx: AccountContext, patch: PreferencesPatch): Promise<Preferences> {
   const p = validate(preferencesPatchSchema, patch, 'patch');
   const current = await getPreferences(ctx);
+  // Keys this version does not know (e.g. `leaderboards`, the leaderboard opt-out) keep their values.
   const next: Preferences = {
+    ...current,
     theme: p.theme ?? current.theme,
     fontSize: p.fontSize ?? current.fontSize,
     notifications: { ...current.notifications, ...dropUndefined(p.notifications ?? {}) },
