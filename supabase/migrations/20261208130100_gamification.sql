@@ -1068,7 +1068,7 @@ begin
     return true;
   end if;
   if scope like 'partner:%' then
-    return private.my_partner_id()::text = substr(scope, 9);
+    return coalesce(private.my_partner_id()::text = substr(scope, 9), false);
   end if;
   if scope like 'group:%' and pg_input_is_valid(substr(scope, 7), 'uuid') then
     return private.group_role(substr(scope, 7)::uuid) is not null;
@@ -1102,7 +1102,7 @@ begin
   if scope is null or not (scope = 'global' or scope ~ '^(partner|group):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$') then
     raise exception using errcode = '22023', message = 'scope must be global, partner:<uuid> or group:<uuid>';
   end if;
-  if not private.leaderboard_scope_visible(scope) then
+  if not coalesce(private.leaderboard_scope_visible(scope), false) then
     raise exception using errcode = '42501', message = 'This leaderboard is for its members only';
   end if;
 end;

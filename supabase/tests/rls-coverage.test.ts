@@ -29,6 +29,8 @@ const PUBLIC_RPCS = [
   'group_progress',
   'moderation_queue',
   'moderate',
+  'leaderboard',
+  'my_rank',
 ];
 
 const testsDir = dirname(fileURLToPath(import.meta.url));

@@ -3,6 +3,7 @@ import { activityExporter } from './activity.ts';
 import { communityGroupsExporter } from './community-groups.ts';
 import { communityModerationExporter } from './community-moderation.ts';
 import { communityReviewsExporter } from './community-reviews.ts';
+import { engagementExporter } from './engagement.ts';
 import { eventsExporter } from './events.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
@@ -14,6 +15,7 @@ export { activityExporter } from './activity.ts';
 export { communityGroupsExporter } from './community-groups.ts';
 export { communityModerationExporter } from './community-moderation.ts';
 export { communityReviewsExporter } from './community-reviews.ts';
+export { engagementExporter } from './engagement.ts';
 export { eventsExporter } from './events.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
@@ -30,4 +32,5 @@ exportRegistry
   .register(uploadsExporter)
   .register(communityGroupsExporter)
   .register(communityModerationExporter)
-  .register(eventsExporter);
+  .register(eventsExporter)
+  .register(engagementExporter);

@@ -62,6 +62,7 @@ export const QUEUE_NAMES = {
   processPaymentEvent: 'payments.process-event',
   reconcilePayments: 'payments.reconcile',
   renewSubscriptions: 'subscriptions.renew',
+  refreshLeaderboards: 'engagement.refresh-leaderboards',
 } as const;
 
 const MINUTE = 60;
@@ -153,6 +154,14 @@ export const QUEUES: readonly QueueDefinition[] = [
     options: maintenance(10 * MINUTE),
     concurrency: 1,
   },
+  {
+    name: QUEUE_NAMES.refreshLeaderboards,
+    description:
+      'Recomputes the weekly and all-time leaderboards (global, per partner, per reading group) from reader_scores and writes the entries that changed (private.refresh_leaderboards).',
+    // A few seconds at 100 000 readers; stately, so cron ticks never pile up behind a slow run.
+    options: maintenance(5 * MINUTE),
+    concurrency: 1,
+  },
 ];
 
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -186,5 +195,11 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     cron: '10 * * * *',
     tz: 'UTC',
     description: 'Hourly, at 10 past.',
+  },
+  {
+    queue: QUEUE_NAMES.refreshLeaderboards,
+    cron: '*/5 * * * *',
+    tz: 'UTC',
+    description: 'Every 5 minutes: new points reach the boards within that time.',
   },
 ];

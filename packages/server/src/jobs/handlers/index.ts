@@ -3,6 +3,7 @@ import type { JobHandlers } from '../types.ts';
 import { anonymizeDueAccounts } from './accounts-anonymize-due.ts';
 import { createAuditPartitions } from './audit-create-partitions.ts';
 import { processBookUpload } from './books-process-upload.ts';
+import { refreshLeaderboards } from './engagement-refresh-leaderboards.ts';
 import { pruneJobRuns } from './jobs-prune-runs.ts';
 import { processPaymentEvent } from './payments-process-event.ts';
 import { reconcilePayments } from './payments-reconcile.ts';
@@ -17,6 +18,7 @@ export const HANDLERS: JobHandlers = {
   [QUEUE_NAMES.processPaymentEvent]: processPaymentEvent,
   [QUEUE_NAMES.reconcilePayments]: reconcilePayments,
   [QUEUE_NAMES.renewSubscriptions]: renewSubscriptions,
+  [QUEUE_NAMES.refreshLeaderboards]: refreshLeaderboards,
 };
 
 export {
@@ -26,5 +28,6 @@ export {
   processPaymentEvent,
   pruneJobRuns,
   reconcilePayments,
+  refreshLeaderboards,
   renewSubscriptions,
 };
