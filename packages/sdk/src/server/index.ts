@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../core/errors';
+export {
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookEvent,
+  type WebhookVerificationFailure,
+  WebhookVerificationError,
+} from './webhooks';
 import { createSession } from '../core/session';
 import { type ApiRequestOptions, apiCall, createSend, type HttpOptions } from '../core/transport';
 import { validate } from '../core/validate';

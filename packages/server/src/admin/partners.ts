@@ -36,6 +36,8 @@ export interface CreatedPartner {
   secretKey?: IssuedKey;
   /** Shown once: only its hash is stored. */
   publishableKey?: IssuedKey;
+  /** Signs the partner's webhooks (Coko-Signature); shown once here, replaced by `coko partners webhook-secret`. */
+  webhookSecret: string;
 }
 
 export interface PartnerSummary extends Partner {
@@ -141,7 +143,9 @@ export async function createPartner(ctx: AdminContext, options: CreatePartnerOpt
       defaultLanguage,
       webhookUrl,
     });
-    if (options.keys === false) return { partner };
+    // A trigger creates the secret with the partner (whatever path inserts it): read it to show it once.
+    const webhookSecret = await currentWebhookSecret(tx, partner.id);
+    if (options.keys === false) return { partner, webhookSecret };
     const secretKey = await createPartnerKey(tx, {
       partnerId: partner.id,
       kind: 'secret',
@@ -152,7 +156,54 @@ export async function createPartner(ctx: AdminContext, options: CreatePartnerOpt
       kind: 'publishable',
       label: 'created with the partner',
     });
-    return { partner, secretKey, publishableKey };
+    return { partner, secretKey, publishableKey, webhookSecret };
+  });
+}
+
+async function currentWebhookSecret(db: Queryable, partnerId: string): Promise<string> {
+  const [row] = await rows<{ secret: string }>(
+    db,
+    'select secret from private.partner_webhook_secrets where partner_id = $1 and expires_at is null',
+    [partnerId],
+  );
+  if (!row) throw new Error(`Partner ${partnerId} has no webhook secret`);
+  return row.secret;
+}
+
+export interface RotatedWebhookSecret {
+  partner: Partner;
+  /** The new secret: shown once. */
+  secret: string;
+  /** Until when the previous secret still signs deliveries (both signatures are sent meanwhile). */
+  previousValidUntil: Date;
+}
+
+/**
+ * Replaces a partner's webhook secret (`coko partners webhook-secret <id|slug>`, audited). Deliveries
+ * carry a signature with each secret for `overlapSeconds` (default 24 h), so the partner deploys the new
+ * one without rejecting a webhook; pass 0 when the old one leaked.
+ */
+export async function rotateWebhookSecret(
+  ctx: AdminContext,
+  idOrSlug: string,
+  { overlapSeconds = 86_400 }: { overlapSeconds?: number } = {},
+): Promise<RotatedWebhookSecret> {
+  if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > 30 * 86_400)
+    throw new AdminError('invalid_input', 'The overlap must be a whole number of seconds between 0 and 30 days');
+  return withAdmin(ctx, async (tx) => {
+    const partner = await findPartner(tx, idOrSlug);
+    const [row] = await rows<{ secret: string; until: Date }>(
+      tx,
+      `select private.rotate_partner_webhook_secret($1, make_interval(secs => $2)) as secret,
+              now() + make_interval(secs => $2) as until`,
+      [partner.id, overlapSeconds],
+    );
+    // Never the secret itself.
+    await tx.query(
+      `select private.write_audit('partner.webhook_secret_rotate', 'partner', $1, null, jsonb_build_object('overlapSeconds', $2::int))`,
+      [partner.id, overlapSeconds],
+    );
+    return { partner, secret: (row as { secret: string }).secret, previousValidUntil: (row as { until: Date }).until };
   });
 }
 

@@ -12,6 +12,7 @@ import {
   type PartnerSummary,
   resolveUser,
   resumePartner,
+  rotateWebhookSecret,
   suspendPartner,
   updatePartner,
 } from '../admin/index.ts';
@@ -112,6 +113,9 @@ export const PARTNERS_USAGE = `Usage: coko partners <sub-command>
   suspend <id|slug>
                  Its keys stop working and its users' tokens are refused (401) at once
   resume <id|slug>
+  webhook-secret <id|slug> [--overlap <seconds>] [--json]
+                 New webhook signing secret (shown once); the old one keeps signing for
+                 --overlap seconds (default 86400; 0 when it leaked)
 
 Origins are scheme://host[:port] (no path); '*' allows any; none = server-side and native apps only.`;
 
@@ -139,7 +143,15 @@ function printPartner(p: PartnerSummary): void {
 }
 
 export async function partnersCommand(args: string[]): Promise<number> {
-  const parsed = subcommand(args, PARTNERS_USAGE, ['create', 'list', 'show', 'update', 'suspend', 'resume']);
+  const parsed = subcommand(args, PARTNERS_USAGE, [
+    'create',
+    'list',
+    'show',
+    'update',
+    'suspend',
+    'resume',
+    'webhook-secret',
+  ]);
   if ('exit' in parsed) return parsed.exit;
   const { name, rest } = parsed;
 
@@ -169,7 +181,13 @@ export async function partnersCommand(args: string[]): Promise<number> {
     );
     const { partner, secretKey, publishableKey } = created;
     if (values.json) {
-      console.log(JSON.stringify({ partner, secretKey: secretKey?.key, publishableKey: publishableKey?.key }, null, 2));
+      console.log(
+        JSON.stringify(
+          { partner, secretKey: secretKey?.key, publishableKey: publishableKey?.key, webhookSecret: created.webhookSecret },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     console.log(`
@@ -183,8 +201,11 @@ export async function partnersCommand(args: string[]): Promise<number> {
                    server-side only: your backend sends it to POST /functions/v1/api/v1/sessions
   Publishable key  ${publishableKey?.key}
                    for your front end (createCoko({ url, publishableKey, accessToken }))
+  Webhook secret   ${created.webhookSecret}
+                   verifies the Coko-Signature of webhooks (verifyWebhook from @coko/sdk/server)
 
-  Both keys are shown once and cannot be recovered (only their hashes are stored): store them now.
+  The keys and the webhook secret are shown once: store them now.
+  Webhook secret lost or leaked? \`coko partners webhook-secret ${partner.slug}\`.
   Lost or leaked? \`coko keys rotate <key id>\` or \`coko keys revoke <key id>\` (ids: coko keys list ${partner.slug}).
 `);
     return 0;
@@ -260,6 +281,38 @@ export async function partnersCommand(args: string[]): Promise<number> {
     });
     console.log('Partner updated.');
     printPartner(partner);
+    return 0;
+  }
+
+  if (name === 'webhook-secret') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { overlap: { type: 'string' }, json: { type: 'boolean' } },
+    });
+    const idOrSlug = one(positionals, 'a partner id or slug: coko partners webhook-secret <id|slug>');
+    const overlapSeconds = values.overlap === undefined ? undefined : Number(values.overlap);
+    if (overlapSeconds !== undefined && !Number.isInteger(overlapSeconds))
+      throw new AdminError('invalid_input', '--overlap must be a whole number of seconds');
+    const rotated = await runAdmin((ctx) => rotateWebhookSecret(ctx, idOrSlug, { overlapSeconds }));
+    if (values.json) {
+      console.log(
+        JSON.stringify(
+          { partnerId: rotated.partner.id, secret: rotated.secret, previousValidUntil: rotated.previousValidUntil },
+          null,
+          2,
+        ),
+      );
+      return 0;
+    }
+    console.log(`
+  New webhook secret for ${rotated.partner.name} (${rotated.partner.slug})
+
+  Webhook secret   ${rotated.secret}
+
+  Shown once: store it now. Until ${isoMinute(rotated.previousValidUntil)} each webhook carries a signature
+  with the previous secret too, so verification keeps working while you deploy the new one.
+`);
     return 0;
   }
 

@@ -63,6 +63,8 @@ export const QUEUE_NAMES = {
   reconcilePayments: 'payments.reconcile',
   renewSubscriptions: 'subscriptions.renew',
   refreshLeaderboards: 'engagement.refresh-leaderboards',
+  dispatchEvents: 'events.dispatch',
+  deliverWebhook: 'webhooks.deliver',
 } as const;
 
 const MINUTE = 60;
@@ -162,6 +164,32 @@ export const QUEUES: readonly QueueDefinition[] = [
     options: maintenance(5 * MINUTE),
     concurrency: 1,
   },
+  {
+    name: QUEUE_NAMES.dispatchEvents,
+    description:
+      'Offers each domain-event consumer (gamification, notifications, partner-webhooks) its next batch of private.domain_events, its work and its cursor move in one transaction (src/events/).',
+    // Stately: one run at a time per queue, and at most one queued (the cron tick or the follow-up a run sends
+    // when it had work). The cron retries a failing consumer every minute: no retries of its own.
+    options: { policy: 'stately', retryLimit: 0, retryDelay: 0, retryBackoff: false, expireInSeconds: 5 * MINUTE },
+    concurrency: 1,
+    // Readers wait on this queue for their points and notifications.
+    pollingIntervalSeconds: 1,
+  },
+  {
+    name: QUEUE_NAMES.deliverWebhook,
+    description:
+      "POSTs one domain event to one partner's webhook_url, signed (Coko-Signature). 2xx: done; 410: stopped; anything else retried with exponential backoff, then dead-lettered.",
+    // 8 retries from 30 s, doubling: the last one about 2 h after the first attempt, so a partner's deploy or
+    // short outage loses nothing. Short policy: one queued job per (partner, event).
+    options: {
+      policy: 'short',
+      retryLimit: 8,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: 2 * MINUTE,
+      deadLetter: DEAD_LETTER_QUEUE,
+    },
+  },
 ];
 
 export const SCHEDULES: readonly ScheduleDefinition[] = [
@@ -201,5 +229,11 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     cron: '*/5 * * * *',
     tz: 'UTC',
     description: 'Every 5 minutes: new points reach the boards within that time.',
+  },
+  {
+    queue: QUEUE_NAMES.dispatchEvents,
+    cron: '* * * * *',
+    tz: 'UTC',
+    description: 'Every minute (runs that had work also send the next one at once).',
   },
 ];

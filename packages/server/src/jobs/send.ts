@@ -2,13 +2,16 @@ import PgBoss from 'pg-boss';
 import type { Queryable } from '../db/pool.ts';
 import { PGBOSS_SCHEMA } from './constants.ts';
 
-/** Sends a job to a queue; resolves to its id, or null when the queue does not exist yet (no worker ever ran). */
-export type SendJob = (queue: string, data: object) => Promise<string | null>;
+/**
+ * Sends a job to a queue; resolves to its id, or null when the queue does not exist yet (no worker ever
+ * ran) or a singleton (`singletonKey`, a `stately` queue) is already queued.
+ */
+export type SendJob = (queue: string, data: object, options?: PgBoss.SendOptions) => Promise<string | null>;
 
 /**
  * Sends jobs through `db` without starting pg-boss (no polling, no maintenance, no pool of its own): the API
  * enqueues on its existing connections, the worker consumes. pg-boss copies the queue's retry and expiry
- * options onto the job, so nothing is duplicated here.
+ * options onto the job, so nothing is duplicated here. Given a transaction's client, the job commits with it.
  *
  * @example
  * ```ts
@@ -21,5 +24,5 @@ export function jobSender(db: Queryable): SendJob {
     schema: PGBOSS_SCHEMA,
     db: { executeSql: (text: string, values: unknown[]) => db.query(text, values) },
   } as PgBoss.ConstructorOptions);
-  return (queue, data) => boss.send(queue, data);
+  return (queue, data, options) => boss.send(queue, data, options ?? {});
 }
