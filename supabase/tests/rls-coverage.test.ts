@@ -31,6 +31,8 @@ const PUBLIC_RPCS = [
   'moderate',
   'leaderboard',
   'my_rank',
+  'unread_notifications_count',
+  'register_push_device',
 ];
 
 const testsDir = dirname(fileURLToPath(import.meta.url));

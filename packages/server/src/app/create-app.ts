@@ -18,6 +18,7 @@ import { collectMetrics } from '../middleware/metrics.ts';
 import { requestId } from '../middleware/request-id.ts';
 import { securityHeaders } from '../middleware/security-headers.ts';
 import { timeout } from '../middleware/timeout.ts';
+import { type UnsubscribeTokens, unsubscribeSecret, unsubscribeTokens } from '../notifications/unsubscribe-token.ts';
 import { type BusinessMetrics, createBusinessMetrics } from '../observability/business-metrics.ts';
 import type { CaptureException } from '../observability/index.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
@@ -39,6 +40,7 @@ import { registerJwksRoutes } from '../routes/jwks.ts';
 import { registerMeRoutes } from '../routes/me.ts';
 import { registerMetricsRoutes } from '../routes/metrics.ts';
 import { type NotesRoutesOptions, registerNotesRoutes } from '../routes/notes.ts';
+import { registerNotificationRoutes } from '../routes/notifications.ts';
 import { registerPartnerModerationRoutes } from '../routes/partner-moderation.ts';
 import { registerPartnerOrderRoutes } from '../routes/partner-orders.ts';
 import { registerPurchaseRoutes } from '../routes/purchases.ts';
@@ -237,6 +239,15 @@ export function createApp(deps: AppDeps): CokoApp {
   if (payments.get('sandbox')) {
     registerSandboxCheckoutRoutes(app, { db: deps.db, secret: config.payments.sandbox.webhookSecret, now: clock });
   }
+  let unsubscribe: Promise<UnsubscribeTokens> | undefined;
+  registerNotificationRoutes(app, {
+    db: deps.db,
+    tokens: () => {
+      unsubscribe ??= unsubscribeSecret(config.jwtSecret).then(unsubscribeTokens);
+      return unsubscribe;
+    },
+    production: config.env === 'production',
+  });
   registerPartnerOrderRoutes(app, { db: deps.db });
   registerPartnerModerationRoutes(app, { db: deps.db });
   registerShareRoutes(app, { db: deps.db, storage, publicBase: config.publicUrl ? publicBase : undefined });

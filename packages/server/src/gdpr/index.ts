@@ -5,6 +5,7 @@ import { communityModerationExporter } from './community-moderation.ts';
 import { communityReviewsExporter } from './community-reviews.ts';
 import { engagementExporter } from './engagement.ts';
 import { eventsExporter } from './events.ts';
+import { notificationsExporter } from './notifications.ts';
 import { paymentsExporter } from './payments.ts';
 import { readingExporter } from './reading.ts';
 import { exportRegistry } from './registry.ts';
@@ -17,6 +18,7 @@ export { communityModerationExporter } from './community-moderation.ts';
 export { communityReviewsExporter } from './community-reviews.ts';
 export { engagementExporter } from './engagement.ts';
 export { eventsExporter } from './events.ts';
+export { notificationsExporter } from './notifications.ts';
 export { paymentsExporter } from './payments.ts';
 export { readingExporter } from './reading.ts';
 export { type Exporter, ExportRegistry, exportRegistry, registerExporter, type UserExport } from './registry.ts';
@@ -33,4 +35,5 @@ exportRegistry
   .register(communityGroupsExporter)
   .register(communityModerationExporter)
   .register(eventsExporter)
-  .register(engagementExporter);
+  .register(engagementExporter)
+  .register(notificationsExporter);

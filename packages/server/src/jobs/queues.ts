@@ -65,6 +65,7 @@ export const QUEUE_NAMES = {
   refreshLeaderboards: 'engagement.refresh-leaderboards',
   dispatchEvents: 'events.dispatch',
   deliverWebhook: 'webhooks.deliver',
+  deliverNotification: 'notifications.deliver',
 } as const;
 
 const MINUTE = 60;
@@ -187,6 +188,21 @@ export const QUEUES: readonly QueueDefinition[] = [
       retryDelay: 30,
       retryBackoff: true,
       expireInSeconds: 2 * MINUTE,
+      deadLetter: DEAD_LETTER_QUEUE,
+    },
+  },
+  {
+    name: QUEUE_NAMES.deliverNotification,
+    description:
+      'Sends one notification on one channel (email, push, SMS) through its provider, once: private.notification_deliveries is the idempotency record (queued → sent | failed | skipped). Permanent provider errors fail the delivery without retrying; unregistered push tokens are pruned.',
+    // Providers have outages of minutes to hours: 8 retries from 30 s doubling (≈ 2 h in all), then the dead letter
+    // and the delivery marked failed. One attempt is one HTTP call per device; a minute is plenty.
+    options: {
+      policy: 'standard',
+      retryLimit: 8,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: 1 * MINUTE,
       deadLetter: DEAD_LETTER_QUEUE,
     },
   },

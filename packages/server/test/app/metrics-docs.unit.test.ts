@@ -105,6 +105,7 @@ describe('documentation', () => {
     ).toEqual([
       '/api',
       '/api/.well-known/jwks.json',
+      '/api/dev/outbox',
       '/api/health',
       '/api/metrics',
       '/api/ready',
@@ -132,6 +133,7 @@ describe('documentation', () => {
       '/api/v1/files/{bucket}/{path}',
       '/api/v1/me',
       '/api/v1/me/export',
+      '/api/v1/notifications/unsubscribe',
       '/api/v1/orders',
       '/api/v1/orders/{id}',
       '/api/v1/partner/moderation-actions',

@@ -7,6 +7,7 @@ import { processBookUpload } from './books-process-upload.ts';
 import { refreshLeaderboards } from './engagement-refresh-leaderboards.ts';
 import { dispatchEventsJob } from './events-dispatch.ts';
 import { pruneJobRuns } from './jobs-prune-runs.ts';
+import { deliverNotification } from './notifications-deliver.ts';
 import { processPaymentEvent } from './payments-process-event.ts';
 import { reconcilePayments } from './payments-reconcile.ts';
 import { renewSubscriptions } from './subscriptions-renew.ts';
@@ -27,11 +28,13 @@ export const HANDLERS: JobHandlers = {
   [QUEUE_NAMES.refreshLeaderboards]: refreshLeaderboards,
   [QUEUE_NAMES.dispatchEvents]: dispatchEventsJob,
   [QUEUE_NAMES.deliverWebhook]: deliverWebhookJob,
+  [QUEUE_NAMES.deliverNotification]: deliverNotification,
 };
 
 export {
   anonymizeDueAccounts,
   createAuditPartitions,
+  deliverNotification,
   deliverWebhookJob,
   dispatchEventsJob,
   processBookUpload,
