@@ -16,7 +16,7 @@
 //    registration the population emitted are skipped first (every cursor moved to the end), so only
 //    the sessions are measured.
 // 3. Reads through the gateway (PostgREST): `public.leaderboard` (weekly, global, 20 a page, pages at
-//    ranks 0, 1,000, 50,000) and `public.my_rank` for 200 different readers, p50/p99, closed loop.
+//    ranks 0, 1,000 and the middle of the board) and `public.my_rank` for 200 different readers, p50/p99, closed loop.
 //
 // Writes bench/results/engagement.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -172,7 +172,12 @@ async function main() {
 
     // ---- 3. Leaderboard and own-rank reads -------------------------------------------------------
     const anon = { apikey: stack.keys.publishableKey, 'accept-encoding': 'gzip, deflate, br' };
-    const offsets = [0, 1_000, Math.min(50_000, Math.floor(refresh.entries / 4))];
+    // The top, a page further down, and the middle of the weekly global board (every page holds 20 readers).
+    const { rows: size } = await admin.query<{ entries: number }>(
+      `select entries from private.leaderboard_sizes where board = 'weekly' and scope = 'global'`,
+    );
+    const weekly = size[0]?.entries ?? 0;
+    const offsets = [0, Math.min(1_000, Math.floor(weekly / 4)), Math.floor(weekly / 2)];
     const boardSpecs: Spec[] = offsets.map((offset) => ({
       method: 'GET',
       path: `/rest/v1/rpc/leaderboard?board=weekly&scope=global&limit=20&offset=${offset}`,
