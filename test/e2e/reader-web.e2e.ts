@@ -715,7 +715,7 @@ async function main(): Promise<void> {
       await page.goto(`${appUrl}/#/profil`);
       const score = page.getByTestId('score');
       await score.waitFor();
-      const shown = await score.innerText();
+      const shown = (await score.textContent()) ?? '';
       assert(shown.startsWith(`${points.toLocaleString('fr')} points`), `score: ${shown} (stored ${points})`);
       await page.getByRole('heading', { name: 'À obtenir' }).waitFor();
       assert((await page.locator('.badge').count()) >= 6, 'every badge is listed');
