@@ -7,6 +7,7 @@ import {
   useProfile,
 } from '@coko/react';
 import type { Badge } from '@coko/sdk';
+import { useState } from 'react';
 import type { SignedInReader } from './session';
 import { signInHref } from './use-hash-route';
 
@@ -111,6 +112,7 @@ function WeeklyBoard() {
   const rank = useMyRank({ board: 'weekly' });
   const profile = useProfile();
   const visibility = useLeaderboardVisibility();
+  const [choice, setChoice] = useState<boolean | null>(null);
   // Absent means visible (the default); the toggle shows what the server has.
   const visible = (profile.data?.preferences as { leaderboards?: boolean } | undefined)?.leaderboards !== false;
   return (
@@ -139,9 +141,15 @@ function WeeklyBoard() {
       <label className="toggle">
         <input
           type="checkbox"
-          checked={visible}
+          // The reader's choice at once (a controlled input re-rendered with the old value would undo the
+          // click), until it is saved and the profile refetched; the server's afterwards (or after an error).
+          checked={choice ?? visible}
           disabled={profile.isPending || visibility.isPending}
-          onChange={(event) => visibility.mutate(event.target.checked)}
+          onChange={(event) => {
+            const next = event.target.checked;
+            setChoice(next);
+            visibility.mutate(next, { onSettled: () => setChoice(null) });
+          }}
         />
         Apparaître dans les classements publics
       </label>
