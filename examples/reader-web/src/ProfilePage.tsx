@@ -127,7 +127,11 @@ function WeeklyBoard() {
           ))}
         </ol>
       ) : (
-        board.isSuccess && <p className="hint">Personne n’a encore de points cette semaine.</p>
+        board.isSuccess && (
+          <p className="hint">
+            Personne n’est encore classé cette semaine (le classement se met à jour toutes les cinq minutes).
+          </p>
+        )
       )}
       <p data-testid="my-rank">
         {rank.data
