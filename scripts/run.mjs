@@ -42,6 +42,7 @@ const tasks = {
   'bench:payments': ['--filter', '@coko/bench', 'run', 'bench:payments'],
   'bench:community': ['--filter', '@coko/bench', 'run', 'bench:community'],
   'bench:publishing': ['--filter', '@coko/bench', 'run', 'bench:publishing'],
+  'bench:engagement': ['--filter', '@coko/bench', 'run', 'bench:engagement'],
 };
 if (!tasks[task]) {
   console.error(`Usage: node scripts/run.mjs <${Object.keys(tasks).join('|')}> [args…]`);

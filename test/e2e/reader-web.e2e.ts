@@ -22,6 +22,8 @@ import pg from 'pg';
 import { createCoko } from '../../packages/sdk/src/index.ts';
 import { attachDemoContent } from '../../packages/server/src/content/demo/attach.ts';
 import { DEMO_BOOKS, seedBookId } from '../../packages/server/src/content/demo/catalog.ts';
+import { QUEUE_NAMES } from '../../packages/server/src/jobs/queues.ts';
+import { jobSender } from '../../packages/server/src/jobs/send.ts';
 import { startWorker } from '../../packages/server/src/jobs/worker.ts';
 import { createLogger } from '../../packages/server/src/observability/logger.ts';
 import type { StoragePort } from '../../packages/server/src/providers/storage/port.ts';
@@ -692,6 +694,48 @@ async function main(): Promise<void> {
     assert(bar > 0, 'yesterday has no bar');
     assert((await chart.locator('rect').count()) === 14, 'one bar per day of two weeks');
     await page.screenshot({ path: join(screenshotDir, 'coko-e2e-reader-web-activity.png') });
+  });
+
+  await test('the profile shows the points of that session, the badges to earn, and the leaderboard opt-out', async () => {
+    // What the events.dispatch cron does every minute (the worker here runs no schedules): the session
+    // above becomes points (a session and a reading day) through the worker's gamification consumer.
+    const awaId = JSON.parse(Buffer.from(awaToken.split('.')[1] ?? '', 'base64url').toString()).sub as string;
+    const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 1 });
+    try {
+      await jobSender(db)(QUEUE_NAMES.dispatchEvents, {});
+      const deadline = Date.now() + 15_000;
+      let points = 0;
+      for (;;) {
+        const { rows } = await db.query('select points from public.reader_scores where user_id = $1', [awaId]);
+        points = rows[0]?.points ?? 0;
+        if (points >= 15) break;
+        assert(Date.now() < deadline, `Awa's points: ${JSON.stringify(rows)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await page.goto(`${appUrl}/#/profil`);
+      const score = page.getByTestId('score');
+      await score.waitFor();
+      const shown = (await score.textContent()) ?? '';
+      assert(shown.startsWith(`${points.toLocaleString('fr')} points`), `score: ${shown} (stored ${points})`);
+      await page.getByRole('heading', { name: 'À obtenir' }).waitFor();
+      assert((await page.locator('.badge').count()) >= 6, 'every badge is listed');
+      const toggle = page.getByRole('checkbox', { name: 'Apparaître dans les classements publics' });
+      await toggle.waitFor();
+      assert(await toggle.isChecked(), 'visible on leaderboards by default');
+      await toggle.uncheck();
+      const until = Date.now() + 10_000;
+      for (;;) {
+        const { rows } = await db.query(`select preferences->'leaderboards' as v from public.profiles where id = $1`, [
+          awaId,
+        ]);
+        if (rows[0]?.v === false) break;
+        assert(Date.now() < until, `preferences.leaderboards: ${JSON.stringify(rows)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await page.screenshot({ path: join(screenshotDir, 'coko-e2e-reader-web-profile.png') });
+    } finally {
+      await db.end();
+    }
   });
 
   // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 
 /**
  * The pages: the catalog (`#/`), a book (`#/livres/<id>`), reading it (`#/livres/<id>/lire`), the
- * sign-in (`#/connexion`), the reader's activity (`#/activite`), reading groups (`#/groupes`) and a
+ * sign-in (`#/connexion`), the reader's activity (`#/activite`), their profile (`#/profil`), reading groups (`#/groupes`) and a
  * group (`#/groupes/<id>`). Hash routes need no server setup.
  */
 export type Route =
@@ -11,6 +11,7 @@ export type Route =
   | { page: 'read'; id: string }
   | { page: 'sign-in' }
   | { page: 'activity' }
+  | { page: 'profile' }
   | { page: 'groups' }
   | { page: 'group'; id: string };
 
@@ -19,6 +20,7 @@ function parse(hash: string): Route {
   if (book?.[1]) return { page: book[2] ? 'read' : 'book', id: decodeURIComponent(book[1]) };
   if (hash === signInHref) return { page: 'sign-in' };
   if (hash === activityHref) return { page: 'activity' };
+  if (hash === profileHref) return { page: 'profile' };
   if (hash === groupsHref) return { page: 'groups' };
   const group = /^#\/groupes\/([^/?#]+)$/.exec(hash);
   if (group?.[1]) return { page: 'group', id: decodeURIComponent(group[1]) };
@@ -42,3 +44,4 @@ export const signInHref = '#/connexion';
 export const activityHref = '#/activite';
 export const groupsHref = '#/groupes';
 export const groupHref = (id: string) => `${groupsHref}/${encodeURIComponent(id)}`;
+export const profileHref = '#/profil';

@@ -59,6 +59,17 @@ export {
   useUpsertReview,
 } from './community/reviews';
 export {
+  useBadges,
+  useChallenges,
+  useJoinChallenge,
+  useLeaderboard,
+  useLeaderboardVisibility,
+  useLeaveChallenge,
+  useLedger,
+  useMyEngagement,
+  useMyRank,
+} from './engagement/hooks';
+export {
   notificationsQueryOptions,
   unreadCountQueryOptions,
   useDeleteNotification,

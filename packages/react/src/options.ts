@@ -17,6 +17,15 @@ export {
   ratingSummaryQueryOptions,
 } from './community/review-options';
 export {
+  badgesQueryOptions,
+  challengesQueryOptions,
+  ENGAGEMENT_STALE_TIME,
+  leaderboardQueryOptions,
+  ledgerQueryOptions,
+  myEngagementQueryOptions,
+  myRankQueryOptions,
+} from './engagement/options';
+export {
   canReadQueryOptions,
   entitlementsQueryOptions,
   orderQueryOptions,

@@ -2,6 +2,7 @@ import type {
   AdminBookListParams,
   AdminCategoryListParams,
   GroupsParams,
+  LeaderboardParams,
   ListAuthorsParams,
   ListBooksParams,
   ListEntitlementsParams,
@@ -10,6 +11,7 @@ import type {
   ListReviewsParams,
   ModerationActionsParams,
   ModerationQueueParams,
+  MyRankParams,
   PostsParams,
   SearchFilters,
   StatsRange,
@@ -111,6 +113,18 @@ export const cokoKeys = {
     canReads: () => [...cokoKeys.payments.all(), 'can-read'] as const,
     canRead: (bookId: string) => [...cokoKeys.payments.canReads(), bookId] as const,
     receipts: () => [...cokoKeys.payments.all(), 'receipts'] as const,
+  },
+  /** The reader's points, badges, challenges, and the leaderboards (`coko.engagement`). */
+  engagement: {
+    all: () => [...cokoKeys.all, 'engagement'] as const,
+    me: () => [...cokoKeys.engagement.all(), 'me'] as const,
+    badges: () => [...cokoKeys.engagement.all(), 'badges'] as const,
+    ledger: (limit = 20) => [...cokoKeys.engagement.all(), 'ledger', limit] as const,
+    challenges: () => [...cokoKeys.engagement.all(), 'challenges'] as const,
+    /** Every leaderboard page and the reader's ranks (invalidate after an opt-out). */
+    boards: () => [...cokoKeys.engagement.all(), 'boards'] as const,
+    leaderboard: (params: LeaderboardParams = {}) => [...cokoKeys.engagement.boards(), 'page', params] as const,
+    myRank: (params: MyRankParams = {}) => [...cokoKeys.engagement.boards(), 'mine', params] as const,
   },
   /** The editors' view of the catalog (`coko.admin`): drafts included. */
   admin: {

@@ -6,6 +6,7 @@ import { type Community, createCommunity } from './community';
 import { ValidationError } from './core/errors';
 import { type CokoOptions, createTransport } from './core/transport';
 import { validate } from './core/validate';
+import { createEngagement, type Engagement } from './engagement';
 import { createNotifications, type Notifications } from './notifications';
 import { createPayments, type Payments } from './payments';
 import { createReading, type Reading, type ReadingOptions } from './reading';
@@ -23,6 +24,8 @@ export interface CokoClient {
   catalog: Catalog;
   /** Reviews and ratings, discussions and reading groups (and the rest of the community as it lands). */
   community: Community;
+  /** The reader's points, level, badges and challenges, and the leaderboards. */
+  engagement: Engagement;
   /**
    * Drops the cached access token: the next request calls `accessToken()` again. Call it when the
    * reader signs in or out (not needed with `@coko/sdk/auth`, whose `accessToken` tells the client).
@@ -86,6 +89,7 @@ export function createCoko(options: CokoOptions & ReadingOptions): CokoClient {
     admin: createAdmin(transport),
     catalog: createCatalog(transport),
     community: createCommunity(transport),
+    engagement: createEngagement(transport),
     invalidateAccessToken: transport.session.reset,
     notifications: createNotifications(transport),
     payments: createPayments(transport),

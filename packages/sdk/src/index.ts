@@ -12,7 +12,6 @@ export type * from './community/discussion-types';
 export type * from './community/group-types';
 export type * from './community/moderation-types';
 export type * from './community/review-types';
-// Types only: the code table itself stays in the chunk loaded on the first error response.
 export type { ClientErrorCode, ErrorBody, ErrorCode } from './core/error-codes';
 export {
   AuthenticationError,
@@ -33,6 +32,8 @@ export type { Json } from './core/json';
 export type { Page } from './core/pagination';
 export type { AccessToken, AccessTokenFunction, Session } from './core/session';
 export type { ApiRequestOptions, CokoOptions, HttpOptions, RequestOptions } from './core/transport';
+export type { Engagement } from './engagement';
+export type * from './engagement/types';
 export type { Notifications } from './notifications';
 export type * from './notifications/types';
 export type { Payments } from './payments';

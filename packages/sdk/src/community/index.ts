@@ -1,4 +1,4 @@
-import type { Bound } from '../core/lazy';
+import { lazyModule } from '../core/lazy';
 import type { Transport } from '../core/transport';
 import type { Discussions } from './discussion-types';
 import type { Groups } from './group-types';
@@ -24,35 +24,15 @@ export interface Community {
   shares: Shares;
 }
 
-/**
- * A sub-namespace whose every method is the chunk's function of the same name, bound to the
- * transport. A Proxy rather than `lazyNamespace`'s list of names: the core bundle pays one line per
- * sub-namespace, not one string per method (the community has dozens). Only string names other than
- * `then` are methods (so the object is not mistaken for a promise); TypeScript checks the names
- * against the chunk (`Bound`).
- */
-function chunk<M>(load: () => Promise<M>, transport: Transport): { [K in keyof M]: Bound<M[K]> } {
-  let loaded: Promise<M> | undefined;
-  return new Proxy({} as { [K in keyof M]: Bound<M[K]> }, {
-    get: (_, name) =>
-      typeof name === 'string' && name !== 'then'
-        ? async (...args: unknown[]) => {
-            loaded ??= load();
-            return ((await loaded)[name as keyof M] as (...a: unknown[]) => unknown)(transport, ...args);
-          }
-        : undefined,
-  });
-}
-
 /** One line per sub-namespace: its chunk. */
 export function createCommunity(transport: Transport): Community {
   return {
-    reviews: chunk(() => import('./reviews'), transport),
-    discussions: chunk(() => import('./discussions'), transport),
-    groups: chunk(() => import('./groups'), transport),
-    reports: chunk(() => import('./reports'), transport),
-    moderation: chunk(() => import('./moderation'), transport),
-    shares: chunk(() => import('./shares'), transport),
+    reviews: lazyModule(() => import('./reviews'), transport),
+    discussions: lazyModule(() => import('./discussions'), transport),
+    groups: lazyModule(() => import('./groups'), transport),
+    reports: lazyModule(() => import('./reports'), transport),
+    moderation: lazyModule(() => import('./moderation'), transport),
+    shares: lazyModule(() => import('./shares'), transport),
   };
 }
 

@@ -28,3 +28,29 @@ export function lazyNamespace<C, M, const N extends readonly (keyof M & string)[
   const call = lazyMethods(load, ctx);
   return Object.fromEntries(names.map((name) => [name, call(name)])) as { [K in N[number]]: Bound<M[K]> };
 }
+
+/**
+ * A namespace whose every method is the lazily imported module's function of the same name, bound
+ * to `ctx`: a Proxy rather than {@link lazyNamespace}'s list of names, so the core bundle pays one
+ * line per namespace, not one string per method. Only string names other than `then` are methods
+ * (so the object is not mistaken for a promise); `own` holds the properties that are not (e.g.
+ * sub-namespaces). TypeScript checks the names against the module (`Bound`).
+ */
+export function lazyModule<C, M, O extends object = object>(
+  load: () => Promise<M>,
+  ctx: C,
+  own?: O,
+): { [K in keyof M]: Bound<M[K]> } & O {
+  let loaded: Promise<M> | undefined;
+  return new Proxy((own ?? {}) as { [K in keyof M]: Bound<M[K]> } & O, {
+    get: (target, name) =>
+      name in target
+        ? target[name as keyof typeof target]
+        : typeof name === 'string' && name !== 'then'
+          ? async (...args: unknown[]) => {
+              loaded ??= load();
+              return ((await loaded)[name as keyof M] as (...a: unknown[]) => unknown)(ctx, ...args);
+            }
+          : undefined,
+  });
+}

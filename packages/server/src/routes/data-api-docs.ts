@@ -981,6 +981,198 @@ export const dataApiPaths: Record<string, Json> = {
       responses: { 204: { description: 'Forgotten.' } },
     }),
   },
+  // coko.engagement (issue 13): the reader's points, level, badges, ledger and challenges (RLS: their own rows),
+  // the public badges, levels and challenges, and the leaderboards through definer RPCs.
+  '/rest/v1/reader_scores': {
+    get: operation(
+      "The reader's points",
+      '`coko.engagement.me()`: the cache of the points ledger (one row, or none before the first point).',
+      {
+        operationId: 'get_reader_score',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('select', 'Columns.', 'points,level,weekly_points,week_start'),
+          query('user_id', 'The signed-in reader.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+        ],
+        responses: { 200: rows('Zero or one row.') },
+      },
+    ),
+  },
+  '/rest/v1/levels': {
+    get: operation(
+      'The levels',
+      '`coko.engagement.me()`: every level with its French and English names and its threshold.',
+      {
+        operationId: 'list_levels',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query('select', 'Columns.', 'level,name,name_en,min_points'),
+          query('order', 'By threshold.', 'min_points'),
+        ],
+        responses: { 200: rows('`[{ level, name, name_en, min_points }]`.') },
+      },
+    ),
+  },
+  '/rest/v1/badges': {
+    get: operation(
+      'The badges',
+      '`coko.engagement.badges.list()`: every badge with its criterion (data) and points; retired ones are shown only to readers who earned them.',
+      {
+        operationId: 'list_badges',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query(
+            'select',
+            'Columns.',
+            'id,slug,name_fr,name_en,description_fr,description_en,criteria,points,icon_path,is_active',
+          ),
+          query('order', 'By points, then slug.', 'points.asc,slug.asc'),
+        ],
+        responses: { 200: rows('Badges.') },
+      },
+    ),
+  },
+  '/rest/v1/badge_awards': {
+    get: operation(
+      "The reader's badges",
+      '`coko.engagement.me()` (with `badge:badges(…)` embedded) and `.badges.list()`: own awards only (RLS).',
+      {
+        operationId: 'list_badge_awards',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('select', 'Columns.', 'badge_id,awarded_at'),
+          query('user_id', 'The signed-in reader.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+        ],
+        responses: { 200: rows('Awards, newest first with `order=awarded_at.desc`.') },
+      },
+    ),
+  },
+  '/rest/v1/points_ledger': {
+    get: operation(
+      "The reader's points ledger",
+      '`coko.engagement.ledger()`: own lines, newest first, keyset-paginated on `id`.',
+      {
+        operationId: 'list_points_ledger',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('select', 'Columns.', 'id,points,reason,created_at'),
+          query('user_id', 'The signed-in reader.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+          query('id', "The cursor: lines before the previous page's last.", 'lt.1042'),
+          query('order', 'Newest first.', 'id.desc'),
+          query('limit', 'Page size + 1.', '21'),
+        ],
+        responses: { 200: rows('Ledger lines.') },
+      },
+    ),
+  },
+  '/rest/v1/challenges': {
+    get: operation(
+      'Running and upcoming challenges',
+      "`coko.engagement.challenges.list()`: global ones and the reader's partner's (RLS), not ended, ending soonest first.",
+      {
+        operationId: 'list_challenges',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query('select', 'Columns.', 'id,slug,title_fr,title_en,goal,starts_at,ends_at,partner_id,points'),
+          query('ends_at', 'Not ended.', 'gt.2026-12-07T09:00:00Z'),
+          query('order', 'Ending soonest first.', 'ends_at.asc,id.asc'),
+        ],
+        responses: { 200: rows('Challenges.') },
+      },
+    ),
+  },
+  '/rest/v1/challenge_participants': {
+    get: operation(
+      "The reader's challenges",
+      '`coko.engagement.challenges.list()`: own participations and progress (RLS).',
+      {
+        operationId: 'list_challenge_participations',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('select', 'Columns.', 'challenge_id,joined_at,progress,completed_at'),
+          query('user_id', 'The signed-in reader.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+        ],
+        responses: { 200: rows('Participations.') },
+      },
+    ),
+    post: operation(
+      'Join a challenge',
+      '`coko.engagement.challenges.join()`: one that has not ended and is open to the reader (RLS); idempotent.',
+      {
+        operationId: 'join_challenge',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('on_conflict', 'The key.', 'challenge_id,user_id'),
+          headers.prefer('Ignore a second join.', 'resolution=ignore-duplicates,return=minimal'),
+        ],
+        requestBody: body(
+          { challenge_id: { type: 'string', format: 'uuid' }, user_id: { type: 'string', format: 'uuid' } },
+          ['challenge_id'],
+        ),
+        responses: { 201: { description: 'Joined.' }, 403: postgrestError },
+      },
+    ),
+    delete: operation(
+      'Leave a challenge',
+      '`coko.engagement.challenges.leave()`: an unfinished one (a completed one stays).',
+      {
+        operationId: 'leave_challenge',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('challenge_id', 'The challenge.', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
+          query('user_id', 'The signed-in reader.', 'eq.0b5c…'),
+        ],
+        responses: { 204: { description: 'Left (or nothing to leave).' } },
+      },
+    ),
+  },
+  '/rest/v1/rpc/leaderboard': {
+    get: operation(
+      'A leaderboard page',
+      '`coko.engagement.leaderboard()`: ranks after `offset`, at most `limit` (1–100), display name and avatar only, never readers who opted out; `group:<id>` boards for members only (403). Refreshed every 5 minutes.',
+      {
+        operationId: 'rpc_leaderboard',
+        security: anon,
+        parameters: [
+          headers.apikey,
+          query('board', '`weekly` (this ISO week) or `all_time`.', 'weekly'),
+          query('scope', '`global`, `partner:<id>` or `group:<id>`.', 'global'),
+          query('limit', '1–100.', '20'),
+          query('offset', '0–100000.', '0'),
+        ],
+        responses: {
+          200: rows('`[{ rank, user_id, display_name, avatar_path, points, is_me }]`.'),
+          400: postgrestError,
+          403: postgrestError,
+        },
+      },
+    ),
+  },
+  '/rest/v1/rpc/my_rank': {
+    get: operation(
+      "The reader's rank",
+      "`coko.engagement.myRank()`: the caller's rank and points on a board and the board's size; no row when not on it.",
+      {
+        operationId: 'rpc_my_rank',
+        security: reader,
+        parameters: [
+          headers.apikey,
+          query('board', '`weekly` or `all_time`.', 'weekly'),
+          query('scope', 'As for the leaderboard.', 'global'),
+        ],
+        responses: { 200: rows('`[{ rank, points, entries }]` or `[]`.') },
+      },
+    ),
+  },
 };
 
 /** Security schemes the data API paths refer to. */
