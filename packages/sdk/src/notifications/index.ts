@@ -1,4 +1,4 @@
-import { lazyMethods } from '../core/lazy';
+import { lazyModule } from '../core/lazy';
 import type { RequestOptions, Transport } from '../core/transport';
 import type {
   ListNotificationsParams,
@@ -61,15 +61,10 @@ export interface Notifications {
 }
 
 export function createNotifications(transport: Transport): Notifications {
-  const call = lazyMethods(() => import('./methods'), transport);
-  return {
-    list: call('list'),
-    unreadCount: call('unreadCount'),
-    markRead: call('markRead'),
-    delete: call('remove'),
-    preferences: { get: call('getNotificationPreferences'), update: call('updateNotificationPreferences') },
-    devices: { register: call('registerDevice'), unregister: call('unregisterDevice') },
-  };
+  return lazyModule(() => import('./methods'), transport, {
+    preferences: lazyModule(() => import('./preferences'), transport),
+    devices: lazyModule(() => import('./devices'), transport),
+  });
 }
 
 export type * from './types';

@@ -125,3 +125,6 @@ export async function unregisterDevice(ctx: NotificationsContext, token: string)
   await readerId(ctx);
   await ctx.rest.from('push_devices').delete().eq('token', d.token).throwOnError();
 }
+
+// `coko.notifications.delete` (a reserved word as a function name, fine as an export name).
+export { remove as delete };
