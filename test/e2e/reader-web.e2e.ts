@@ -738,6 +738,19 @@ async function main(): Promise<void> {
     }
   });
 
+  await test('the inbox lists the welcome message under an unread badge, and marks it read', async () => {
+    // The same dispatch made Awa's welcome notification (user.registered → notifications consumer).
+    await page.goto(`${appUrl}/#/notifications`);
+    const badge = page.locator('.masthead .unread-badge');
+    await badge.waitFor({ timeout: 15_000 });
+    assert(Number.parseInt((await badge.textContent()) ?? '', 10) >= 1, `unread badge: ${await badge.textContent()}`);
+    await page.locator('.notification.unread').first().waitFor();
+    await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
+    await badge.waitFor({ state: 'detached' });
+    assert((await page.locator('.notification.unread').count()) === 0, 'every notification is read');
+    await page.screenshot({ path: join(screenshotDir, 'coko-e2e-reader-web-inbox.png') });
+  });
+
   // ---------------------------------------------------------------------------------------------
   // Payments: a paid book bought in the sandbox (the real checkout, sandbox page, webhook, worker and
   // order), then opened; a declined payment.

@@ -6,11 +6,20 @@ import { ActivityPage } from './ActivityPage';
 import { BookPage } from './BookPage';
 import { Catalog, type CatalogState } from './Catalog';
 import { GroupPage, GroupsPage } from './GroupPage';
+import { InboxPage, UnreadBadge } from './InboxPage';
 import { ProfilePage } from './ProfilePage';
 import { forgetReturnedOrder, OrderOutcome, returnedOrderId } from './payments/OrderOutcome';
 import { SignIn } from './SignIn';
 import { type Session, useSignedInReader } from './session';
-import { activityHref, catalogHref, groupsHref, profileHref, signInHref, useHashRoute } from './use-hash-route';
+import {
+  activityHref,
+  catalogHref,
+  groupsHref,
+  inboxHref,
+  profileHref,
+  signInHref,
+  useHashRoute,
+} from './use-hash-route';
 
 // Readium's navigator is most of the app's weight: downloaded only when a book is opened, so the
 // catalog stays light on slow and costly links.
@@ -55,6 +64,9 @@ export function App({ client, session }: { client: CokoClient; session: Session 
                 <a href={groupsHref}>Groupes</a>
                 <a href={activityHref}>Mon activité</a>
                 <a href={profileHref}>Mon profil</a>
+                <a href={inboxHref}>
+                  Notifications <UnreadBadge />
+                </a>
                 <span className="reader-name">{reader.user.name}</span>
                 <button
                   type="button"
@@ -96,6 +108,8 @@ export function App({ client, session }: { client: CokoClient; session: Session 
           <ActivityPage reader={reader} />
         ) : route.page === 'profile' ? (
           <ProfilePage reader={reader} />
+        ) : route.page === 'inbox' ? (
+          <InboxPage reader={reader} />
         ) : (
           <Catalog state={catalog} onChange={setCatalog} />
         )}

@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 
 /**
  * The pages: the catalog (`#/`), a book (`#/livres/<id>`), reading it (`#/livres/<id>/lire`), the
- * sign-in (`#/connexion`), the reader's activity (`#/activite`), their profile (`#/profil`), reading groups (`#/groupes`) and a
+ * sign-in (`#/connexion`), the reader's activity (`#/activite`), their profile (`#/profil`), their notifications (`#/notifications`), reading groups (`#/groupes`) and a
  * group (`#/groupes/<id>`). Hash routes need no server setup.
  */
 export type Route =
@@ -12,6 +12,7 @@ export type Route =
   | { page: 'sign-in' }
   | { page: 'activity' }
   | { page: 'profile' }
+  | { page: 'inbox' }
   | { page: 'groups' }
   | { page: 'group'; id: string };
 
@@ -21,6 +22,7 @@ function parse(hash: string): Route {
   if (hash === signInHref) return { page: 'sign-in' };
   if (hash === activityHref) return { page: 'activity' };
   if (hash === profileHref) return { page: 'profile' };
+  if (hash === inboxHref) return { page: 'inbox' };
   if (hash === groupsHref) return { page: 'groups' };
   const group = /^#\/groupes\/([^/?#]+)$/.exec(hash);
   if (group?.[1]) return { page: 'group', id: decodeURIComponent(group[1]) };
@@ -45,3 +47,4 @@ export const activityHref = '#/activite';
 export const groupsHref = '#/groupes';
 export const groupHref = (id: string) => `${groupsHref}/${encodeURIComponent(id)}`;
 export const profileHref = '#/profil';
+export const inboxHref = '#/notifications';
