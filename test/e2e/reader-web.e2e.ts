@@ -739,7 +739,8 @@ async function main(): Promise<void> {
   });
 
   await test('the inbox lists the welcome message under an unread badge, and marks it read', async () => {
-    // The same dispatch made Awa's welcome notification (user.registered → notifications consumer).
+    // The same dispatch made Awa's welcome notification (user.registered → notifications consumer) and
+    // her first-review badge's; opening the inbox refreshes the header's count.
     await page.goto(`${appUrl}/#/notifications`);
     const badge = page.locator('.masthead .unread-badge');
     await badge.waitFor({ timeout: 15_000 });

@@ -19,6 +19,9 @@ export function UnreadBadge() {
 /** The reader's notifications, newest first: opening the page does not mark them read, a button does. */
 export function InboxPage({ reader }: { reader: SignedInReader | null }) {
   const inbox = useNotifications({}, { enabled: reader !== null });
+  // Opening the inbox refetches the count (the app keeps queries fresh for a minute), so the header's
+  // badge catches up now rather than at its next one-minute poll.
+  const { data: unread } = useUnreadCount({ enabled: reader !== null, refetchOnMount: 'always' });
   const markRead = useMarkRead();
   if (!reader) {
     return (
@@ -34,6 +37,7 @@ export function InboxPage({ reader }: { reader: SignedInReader | null }) {
   return (
     <section className="inbox">
       <h1>Notifications</h1>
+      {unread ? <p className="status">{unread > 1 ? `${unread} non lues` : '1 non lue'}</p> : null}
       {inbox.isPending ? (
         <p className="status">Chargement…</p>
       ) : inbox.isError ? (
