@@ -693,7 +693,8 @@ begin
       badge_id => badge.id);
     perform private.emit_event('badge.earned', gamification_evaluate_badges.user_id, badge.id::text,
       'badge.earned:' || gamification_evaluate_badges.user_id || ':' || badge.id,
-      jsonb_build_object('badgeId', badge.id, 'slug', badge.slug));
+      -- The badge's names travel with the event: notifications and partners' webhooks need no lookup.
+      jsonb_build_object('badgeId', badge.id, 'slug', badge.slug, 'nameFr', badge.name_fr, 'nameEn', badge.name_en));
   end loop;
   return awarded;
 end;

@@ -6,7 +6,7 @@ import { unsubscribeTokens } from '../../src/notifications/unsubscribe-token.ts'
 const ctx = {
   partnerName: 'Librairie Clairafrique',
   displayName: 'Aminata',
-  data: { badgeName: 'Rat de bibliothèque' },
+  data: { nameFr: 'Rat de bibliothèque', nameEn: 'Rat de bibliothèque' },
 };
 
 describe('templates', () => {

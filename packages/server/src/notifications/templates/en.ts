@@ -14,7 +14,7 @@ export const en: Templates = {
   }),
   badge_earned: ({ data }) => ({
     title: 'New badge!',
-    body: `Well done, you earned the "${str(data.badgeName, str(data.slug, 'mystery'))}" badge.`,
+    body: `Well done, you earned the "${str(data.nameEn, str(data.slug, 'mystery'))}" badge.`,
   }),
   challenge_completed: ({ data }) => ({
     title: 'Challenge completed!',

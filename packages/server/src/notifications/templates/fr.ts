@@ -14,7 +14,7 @@ export const fr: Templates = {
   }),
   badge_earned: ({ data }) => ({
     title: 'Nouveau badge !',
-    body: `Bravo, vous avez obtenu le badge « ${str(data.badgeName, str(data.slug, 'mystère'))} ».`,
+    body: `Bravo, vous avez obtenu le badge « ${str(data.nameFr, str(data.slug, 'mystère'))} ».`,
   }),
   challenge_completed: ({ data }) => ({
     title: 'Défi réussi !',
