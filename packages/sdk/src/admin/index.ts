@@ -1,4 +1,4 @@
-import { lazyNamespace } from '../core/lazy';
+import { lazyModule } from '../core/lazy';
 import type { Transport } from '../core/transport';
 import type {
   AdminAuthor,
@@ -88,16 +88,14 @@ export interface Admin {
   uploads: AdminUploads;
 }
 
-const CRUD = ['create', 'update', 'delete', 'get', 'list'] as const;
-
-/** Builds the admin namespace; every resource's implementation is imported on its first call. */
+/** Builds the admin namespace; each resource's module (its exports are the methods) loads on its first call. */
 export function createAdmin(transport: Transport): Admin {
   return {
-    books: lazyNamespace(() => import('./books'), transport, [...CRUD, 'publish', 'unpublish']),
-    authors: lazyNamespace(() => import('./authors'), transport, CRUD),
-    publishers: lazyNamespace(() => import('./publishers'), transport, CRUD),
-    categories: lazyNamespace(() => import('./categories'), transport, CRUD),
-    uploads: lazyNamespace(() => import('./uploads'), transport, ['upload', 'get', 'list', 'waitUntilDone']),
+    books: lazyModule(() => import('./books'), transport),
+    authors: lazyModule(() => import('./authors'), transport),
+    publishers: lazyModule(() => import('./publishers'), transport),
+    categories: lazyModule(() => import('./categories'), transport),
+    uploads: lazyModule(() => import('./uploads'), transport),
   };
 }
 
