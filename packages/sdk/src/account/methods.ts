@@ -1,9 +1,10 @@
 // The account namespace's implementation, loaded on first use (see ./index.ts).
+import { camel } from '../core/case';
 import { AuthenticationError } from '../core/errors';
 import { jwtClaims } from '../core/session';
 import type { RequestOptions, Transport } from '../core/transport';
 import { validate } from '../core/validate';
-import type { Json, TablesUpdate } from '../database.types';
+import type { Json, Tables, TablesUpdate } from '../database.types';
 import { mergePreferences } from './merge';
 import { consentSchema, preferencesPatchSchema, profilePatchSchema } from './schemas';
 import type {
@@ -20,6 +21,17 @@ import type {
 export type AccountContext = Pick<Transport, 'rest' | 'api' | 'session'>;
 
 const PROFILE_COLUMNS = 'id,display_name,avatar_path,country,language,preferences,created_at,updated_at';
+
+type ProfileRow = Pick<
+  Tables<'profiles'>,
+  'id' | 'display_name' | 'avatar_path' | 'country' | 'language' | 'preferences' | 'created_at' | 'updated_at'
+>;
+
+/** A profile row in the public casing; `preferences` is JSON the SDK writes whole, so typed as it writes it. */
+const toProfile = (row: ProfileRow): Profile => ({
+  ...camel(row),
+  preferences: row.preferences as unknown as Preferences,
+});
 
 /** The reader's id (`sub` of their token): moderators may read every profile, so reads filter on it. */
 async function readerId(ctx: AccountContext): Promise<string> {
@@ -38,7 +50,7 @@ export async function getProfile(ctx: AccountContext, options?: RequestOptions):
     .select(PROFILE_COLUMNS)
     .eq('id', await readerId(ctx));
   if (options?.signal) query = query.abortSignal(options.signal);
-  return (await query.single().throwOnError()).data as unknown as Profile;
+  return toProfile((await query.single().throwOnError()).data);
 }
 
 export async function updateProfile(ctx: AccountContext, patch: ProfilePatch): Promise<Profile> {
@@ -61,7 +73,7 @@ async function writeProfile(ctx: AccountContext, row: ProfileWrite): Promise<Pro
     .update(row)
     .eq('id', await readerId(ctx))
     .select(PROFILE_COLUMNS);
-  return (await query.single().throwOnError()).data as unknown as Profile;
+  return toProfile((await query.single().throwOnError()).data);
 }
 
 export async function getPreferences(ctx: AccountContext, options?: RequestOptions): Promise<Preferences> {
@@ -86,7 +98,7 @@ export async function listConsents(ctx: AccountContext, options?: RequestOptions
     .eq('user_id', await readerId(ctx))
     .order('kind');
   if (options?.signal) query = query.abortSignal(options.signal);
-  return (await query.throwOnError()).data as Consent[];
+  return (await query.throwOnError()).data.map(camel) as Consent[];
 }
 
 /** Records a decision (consents are append-only: the latest per kind is the current one). */
@@ -94,7 +106,7 @@ export async function setConsent(ctx: AccountContext, kind: ConsentKind, granted
   const c = validate(consentSchema, { kind, granted }, 'consent');
   await readerId(ctx);
   const query = ctx.rest.from('consents').insert(c).select('kind,granted,created_at');
-  return (await query.single().throwOnError()).data as Consent;
+  return camel((await query.single().throwOnError()).data);
 }
 
 export async function exportData(ctx: AccountContext, options?: RequestOptions): Promise<UserExport> {

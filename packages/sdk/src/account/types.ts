@@ -19,16 +19,19 @@ export interface PreferencesPatch {
   leaderboards?: boolean;
 }
 
-/** The signed-in reader's profile (`account.profile.get()`), as stored: snake_case like every row. */
+/** The signed-in reader's profile (`account.profile.get()`). */
 export interface Profile {
   id: string;
-  display_name: string | null;
-  avatar_path: string | null;
+  /** Name shown to others, 1–100 characters. */
+  displayName: string | null;
+  /** Path of the avatar image in storage. */
+  avatarPath: string | null;
+  /** ISO 3166-1 alpha-2 country, e.g. `SN`. */
   country: string | null;
   language: string;
   preferences: Preferences;
-  created_at: string;
-  updated_at: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** Profile fields a reader may change (`null` clears an optional one). */
@@ -51,7 +54,7 @@ export interface Consent {
   kind: ConsentKind;
   granted: boolean;
   /** When this decision was recorded. */
-  created_at: string;
+  createdAt: string;
 }
 
 /** The user of the access token (`GET /v1/me`; the API's camelCase). */

@@ -1,3 +1,4 @@
+import { camel } from '../core/case';
 import { type Page, toPage, toRange, totalPastEnd } from '../core/pagination';
 import type { RequestOptions, Transport } from '../core/transport';
 import { validate } from '../core/validate';
@@ -25,7 +26,7 @@ async function listByName<T>(
   if (options?.signal) query = query.abortSignal(options.signal);
   try {
     const { data, count } = await query.throwOnError();
-    return toPage(data as T[], p.page, p.limit, count ?? data.length);
+    return toPage((data as object[]).map(camel) as T[], p.page, p.limit, count ?? data.length);
   } catch (error) {
     const total = totalPastEnd(error);
     if (total === undefined) throw error;

@@ -1,8 +1,9 @@
+import { camel } from '../core/case';
 import { ValidationError } from '../core/errors';
 import { type Page, toPage, toRange, totalPastEnd } from '../core/pagination';
 import { type RequestOptions, readOnly, type Transport } from '../core/transport';
 import { validate } from '../core/validate';
-import type { Database } from '../database.types';
+import type { Database, Tables } from '../database.types';
 import { idSchema, listBooksSchema, MIN_SEARCH_LENGTH, searchFiltersSchema, searchQuerySchema } from './schemas';
 import type {
   AuthorSummary,
@@ -11,11 +12,37 @@ import type {
   ListBook,
   ListBooksParams,
   SearchBooksResponse,
+  SearchFacets,
   SearchFilters,
   SearchResult,
 } from './types';
 
 type SearchArgs = Database['public']['Functions']['search_books']['Args'];
+
+/** A book of the RPC's `items`, as the database spells it (the list columns, `list_authors` as `authors`). */
+type SearchItem = Pick<
+  Tables<'books'>,
+  | 'id'
+  | 'title'
+  | 'subtitle'
+  | 'cover_path'
+  | 'language'
+  | 'price'
+  | 'currency'
+  | 'is_free'
+  | 'is_featured'
+  | 'format'
+  | 'publication_date'
+  | 'rating_average'
+  | 'rating_count'
+> & { authors: AuthorSummary[] };
+
+/** The `search_books` RPC's JSON as sent (snake_case keys; docs/CONTRACT.md). */
+interface SearchJson {
+  total?: number;
+  items?: SearchItem[];
+  facets?: Partial<Omit<SearchFacets, 'price'>> & { price?: { is_free: boolean; count: number }[] };
+}
 
 /**
  * List columns only. Authors come from `list_authors`, `[{ id, name }]` in credit order, kept by
@@ -65,14 +92,6 @@ const ORDER: Record<BookSort, Order[]> = {
 };
 
 /**
- * `book_authors(author)` rows → authors, in the order the server sent them (the detail select
- * also sends `book_authors.order=position.asc`, i.e. credit order).
- */
-function flattenAuthors<A>(rows: { author: A }[]): A[] {
-  return rows.map((row) => row.author);
-}
-
-/**
  * A search is empty (browse) or at least {@link MIN_SEARCH_LENGTH} characters, counted as
  * search_books() counts them (code points): refused here so a too-short search costs no round trip.
  */
@@ -87,11 +106,11 @@ async function searchRpc(t: Transport, args: SearchArgs, options?: RequestOption
   let query = readOnly(t.rest.rpc('search_books', args));
   if (options?.signal) query = query.abortSignal(options.signal);
   const { data } = await query.throwOnError();
-  const result = (data ?? {}) as Partial<SearchBooksResponse>;
+  const { total = 0, items = [], facets } = (data ?? {}) as SearchJson;
   return {
-    total: result.total ?? 0,
-    items: result.items ?? [],
-    facets: { categories: [], languages: [], price: [], ...result.facets },
+    total,
+    items: items.map(camel),
+    facets: { categories: [], languages: [], ...facets, price: (facets?.price ?? []).map(camel) },
   };
 }
 
@@ -150,7 +169,7 @@ export async function listBooks(
   try {
     const { data, count } = await query.throwOnError();
     const books: ListBook[] = data.map(({ list_authors, ...book }) => ({
-      ...book,
+      ...camel(book),
       // jsonb (typed Json): the triggers always store an array of { id, name }.
       authors: (list_authors ?? []) as unknown as AuthorSummary[],
     }));
@@ -172,8 +191,13 @@ export async function getBook(t: Transport, id: string, options?: RequestOptions
     .order('position', { referencedTable: 'book_authors', ascending: true });
   if (options?.signal) query = query.abortSignal(options.signal);
   const { data } = await query.single().throwOnError();
-  const { book_authors, ...book } = data;
-  return { ...book, authors: flattenAuthors(book_authors) };
+  const { book_authors, categories, ...book } = data;
+  // Authors in the order the server sent them (`book_authors.order=position.asc`: credit order).
+  return {
+    ...camel(book),
+    authors: book_authors.map(({ author }) => camel(author)),
+    categories: categories.map(camel),
+  };
 }
 
 /** Implementation of `catalog.search()`. */

@@ -1,3 +1,4 @@
+import { camel } from '../core/case';
 import type { RequestOptions, Transport } from '../core/transport';
 import type { Category, CategoryNode } from './types';
 
@@ -10,7 +11,7 @@ export async function listCategories(t: Transport, options?: RequestOptions): Pr
     .order('name', { ascending: true });
   if (options?.signal) query = query.abortSignal(options.signal);
   const { data } = await query.throwOnError();
-  return data;
+  return data.map(camel);
 }
 
 /**
@@ -31,7 +32,7 @@ export function buildCategoryTree(categories: readonly Category[]): CategoryNode
   for (const category of categories) nodes.set(category.id, { ...category, children: [] });
   const roots: CategoryNode[] = [];
   for (const node of nodes.values()) {
-    const parent = node.parent_id ? nodes.get(node.parent_id) : undefined;
+    const parent = node.parentId ? nodes.get(node.parentId) : undefined;
     // A self-parent would create a cycle; treat it as a root.
     if (parent && parent !== node) parent.children.push(node);
     else roots.push(node);

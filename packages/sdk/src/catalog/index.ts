@@ -65,7 +65,7 @@ export interface Catalog {
   search(query: string, filters?: SearchFilters, options?: RequestOptions): Promise<SearchResult>;
 
   /**
-   * Every category as a flat list (with `parent_id`), ordered by `position` then name.
+   * Every category as a flat list (with `parentId`), ordered by `position` then name.
    *
    * @example
    * ```ts

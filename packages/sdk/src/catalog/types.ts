@@ -19,21 +19,21 @@ export interface ListBook {
   id: string;
   title: string;
   subtitle: string | null;
-  cover_path: string | null;
+  coverPath: string | null;
   /** ISO 639-1 with an optional region (`fr`, `fr-SN`). */
   language: string;
   /** Integer, in the currency's minor unit. */
   price: number;
   currency: string;
-  is_free: boolean;
-  is_featured: boolean;
+  isFree: boolean;
+  isFeatured: boolean;
   format: 'epub' | 'pdf' | null;
   /** `YYYY-MM-DD`. */
-  publication_date: string | null;
+  publicationDate: string | null;
   /** Average rating of the visible reviews (1.00–5.00), `null` without reviews. */
-  rating_average: number | null;
+  ratingAverage: number | null;
   /** Number of visible reviews. */
-  rating_count: number;
+  ratingCount: number;
   /** Authors in credit order. */
   authors: AuthorSummary[];
 }
@@ -41,7 +41,7 @@ export interface ListBook {
 /** A category as listed by `catalog.categories()` (a flat list; see `buildCategoryTree`). */
 export interface Category {
   id: string;
-  parent_id: string | null;
+  parentId: string | null;
   name: string;
   slug: string;
   description: string | null;
@@ -56,7 +56,7 @@ export interface Author {
   id: string;
   name: string;
   slug: string;
-  photo_path: string | null;
+  photoPath: string | null;
 }
 
 /** A publisher as listed by `catalog.publishers()`. */
@@ -76,30 +76,30 @@ export interface Book {
   description: string | null;
   isbn: string | null;
   language: string;
-  publication_date: string | null;
-  page_count: number | null;
-  file_size: number | null;
+  publicationDate: string | null;
+  pageCount: number | null;
+  fileSize: number | null;
   format: 'epub' | 'pdf' | null;
-  cover_path: string | null;
+  coverPath: string | null;
   price: number;
   currency: string;
-  is_free: boolean;
-  is_featured: boolean;
+  isFree: boolean;
+  isFeatured: boolean;
   /** ISO 3166-1 alpha-2 countries; empty: everywhere. */
-  available_countries: string[];
+  availableCountries: string[];
   metadata: NonNullable<Json>;
-  published_at: string | null;
-  created_at: string;
-  updated_at: string;
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
   /** Average rating of the visible reviews (1.00–5.00), `null` without reviews. */
-  rating_average: number | null;
+  ratingAverage: number | null;
   /** Number of visible reviews. */
-  rating_count: number;
+  ratingCount: number;
   /** Visible reviews per rating, `[one star, …, five stars]`. */
-  rating_histogram: number[];
+  ratingHistogram: number[];
   /** Authors in credit order. */
   authors: Author[];
-  categories: Pick<Category, 'id' | 'parent_id' | 'name' | 'slug'>[];
+  categories: Pick<Category, 'id' | 'parentId' | 'name' | 'slug'>[];
   publisher: Pick<Publisher, 'id' | 'name' | 'slug'> | null;
 }
 
@@ -157,7 +157,7 @@ export type ListPublishersParams = ListAuthorsParams;
 export interface SearchFacets {
   categories: Array<Pick<Category, 'id' | 'slug' | 'name'> & { count: number }>;
   languages: Array<{ language: string; count: number }>;
-  price: Array<{ is_free: boolean; count: number }>;
+  price: Array<{ isFree: boolean; count: number }>;
 }
 
 /** Result of `catalog.search()`. */
@@ -165,7 +165,7 @@ export interface SearchResult extends Page<ListBook> {
   facets: SearchFacets;
 }
 
-/** The `search_books` RPC's JSON (docs/CONTRACT.md), typed. */
+/** The `search_books` RPC's JSON (docs/CONTRACT.md), with its keys in the SDK's casing (camelCase). */
 export interface SearchBooksResponse {
   total: number;
   items: ListBook[];
