@@ -47,7 +47,11 @@ describe.skipIf(!process.env.COKO_TEST_URL)('account, notes, publishers and sess
   it('profile and preferences: read, partial updates, validation before any request', async () => {
     const { session, coko } = await reader('sdk-user-2');
     const profile = await coko.account.profile.get();
-    expect(profile).toMatchObject({ id: session.user.id, display_name: 'Awa Diop', country: 'SN', language: 'fr' });
+    expect(profile).toMatchObject({ id: session.user.id, displayName: 'Awa Diop', country: 'SN', language: 'fr' });
+    // Every key in the public casing (camelCase); `preferences` is JSON, kept as written.
+    expect(Object.keys(profile).sort()).toEqual(
+      ['avatarPath', 'country', 'createdAt', 'displayName', 'id', 'language', 'preferences', 'updatedAt'].sort(),
+    );
     expect(profile.preferences).toEqual({
       theme: 'system',
       fontSize: 16,
@@ -55,7 +59,7 @@ describe.skipIf(!process.env.COKO_TEST_URL)('account, notes, publishers and sess
     });
 
     const updated = await coko.account.profile.update({ displayName: 'Awa D.', country: 'ci' });
-    expect(updated).toMatchObject({ display_name: 'Awa D.', country: 'CI', language: 'fr' });
+    expect(updated).toMatchObject({ displayName: 'Awa D.', country: 'CI', language: 'fr' });
     await expect(coko.account.profile.update({ language: 'french' })).rejects.toBeInstanceOf(ValidationError);
 
     expect(await coko.account.preferences.update({ theme: 'dark', notifications: { sms: true } })).toEqual({
@@ -100,10 +104,13 @@ describe.skipIf(!process.env.COKO_TEST_URL)('account, notes, publishers and sess
   it('consents: the latest decision per kind', async () => {
     const { coko } = await reader('sdk-user-3');
     expect(await coko.account.consents.list()).toEqual([]);
-    await coko.account.consents.set('marketing', true);
+    const given = await coko.account.consents.set('marketing', true);
+    expect(Object.keys(given).sort()).toEqual(['createdAt', 'granted', 'kind']);
+    expect(Date.parse(given.createdAt)).not.toBeNaN();
     await coko.account.consents.set('marketing', false);
     await coko.account.consents.set('analytics', true);
     const consents = await coko.account.consents.list();
+    for (const consent of consents) expect(Date.parse(consent.createdAt)).not.toBeNaN();
     expect(consents.map(({ kind, granted }) => ({ kind, granted }))).toEqual([
       { kind: 'marketing', granted: false },
       { kind: 'analytics', granted: true },

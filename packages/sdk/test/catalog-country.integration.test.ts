@@ -79,7 +79,7 @@ describe.skipIf(!process.env.COKO_TEST_URL)('the country rule through the SDK', 
   it('get: a book not sold in the reader’s country is a NotFoundError', async () => {
     await expect(guest().catalog.get(ID.worldwide)).resolves.toMatchObject({ id: ID.worldwide });
     await expect(guest().catalog.get(ID.senegal)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(guest('SN').catalog.get(ID.senegal)).resolves.toMatchObject({ available_countries: ['SN'] });
+    await expect(guest('SN').catalog.get(ID.senegal)).resolves.toMatchObject({ availableCountries: ['SN'] });
     const error = await senegalReader.catalog.get(ID.france).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404 });

@@ -54,17 +54,17 @@ describe.skipIf(!url)('catalog against the real stack', () => {
       expect(Object.keys(book ?? {}).sort()).toEqual(
         [
           'authors',
-          'cover_path',
+          'coverPath',
           'currency',
           'format',
           'id',
-          'is_featured',
-          'is_free',
+          'isFeatured',
+          'isFree',
           'language',
           'price',
-          'publication_date',
-          'rating_average',
-          'rating_count',
+          'publicationDate',
+          'ratingAverage',
+          'ratingCount',
           'subtitle',
           'title',
         ].sort(),
@@ -84,7 +84,7 @@ describe.skipIf(!url)('catalog against the real stack', () => {
       const fr = await coko.catalog.list({ language: 'fr', limit: 100 });
       expect(fr.data.every((b) => b.language === 'fr')).toBe(true);
       const free = await coko.catalog.list({ isFree: true, limit: 100 });
-      expect(free.data.every((b) => b.is_free && b.price === 0)).toBe(true);
+      expect(free.data.every((b) => b.isFree && b.price === 0)).toBe(true);
       const cheap = await coko.catalog.list({ sort: 'price_asc', limit: 20 });
       const prices = cheap.data.map((b) => b.price);
       expect(prices).toEqual([...prices].sort((a, b) => a - b));
@@ -226,11 +226,11 @@ describe.skipIf(!url)('catalog against the real stack', () => {
   });
 
   describe('categories and authors', () => {
-    it('categories come flat with parent_id and build into a tree', async () => {
+    it('categories come flat with parentId and build into a tree', async () => {
       const categories = await coko.catalog.categories();
       expect(categories.length).toBeGreaterThan(0);
-      expect(categories.some((c) => c.parent_id === null)).toBe(true);
-      expect(categories.some((c) => c.parent_id !== null)).toBe(true);
+      expect(categories.some((c) => c.parentId === null)).toBe(true);
+      expect(categories.some((c) => c.parentId !== null)).toBe(true);
       const tree = await coko.catalog.categoryTree();
       const count = (nodes: typeof tree): number => nodes.reduce((n, c) => n + 1 + count(c.children), 0);
       expect(count(tree)).toBe(categories.length);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError, buildCategoryTree, type Category, NotFoundError, ValidationError } from '../src';
-import { json, listBook, postgrestError, testClient, UUID } from './helpers';
+import { json, listBook, postgrestError, sdkListBook, testClient, UUID } from './helpers';
 
 const rows = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({
@@ -106,12 +106,14 @@ describe('catalog.list', () => {
     expect(call?.headers.get('prefer')).toContain('count=estimated');
     expect(result).toMatchObject({ page: 3, limit: 10, total: 42, totalPages: 5 });
     expect(result.data).toHaveLength(2);
-    // Authors as `authors`, in the server's (credit) order.
-    expect(result.data[0]?.authors).toEqual([
-      { id: 'a1', name: 'First' },
-      { id: 'a2', name: 'Second' },
-    ]);
-    expect(result.data[0]).not.toHaveProperty('list_authors');
+    // Keys in camelCase; authors as `authors`, in the server's (credit) order.
+    expect(result.data[0]).toEqual({
+      ...sdkListBook('00000000-0000-4000-8000-000000000020'),
+      authors: [
+        { id: 'a1', name: 'First' },
+        { id: 'a2', name: 'Second' },
+      ],
+    });
   });
 
   it('defaults to page 1, 20 per page, featured then newest', async () => {
@@ -154,7 +156,8 @@ describe('catalog.list', () => {
       page: 2,
       page_size: 10,
     });
-    expect(result).toEqual({ data: [item], page: 2, limit: 10, total: 41, totalPages: 5 });
+    const book = { ...sdkListBook(UUID, "L'École des sables"), authors: [{ id: 'a1', name: 'A' }] };
+    expect(result).toEqual({ data: [book], page: 2, limit: 10, total: 41, totalPages: 5 });
   });
 
   it('category alone uses the default relevance order', async () => {
@@ -180,9 +183,10 @@ describe('catalog.get', () => {
       json({
         ...listBook(UUID),
         description: 'd',
+        metadata: { original_title: 'Kept as written' },
         book_authors: [{ author: { id: 'a1', name: 'A', slug: 'a', photo_path: null } }],
-        categories: [],
-        publisher: null,
+        categories: [{ id: 'c1', parent_id: null, name: 'Romans', slug: 'romans' }],
+        publisher: { id: 'p1', name: 'P', slug: 'p' },
       }),
     );
     const book = await coko.catalog.get(UUID);
@@ -195,8 +199,15 @@ describe('catalog.get', () => {
     }
     expect(call?.url.searchParams.get('book_authors.order')).toBe('position.asc');
     expect(call?.headers.get('accept')).toBe('application/vnd.pgrst.object+json');
-    expect(book.authors).toEqual([{ id: 'a1', name: 'A', slug: 'a', photo_path: null }]);
-    expect(book).not.toHaveProperty('book_authors');
+    // Keys in camelCase, nested rows too; JSON values (metadata) as written.
+    expect(book).toEqual({
+      ...sdkListBook(UUID),
+      description: 'd',
+      metadata: { original_title: 'Kept as written' },
+      authors: [{ id: 'a1', name: 'A', slug: 'a', photoPath: null }],
+      categories: [{ id: 'c1', parentId: null, name: 'Romans', slug: 'romans' }],
+      publisher: { id: 'p1', name: 'P', slug: 'p' },
+    });
   });
 
   it('no row (missing or hidden by RLS) → NotFoundError', async () => {
@@ -257,7 +268,14 @@ describe('catalog.search', () => {
       page: 1,
       page_size: 5,
     });
-    expect(result).toEqual({ data: [], page: 1, limit: 5, total: 3, totalPages: 1, facets });
+    expect(result).toEqual({
+      data: [],
+      page: 1,
+      limit: 5,
+      total: 3,
+      totalPages: 1,
+      facets: { ...facets, price: [{ isFree: false, count: 3 }] },
+    });
   });
 
   it('null filters are ignored and an empty query browses', async () => {
@@ -285,15 +303,17 @@ describe('catalog.search', () => {
 
 describe('catalog.categories and authors', () => {
   const categories: Category[] = [
-    { id: 'f', parent_id: null, name: 'Fiction', slug: 'fiction', description: null, position: 1 },
-    { id: 'r', parent_id: 'f', name: 'Romans', slug: 'romans', description: null, position: 1 },
-    { id: 'p', parent_id: 'r', name: 'Policiers', slug: 'policiers', description: null, position: 2 },
-    { id: 'j', parent_id: null, name: 'Jeunesse', slug: 'jeunesse', description: null, position: 2 },
-    { id: 'o', parent_id: 'missing', name: 'Orphan', slug: 'orphan', description: null, position: 3 },
+    { id: 'f', parentId: null, name: 'Fiction', slug: 'fiction', description: null, position: 1 },
+    { id: 'r', parentId: 'f', name: 'Romans', slug: 'romans', description: null, position: 1 },
+    { id: 'p', parentId: 'r', name: 'Policiers', slug: 'policiers', description: null, position: 2 },
+    { id: 'j', parentId: null, name: 'Jeunesse', slug: 'jeunesse', description: null, position: 2 },
+    { id: 'o', parentId: 'missing', name: 'Orphan', slug: 'orphan', description: null, position: 3 },
   ];
+  // As PostgREST sends them (the database's snake_case).
+  const rows = categories.map(({ parentId, ...category }) => ({ ...category, parent_id: parentId }));
 
   it('categories() is a flat ordered list; categoryTree() nests it', async () => {
-    const { coko, calls } = testClient(() => json(categories));
+    const { coko, calls } = testClient(() => json(rows));
     await expect(coko.catalog.categories()).resolves.toEqual(categories);
     expect(calls[0]?.url.searchParams.get('order')).toBe('position.asc,name.asc');
     const tree = await coko.catalog.categoryTree();
@@ -318,6 +338,12 @@ describe('catalog.categories and authors', () => {
     const result = await coko.catalog.authors({ search: '50%_off', limit: 5 });
     expect(calls[0]?.url.pathname).toBe('/rest/v1/authors');
     expect(calls[0]?.url.searchParams.get('name')).toBe('ilike.%50\\%\\_off%');
-    expect(result).toMatchObject({ total: 1, page: 1, limit: 5, totalPages: 1 });
+    expect(result).toEqual({
+      data: [{ id: 'a', name: 'Aminata', slug: 'aminata', photoPath: null }],
+      total: 1,
+      page: 1,
+      limit: 5,
+      totalPages: 1,
+    });
   });
 });

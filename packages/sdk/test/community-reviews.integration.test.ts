@@ -82,9 +82,9 @@ describe.skipIf(!process.env.COKO_TEST_URL)('community.reviews against the real 
     expect((await awa.coko.community.reviews.mine(book))?.rating).toBe(2);
 
     const detail = await guest().catalog.get(book);
-    expect(detail).toMatchObject({ rating_average: 2, rating_count: 1, rating_histogram: [0, 1, 0, 0, 0] });
+    expect(detail).toMatchObject({ ratingAverage: 2, ratingCount: 1, ratingHistogram: [0, 1, 0, 0, 0] });
     const { data } = await guest().catalog.list({ limit: 100 });
-    expect(data.find((b) => b.id === book)).toMatchObject({ rating_average: 2, rating_count: 1 });
+    expect(data.find((b) => b.id === book)).toMatchObject({ ratingAverage: 2, ratingCount: 1 });
 
     await awa.coko.community.reviews.delete(book);
     expect(await awa.coko.community.reviews.mine(book)).toBeNull();

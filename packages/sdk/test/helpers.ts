@@ -78,6 +78,23 @@ export function listBook(id: string, title = `Book ${id}`) {
   };
 }
 
+/** The same list book as the SDK returns it (keys in camelCase), without `authors`. */
+export function sdkListBook(id: string, title = `Book ${id}`) {
+  return {
+    id,
+    title,
+    subtitle: null,
+    coverPath: null,
+    language: 'fr',
+    price: 1500,
+    currency: 'XOF',
+    isFree: false,
+    isFeatured: false,
+    format: 'epub',
+    publicationDate: null,
+  };
+}
+
 export const UUID = '40000000-0000-4000-8000-000000000001';
 
 /** An unsigned JWT-shaped token (header.payload.signature, base64url) with the given claims. */

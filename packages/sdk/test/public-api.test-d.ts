@@ -4,6 +4,8 @@ import { expectTypeOf } from 'vitest';
 import {
   type Access,
   type Account,
+  type Book,
+  type Category,
   type Checkout,
   type CokoClient,
   type CokoError,
@@ -11,6 +13,8 @@ import {
   type Consent,
   createCoko,
   type Entitlement,
+  type ListBook,
+  type ListBooksParams,
   type Me,
   type Order,
   type OrdersPage,
@@ -21,6 +25,7 @@ import {
   type Profile,
   type Publisher,
   type Receipt,
+  type SearchFacets,
   type UserExport,
 } from '../src';
 import type { ProgressSave, ProgressSaver } from '../src/reading/progress-saver';
@@ -44,15 +49,33 @@ expectTypeOf<CokoError['code']>().toEqualTypeOf<CokoErrorCode>();
 expectTypeOf<'VALIDATION_ERROR'>().toExtend<CokoErrorCode>();
 expectTypeOf<'SYNC_REJECTED'>().not.toExtend<CokoErrorCode>();
 
-// Catalog: results are rows (snake_case), parameters camelCase.
+// Catalog: results and parameters camelCase (docs/DECISIONS.md "One casing"); JSON values as written.
 expectTypeOf(coko.catalog.publishers).returns.resolves.toEqualTypeOf<Page<Publisher>>();
 expectTypeOf<Publisher>().toHaveProperty('website');
+expectTypeOf<ListBook['coverPath']>().toEqualTypeOf<string | null>();
+expectTypeOf<ListBook['ratingAverage']>().toEqualTypeOf<number | null>();
+expectTypeOf<Book['availableCountries']>().toEqualTypeOf<string[]>();
+expectTypeOf<Book['categories'][number]['parentId']>().toEqualTypeOf<string | null>();
+expectTypeOf<Book['authors'][number]['photoPath']>().toEqualTypeOf<string | null>();
+expectTypeOf<Category['parentId']>().toEqualTypeOf<string | null>();
+expectTypeOf<SearchFacets['price'][number]>().toEqualTypeOf<{ isFree: boolean; count: number }>();
+expectTypeOf(coko.catalog.list).parameter(0).toEqualTypeOf<ListBooksParams | undefined>();
+expectTypeOf<ListBooksParams['sort']>().toEqualTypeOf<
+  'relevance' | 'newest' | 'title' | 'price_asc' | 'price_desc' | null | undefined
+>();
+// @ts-expect-error no snake_case key left in a catalog result
+expectTypeOf<ListBook['cover_path']>();
 
 // Account.
 expectTypeOf(coko.account.me).returns.resolves.toEqualTypeOf<Me>();
 expectTypeOf(coko.account.profile.get).returns.resolves.toEqualTypeOf<Profile>();
 expectTypeOf<Profile['preferences']>().toEqualTypeOf<Preferences>();
 expectTypeOf(coko.account.profile.update).parameter(0).toHaveProperty('displayName');
+expectTypeOf<Profile['displayName']>().toEqualTypeOf<string | null>();
+expectTypeOf<Profile['createdAt']>().toBeString();
+expectTypeOf<Consent['createdAt']>().toBeString();
+// @ts-expect-error no snake_case key left in an account result
+expectTypeOf<Profile['display_name']>();
 expectTypeOf(coko.account.consents.set).parameters.toEqualTypeOf<
   [kind: 'tracking' | 'marketing' | 'analytics', granted: boolean]
 >();

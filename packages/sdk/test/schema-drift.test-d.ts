@@ -1,10 +1,12 @@
 // Drift guard, checked by `tsc -p packages/sdk` (part of `npm test`). The SDK's public types are
 // written by hand (src/*/types.ts) so that a migration cannot change the SDK's surface by
 // accident. Each check below compares a public type with the generated database types
-// (src/database.types.ts, regenerated after every migration): a failure names the public type and
+// (src/database.types.ts, regenerated after every migration; its columns in the public camelCase
+// through `Camel`, docs/DECISIONS.md "One casing"): a failure names the public type and
 // its drifted fields. Then either keep the column as it was, or update the public type
 // deliberately — a changed or removed field is a breaking change of @coko/sdk (changeset).
 import { expectTypeOf } from 'vitest';
+import type { Camel } from '../src/core/case';
 import type { Enums, Json as GeneratedJson, Tables } from '../src/database.types';
 import type {
   Annotation,
@@ -60,18 +62,18 @@ expectTypeOf<Same<OrderStatus, Enums<'order_status'>>>().toEqualTypeOf<true>();
 expectTypeOf<Same<Plan['interval'], Enums<'plan_interval'>>>().toEqualTypeOf<true>();
 
 // Catalog.
-noDrift<Drift<AuthorSummary, Tables<'authors'>>>();
-noDrift<Drift<Author, Tables<'authors'>>>();
-noDrift<Drift<Category, Tables<'categories'>>>();
-noDrift<Drift<Publisher, Tables<'publishers'>>>();
-noDrift<Drift<ListBook, Tables<'books'>, 'authors'>>();
-noDrift<Drift<Book, Tables<'books'>, 'authors' | 'categories' | 'publisher'>>();
-noDrift<Drift<Book['authors'][number], Tables<'authors'>>>();
-noDrift<Drift<Book['categories'][number], Tables<'categories'>>>();
-noDrift<Drift<NonNullable<Book['publisher']>, Tables<'publishers'>>>();
-noDrift<Drift<SearchFacets['categories'][number], Tables<'categories'>, 'count'>>();
-noDrift<Drift<SearchFacets['languages'][number], Tables<'books'>, 'count'>>();
-noDrift<Drift<SearchFacets['price'][number], Tables<'books'>, 'count'>>();
+noDrift<Drift<AuthorSummary, Camel<Tables<'authors'>>>>();
+noDrift<Drift<Author, Camel<Tables<'authors'>>>>();
+noDrift<Drift<Category, Camel<Tables<'categories'>>>>();
+noDrift<Drift<Publisher, Camel<Tables<'publishers'>>>>();
+noDrift<Drift<ListBook, Camel<Tables<'books'>>, 'authors'>>();
+noDrift<Drift<Book, Camel<Tables<'books'>>, 'authors' | 'categories' | 'publisher'>>();
+noDrift<Drift<Book['authors'][number], Camel<Tables<'authors'>>>>();
+noDrift<Drift<Book['categories'][number], Camel<Tables<'categories'>>>>();
+noDrift<Drift<NonNullable<Book['publisher']>, Camel<Tables<'publishers'>>>>();
+noDrift<Drift<SearchFacets['categories'][number], Camel<Tables<'categories'>>, 'count'>>();
+noDrift<Drift<SearchFacets['languages'][number], Camel<Tables<'books'>>, 'count'>>();
+noDrift<Drift<SearchFacets['price'][number], Camel<Tables<'books'>>, 'count'>>();
 
 // Reading: whole rows (what `sync()` returns), with `locator` typed as a Readium locator.
 noDrift<Drift<ReadingProgressRow, Tables<'reading_progress'>, 'locator'>>();
@@ -85,5 +87,5 @@ noDrift<Drift<Annotation, Tables<'annotations'>, 'locator'>>();
 noDrift<Drift<ReadingSession, Tables<'reading_sessions'>>>();
 
 // Account (`preferences` is typed as `Preferences`, not the column's JSON).
-noDrift<Drift<Profile, Tables<'profiles'>, 'preferences'>>();
-noDrift<Drift<Consent, Tables<'consents'>>>();
+noDrift<Drift<Profile, Camel<Tables<'profiles'>>, 'preferences'>>();
+noDrift<Drift<Consent, Camel<Tables<'consents'>>>>();
