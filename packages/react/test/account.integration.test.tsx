@@ -32,7 +32,7 @@ describe.skipIf(!process.env.COKO_TEST_URL)('account hooks against the real stac
     expect(result.current.profile.data?.id).toBe(DEMO_READER.id);
 
     await act(() => result.current.update.mutateAsync({ displayName: 'Kofi Mensah' }));
-    await waitFor(() => expect(result.current.profile.data?.display_name).toBe('Kofi Mensah'));
+    await waitFor(() => expect(result.current.profile.data?.displayName).toBe('Kofi Mensah'));
     await act(() => result.current.preferences.mutateAsync({ fontSize: 20 }));
     await waitFor(() => expect(result.current.profile.data?.preferences.fontSize).toBe(20));
     expect((await coko.account.preferences.get()).fontSize).toBe(20);

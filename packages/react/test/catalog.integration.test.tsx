@@ -44,6 +44,6 @@ describe.skipIf(!url)('hooks against the real stack', () => {
   it('useCategories lists the category tree flat', async () => {
     const { result } = renderHook(() => useCategories(), { wrapper: wrapper(coko) });
     await waitFor(() => expect(result.current.isSuccess).toBe(true), { timeout: 10_000 });
-    expect(result.current.data?.some((c) => c.parent_id !== null)).toBe(true);
+    expect(result.current.data?.some((c) => c.parentId !== null)).toBe(true);
   });
 });

@@ -53,6 +53,6 @@ describe.skipIf(!process.env.COKO_TEST_URL)('review hooks against the real stack
     );
     await waitFor(() => expect(result.current.list.data?.pages[0]?.data.map((r) => r.body)).toEqual(['Correct.']));
     expect(result.current.mine.data).toMatchObject({ rating: 3, author: { id: DEMO_READER.id } });
-    await waitFor(() => expect(result.current.book.data?.rating_count).toBe(1));
+    await waitFor(() => expect(result.current.book.data?.ratingCount).toBe(1));
   });
 });

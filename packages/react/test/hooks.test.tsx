@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { NotFoundError, ValidationError } from '@coko/sdk';
+import { type Category, NotFoundError, ValidationError } from '@coko/sdk';
 import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
@@ -171,9 +171,9 @@ describe('useBookSearch', () => {
 });
 
 describe('useCategories', () => {
-  const categories = [
-    { id: 'f', parent_id: null, name: 'Fiction', slug: 'fiction', description: null, position: 1 },
-    { id: 'r', parent_id: 'f', name: 'Romans', slug: 'romans', description: null, position: 1 },
+  const categories: Category[] = [
+    { id: 'f', parentId: null, name: 'Fiction', slug: 'fiction', description: null, position: 1 },
+    { id: 'r', parentId: 'f', name: 'Romans', slug: 'romans', description: null, position: 1 },
   ];
 
   it('is cached for a long time: a second component does not refetch', async () => {

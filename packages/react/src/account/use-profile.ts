@@ -13,7 +13,7 @@ import { profileQueryOptions } from './options';
  * @example
  * ```tsx
  * const { data: profile } = useProfile()
- * return <h1>{profile?.display_name}</h1>
+ * return <h1>{profile?.displayName}</h1>
  * ```
  */
 export function useProfile(options?: CokoQueryOptions<Profile>) {

@@ -7,7 +7,7 @@ import { useCoko } from '../use-coko';
 import { categoriesQueryOptions } from './options';
 
 /**
- * Every category as a flat list with `parent_id` (`coko.catalog.categories`), cached for an hour.
+ * Every category as a flat list with `parentId` (`coko.catalog.categories`), cached for an hour.
  * For a tree, use `useCategoryTree()` or `buildCategoryTree(data)`.
  *
  * @example
