@@ -42,8 +42,8 @@ export function BookPage({ id, signedIn }: { id: string; signedIn: boolean }) {
 function BookDetail({ book, signedIn }: { book: Book; signedIn: boolean }) {
   const facts: [string, string | null][] = [
     ['Éditeur', book.publisher?.name ?? null],
-    ['Parution', book.publication_date ? formatDate(book.publication_date) : null],
-    ['Pages', book.page_count ? String(book.page_count) : null],
+    ['Parution', book.publicationDate ? formatDate(book.publicationDate) : null],
+    ['Pages', book.pageCount ? String(book.pageCount) : null],
     ['Format', book.format?.toUpperCase() ?? null],
     ['Langue', languages.of(book.language) ?? book.language],
     ['ISBN', book.isbn],
@@ -56,7 +56,7 @@ function BookDetail({ book, signedIn }: { book: Book; signedIn: boolean }) {
         <h1>{book.title}</h1>
         {book.subtitle && <p className="subtitle">{book.subtitle}</p>}
         <p className="authors">{formatAuthors(book.authors)}</p>
-        <p className={book.is_free ? 'price free' : 'price'}>{formatBookPrice(book)}</p>
+        <p className={book.isFree ? 'price free' : 'price'}>{formatBookPrice(book)}</p>
         <BookActions book={book} signedIn={signedIn} />
         {book.description && <p className="description">{book.description}</p>}
         <dl className="facts">

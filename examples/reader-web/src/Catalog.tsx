@@ -104,13 +104,13 @@ function BookCard({ book }: { book: ListBook }) {
           <a href={bookHref(book.id)}>{book.title}</a>
         </h2>
         <p className="authors">{formatAuthors(book.authors)}</p>
-        {book.rating_count ? (
+        {book.ratingCount ? (
           <p className="card-rating">
-            ★ {book.rating_average?.toLocaleString('fr', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} (
-            {book.rating_count})
+            ★ {book.ratingAverage?.toLocaleString('fr', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} (
+            {book.ratingCount})
           </p>
         ) : null}
-        <p className={book.is_free ? 'price free' : 'price'}>{formatBookPrice(book)}</p>
+        <p className={book.isFree ? 'price free' : 'price'}>{formatBookPrice(book)}</p>
       </div>
     </li>
   );

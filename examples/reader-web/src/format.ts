@@ -21,8 +21,8 @@ export function formatPrice(amount: number, currency: string, locale = LOCALE): 
 }
 
 /** "Gratuit" for free books, else the formatted price. */
-export function formatBookPrice(book: { price: number; currency: string; is_free: boolean }): string {
-  return book.is_free || book.price === 0 ? 'Gratuit' : formatPrice(book.price, book.currency);
+export function formatBookPrice(book: { price: number; currency: string; isFree: boolean }): string {
+  return book.isFree || book.price === 0 ? 'Gratuit' : formatPrice(book.price, book.currency);
 }
 
 const authorList = new Intl.ListFormat('fr', { style: 'long', type: 'conjunction' });

@@ -12,8 +12,8 @@ describe('formatPrice', () => {
   });
 
   it('shows free books as free', () => {
-    expect(formatBookPrice({ price: 0, currency: 'XOF', is_free: true })).toBe('Gratuit');
-    expect(plain(formatBookPrice({ price: 2500, currency: 'XOF', is_free: false }))).toBe('2 500 F CFA');
+    expect(formatBookPrice({ price: 0, currency: 'XOF', isFree: true })).toBe('Gratuit');
+    expect(plain(formatBookPrice({ price: 2500, currency: 'XOF', isFree: false }))).toBe('2 500 F CFA');
   });
 });
 

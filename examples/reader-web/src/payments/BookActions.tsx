@@ -44,7 +44,7 @@ export function BookActions({ book, signedIn }: { book: Book; signedIn: boolean 
     return (
       <p className="actions">
         <a href={signInHref} className="button">
-          Se connecter pour {book.is_free ? 'lire' : 'acheter'}
+          Se connecter pour {book.isFree ? 'lire' : 'acheter'}
         </a>
       </p>
     );
