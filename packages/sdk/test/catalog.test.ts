@@ -5,8 +5,8 @@ import { json, listBook, postgrestError, sdkListBook, testClient, UUID } from '.
 const rows = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({
     ...listBook(`00000000-0000-4000-8000-${String(from + i).padStart(12, '0')}`),
-    // As the server stores them (books.list_authors, kept by triggers): in credit order.
-    list_authors: [
+    // books.list_authors (kept by triggers, in credit order), selected as `authors:list_authors`.
+    authors: [
       { id: 'a1', name: 'First' },
       { id: 'a2', name: 'Second' },
     ],
@@ -92,7 +92,7 @@ describe('catalog.list', () => {
     expect(call?.url.pathname).toBe('/rest/v1/books');
     const q = call?.url.searchParams;
     expect(q?.get('select')).toBe(
-      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,list_authors',
+      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,authors:list_authors',
     );
     expect(q?.get('language')).toBe('eq.fr');
     expect(q?.get('is_free')).toBe('eq.false');

@@ -6,7 +6,6 @@ import { validate } from '../core/validate';
 import type { Database, Tables } from '../database.types';
 import { idSchema, listBooksSchema, MIN_SEARCH_LENGTH, searchFiltersSchema, searchQuerySchema } from './schemas';
 import type {
-  AuthorSummary,
   Book,
   BookSort,
   ListBook,
@@ -19,7 +18,10 @@ import type {
 
 type SearchArgs = Database['public']['Functions']['search_books']['Args'];
 
-/** A book of the RPC's `items`, as the database spells it (the list columns, `list_authors` as `authors`). */
+/**
+ * A list book as the database spells it: the RPC's `items`, and the list select (which names
+ * `list_authors` `authors`). `authors` is jsonb kept by triggers: always `[{ id, name }]`.
+ */
 type SearchItem = Pick<
   Tables<'books'>,
   | 'id'
@@ -35,7 +37,7 @@ type SearchItem = Pick<
   | 'publication_date'
   | 'rating_average'
   | 'rating_count'
-> & { authors: AuthorSummary[] };
+> & { authors: { id: string; name: string }[] };
 
 /** The `search_books` RPC's JSON as sent (snake_case keys; docs/CONTRACT.md). */
 interface SearchJson {
@@ -48,9 +50,10 @@ interface SearchJson {
  * List columns only. Authors come from `list_authors`, `[{ id, name }]` in credit order, kept by
  * triggers from `book_authors` and `authors.name`: embedding `book_authors(author:authors(id,name))`
  * made PostgREST join for every row up to OFFSET + LIMIT (page 50 of a list ~25× the cost of page 1).
+ * Selected as `authors`, the RPC's name, so a page and the RPC's items are one shape ({@link SearchItem}).
  */
 const LIST_SELECT =
-  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,list_authors';
+  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,authors:list_authors';
 
 /**
  * Detail columns: everything a reader may see (not `file_path`, nor the internal `search_vector`,
@@ -168,11 +171,7 @@ export async function listBooks(
 
   try {
     const { data, count } = await query.throwOnError();
-    const books: ListBook[] = data.map(({ list_authors, ...book }) => ({
-      ...camel(book),
-      // jsonb (typed Json): the triggers always store an array of { id, name }.
-      authors: (list_authors ?? []) as unknown as AuthorSummary[],
-    }));
+    const books: ListBook[] = (data as SearchItem[]).map(camel);
     return toPage(books, p.page, p.limit, count ?? books.length);
   } catch (error) {
     const total = totalPastEnd(error);

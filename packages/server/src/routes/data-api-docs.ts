@@ -113,7 +113,7 @@ export const dataApiPaths: Record<string, Json> = {
   '/rest/v1/books': {
     get: list(
       'books',
-      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,list_authors',
+      'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,authors:list_authors',
       'published books',
     ),
   },
