@@ -9,8 +9,9 @@ import {
   weakEtag,
 } from './cache.ts';
 import { compressBody, compressionFor } from './compress.ts';
+import { createCompressedCache } from './compressed-cache.ts';
 import { gatewayError, requestIdOf } from './errors.ts';
-import { withoutHopByHop } from './hop-by-hop.ts';
+import { forwardableHeaders } from './hop-by-hop.ts';
 import type { Access, RestUpstream } from './upstream.ts';
 import { readUpTo, readWhole, requestUpstream, streamOf, type UpstreamAnswer } from './upstream-request.ts';
 
@@ -28,9 +29,9 @@ export async function forwardRest(
   const request = c.req.raw;
   const url = new URL(request.url);
   const target = `${upstream.url}${url.pathname.slice('/rest/v1'.length) || '/'}${url.search}`;
-  const headers = withoutHopByHop(request.headers, ['apikey', 'authorization', 'accept-encoding']);
-  for (const [name, value] of Object.entries(upstream.credentials(access))) headers.set(name, value);
-  headers.set('x-request-id', requestIdOf(c));
+  const headers = forwardableHeaders(request.headers, ['apikey', 'authorization', 'accept-encoding']);
+  Object.assign(headers, upstream.credentials(access));
+  headers['x-request-id'] = requestIdOf(c);
   const reads = request.method === 'GET' || request.method === 'HEAD';
   const cache = reads ? { cacheControl: restCacheControl(url.pathname, access) } : undefined;
   const response = await forward(c, target, request, headers, timeoutMs, cache);
@@ -83,7 +84,7 @@ export async function forward(
   c: Context,
   target: string,
   request: Request,
-  headers?: Headers,
+  headers?: Record<string, string>,
   timeoutMs = DEFAULT_UPSTREAM_TIMEOUT_MS,
   cache?: ReadCaching,
 ): Promise<Response> {
@@ -97,7 +98,7 @@ export async function forward(
     upstream = await requestUpstream(
       target,
       method,
-      headers ?? withoutHopByHop(request.headers, ['accept-encoding']),
+      headers ?? forwardableHeaders(request.headers, ['accept-encoding']),
       body,
       timeoutMs,
     );
@@ -109,7 +110,7 @@ export async function forward(
       headers: { 'retry-after': '1' },
     });
   }
-  const responseHeaders = withoutHopByHop(upstream.headers);
+  const responseHeaders = upstream.headers;
   // Stamped here rather than by requestId() afterwards, which would copy the response to add it.
   responseHeaders.set('x-request-id', requestIdOf(c));
   const init = { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders };
@@ -163,10 +164,16 @@ async function validatedRead(
   if (request.method === 'HEAD') return new Response(null, init);
   const encoding = compressionFor(request.method, c.req.header('accept-encoding'), headers);
   if (!encoding) return new Response(body, init);
-  const compressed = await compressBody(body, encoding, headers);
+  const compressed = await compressBody(body, encoding, headers, { cache: { store: compressedPages, key: etag } });
   headers.set('vary', REST_VARY);
   return new Response(compressed, init);
 }
+
+/**
+ * Pages this process compressed, by ETag and encoding: a page asked again is not compressed again.
+ * One per process; 8 MiB at most (see compressed-cache.ts).
+ */
+const compressedPages = createCompressedCache();
 
 /** Compressible answers up to this size are read whole and compressed in one go; larger ones stream. */
 const WHOLE_BODY_MAX_BYTES = 4 * 1024 * 1024;
