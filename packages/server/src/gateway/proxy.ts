@@ -138,7 +138,23 @@ export async function forward(
   }
   if (!upstream.body) return new Response(null, init);
   const encoding = compressionFor(request.method, c.req.header('accept-encoding'), responseHeaders);
-  if (encoding && upstream.declaredLength !== undefined && upstream.declaredLength <= WHOLE_BODY_MAX_BYTES) {
+  const declared = upstream.declaredLength;
+  if (encoding && upstream.status < 300 && (declared === undefined || declared <= WHOLE_BODY_MAX_BYTES)) {
+    // An RPC's answer (PostgREST sends it chunked, without a length): read whole up to 4 MiB and
+    // compressed here, once per distinct body (keyed by its hash, as a page by its ETag), rather than
+    // streamed to the compression middleware, which reads it whole anyway and copies the response.
+    // (Errors take the path below: forwardRest reads a 503's or 400's body before it is compressed.)
+    const read = await readUpTo(upstream.body, WHOLE_BODY_MAX_BYTES);
+    if ('whole' in read) {
+      const key = weakEtag(read.whole, null);
+      const body = await compressBody(read.whole, encoding, responseHeaders, {
+        cache: { store: compressedPages, key },
+      });
+      return new Response(body, init);
+    }
+    return new Response(streamOf(read.rest, read.head), init);
+  }
+  if (encoding && declared !== undefined && declared <= WHOLE_BODY_MAX_BYTES) {
     // A page of rows, whole: compressed once and sent as one buffer, with no stream in between.
     const body = await readWhole(upstream.body);
     return new Response(await compressBody(body, encoding, responseHeaders), init);
