@@ -42,6 +42,17 @@ describe('the compressed-body cache', () => {
     }
   });
 
+  it('a hit is not compressed again: what the store holds for the key is what is sent', async () => {
+    const store = createCompressedCache();
+    const body = page(40);
+    const key = weakEtag(body, null);
+    const kept = new Uint8Array(Buffer.from('kept bytes'));
+    store.set(`br ${key}`, kept);
+    const headers = new Headers({ 'content-type': 'application/json' });
+    expect(await compressBody(body, 'br', headers, { cache: { store, key } })).toBe(kept);
+    expect(headers.get('content-encoding')).toBe('br');
+  });
+
   it('keeps each encoding apart: a gzip client never gets the brotli bytes', async () => {
     const store = createCompressedCache();
     const body = page(20);
