@@ -136,6 +136,14 @@ export async function forward(
     return new Response(null, init);
   }
   if (!upstream.body) return new Response(null, init);
+  if (upstream.declaredLength === undefined && method !== 'GET') {
+    // PostgREST answers a write without a body chunked, with no length: forwarded as is, that is a
+    // `transfer-encoding: chunked` head plus a terminator (and a `content-type` from the runtime) for
+    // nothing. Wait for the first chunk: none means no body (`content-length: 0`).
+    const read = await readUpTo(upstream.body, 0);
+    if ('whole' in read) return new Response(null, init);
+    return new Response(streamOf(read.rest, read.head), init);
+  }
   const encoding = compressionFor(request.method, c.req.header('accept-encoding'), responseHeaders);
   if (encoding && upstream.declaredLength !== undefined && upstream.declaredLength <= WHOLE_BODY_MAX_BYTES) {
     // A page of rows, whole: compressed once and sent as one buffer, with no stream in between.
