@@ -138,10 +138,13 @@ export async function forward(
   if (!upstream.body) return new Response(null, init);
   if (upstream.declaredLength === undefined && method !== 'GET') {
     // PostgREST answers a write without a body chunked, with no length: forwarded as is, that is a
-    // `transfer-encoding: chunked` head plus a terminator (and a `content-type` from the runtime) for
-    // nothing. Wait for the first chunk: none means no body (`content-length: 0`).
+    // `transfer-encoding: chunked` head plus a terminator for nothing (33 B). Wait for the first chunk:
+    // none means no body, said with `content-length: 0` (Node's server would otherwise chunk it).
     const read = await readUpTo(upstream.body, 0);
-    if ('whole' in read) return new Response(null, init);
+    if ('whole' in read) {
+      if (read.whole.byteLength === 0) responseHeaders.set('content-length', '0');
+      return new Response(read.whole.byteLength ? read.whole : null, init);
+    }
     return new Response(streamOf(read.rest, read.head), init);
   }
   const encoding = compressionFor(request.method, c.req.header('accept-encoding'), responseHeaders);
