@@ -19,7 +19,7 @@ import { readingProgressQueryOptions } from './options';
 export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgress | null> {
   /**
    * Saves within this many ms of the first unsent one are written as one (the latest position), in ms.
-   * Default `30000`: fewer, lighter requests; at most that much reading is unsaved if the app dies (the
+   * Default `60000`: fewer, lighter requests; at most that much reading is unsaved if the app dies (the
    * page being hidden, the book changing and unmounting write at once).
    */
   windowMs?: number;
@@ -30,7 +30,7 @@ export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgr
 /**
  * The reader's position in a book, saved as they read. `save(locator)` shows the new position at
  * once (optimistic: `locator` and the cached progress change immediately) and writes it after
- * `windowMs` (30 s) from the first unsent save, so a burst of page turns, or the pages read in a
+ * `windowMs` (60 s) from the first unsent save, so a burst of page turns, or the pages read in a
  * window, are one write (the latest position); with the SDK's offline
  * queue that write is stored on the device first and synced later. Pending saves are written
  * right away when the book changes, the component unmounts or the page is hidden. Progress other

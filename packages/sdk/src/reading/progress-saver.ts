@@ -16,7 +16,7 @@ export interface ProgressSaver {
 }
 
 /** Default coalescing window of {@link createProgressSaver}, in ms. */
-export const PROGRESS_WINDOW_MS = 30_000;
+export const PROGRESS_WINDOW_MS = 60_000;
 
 /** `at` is newer than the stored progress `than` (or nothing is stored). */
 export const isNewerProgress = (at: Date | string, than: { device_updated_at: string } | null | undefined): boolean =>
@@ -43,7 +43,7 @@ export function optimisticProgress(save: ProgressSave, old: ReadingProgress | nu
  * replace the pending position (the latest wins, as on the server), and when the window closes the
  * latest one is written (typically `coko.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt:
  * s.at })`). A burst of page turns is one write, and so are the turns of a steady reader within a
- * window: with a page every 15 s and the default 30 s, two saves per request — what brings a save
+ * window: with a page every 20 s and the default 60 s, three saves per request — what brings a save
  * under 600 B over HTTP/1.1 (docs/DECISIONS.md "Bytes per save"). The trade-off: a position not yet
  * written is lost if the app dies (at most `windowMs` of reading; with the offline queue it is lost
  * only until the write is queued), so UI bindings (`@coko/react`'s `useReadingProgress`) call
