@@ -137,12 +137,12 @@ export async function forward(
   }
   if (!upstream.body) return new Response(null, init);
   if (upstream.declaredLength === undefined && method !== 'GET') {
-    // PostgREST answers a write without a body chunked, with no length: forwarded as is, that is a
-    // `transfer-encoding: chunked` head plus a terminator for nothing (33 B). Wait for the first chunk:
-    // none means no body, said with `content-length: 0` (Node's server would otherwise chunk it).
-    const read = await readUpTo(upstream.body, 0);
+    // PostgREST answers writes chunked, with no length — even when there is no body: forwarded as is,
+    // that is a `transfer-encoding: chunked` head plus a terminator for nothing (33 B). Write answers
+    // are small: read them whole and send them with their length (`content-length: 0` when empty).
+    const read = await readUpTo(upstream.body, WHOLE_BODY_MAX_BYTES);
     if ('whole' in read) {
-      if (read.whole.byteLength === 0) responseHeaders.set('content-length', '0');
+      responseHeaders.set('content-length', String(read.whole.byteLength));
       return new Response(read.whole.byteLength ? read.whole : null, init);
     }
     return new Response(streamOf(read.rest, read.head), init);

@@ -170,3 +170,23 @@ describe('the compact session token on Coko paths', () => {
     expect(suspended.status).toBe(401);
   });
 });
+
+describe('write answers with a body', () => {
+  it('are forwarded whole (return=representation), streamed after the first chunk', async () => {
+    const partner = await newPartner();
+    const reader = await session(partner.secretKey, { externalUserId: externalId(), name: 'Awa' });
+    const patched = await raw(
+      'PATCH',
+      `/rest/v1/profiles?id=eq.${reader.user.id}&select=display_name`,
+      {
+        apikey: partner.publishableKey,
+        authorization: `Bearer ${reader.accessToken}`,
+        'content-type': 'application/json',
+        prefer: 'return=representation',
+      },
+      JSON.stringify({ display_name: 'Awa D.' }),
+    );
+    expect(patched.status).toBe(200);
+    expect(JSON.parse(patched.body)).toEqual([{ display_name: 'Awa D.' }]);
+  });
+});
