@@ -65,14 +65,14 @@ describe('validation before any request', () => {
 });
 
 describe('writes send little and get nothing back', () => {
-  it('saveProgress upserts only the needed fields with return=minimal', async () => {
+  it('saveProgress upserts only the needed fields, with no return=minimal (PostgREST answers without a body anyway)', async () => {
     const { coko, calls } = testClient(noContent);
     await coko.reading.saveProgress(BOOK, locator(0.25), { deviceId: 'phone-1', deviceUpdatedAt: AT });
     const [call] = calls;
     expect(call?.method).toBe('POST');
     expect(call?.url.pathname).toBe('/rest/v1/reading_progress');
     expect(call?.url.search).toBe('');
-    expect(call?.headers.get('prefer')).toBe('resolution=merge-duplicates,return=minimal');
+    expect(call?.headers.get('prefer')).toBe('resolution=merge-duplicates');
     expect(JSON.parse(call?.body ?? '')).toEqual({
       book_id: BOOK,
       locator: locator(0.25),
@@ -113,7 +113,7 @@ describe('writes send little and get nothing back', () => {
       updated_at: AT.toISOString(),
     });
     const body = JSON.parse(calls[0]?.body ?? '');
-    expect(calls[0]?.headers.get('prefer')).toBe('resolution=merge-duplicates,return=minimal');
+    expect(calls[0]?.headers.get('prefer')).toBe('resolution=merge-duplicates');
     // Only what was given: no nulls, no defaults on the wire.
     expect(Object.keys(body).sort()).toEqual(
       ['book_id', 'color', 'device_id', 'device_updated_at', 'id', 'kind', 'locator', 'note'].sort(),

@@ -137,6 +137,17 @@ export async function forward(
     return new Response(null, init);
   }
   if (!upstream.body) return new Response(null, init);
+  if (upstream.declaredLength === undefined && method !== 'GET') {
+    // PostgREST answers writes chunked, with no length — even when there is no body: forwarded as is,
+    // that is a `transfer-encoding: chunked` head plus a terminator for nothing (33 B). Write answers
+    // are small: read them whole and send them with their length (`content-length: 0` when empty).
+    const read = await readUpTo(upstream.body, WHOLE_BODY_MAX_BYTES);
+    if ('whole' in read) {
+      responseHeaders.set('content-length', String(read.whole.byteLength));
+      return new Response(read.whole.byteLength ? read.whole : null, init);
+    }
+    return new Response(streamOf(read.rest, read.head), init);
+  }
   const encoding = compressionFor(request.method, c.req.header('accept-encoding'), responseHeaders);
   const declared = upstream.declaredLength;
   if (encoding && upstream.status < 300 && (declared === undefined || declared <= WHOLE_BODY_MAX_BYTES)) {

@@ -118,6 +118,11 @@ export function streamOf(body: IncomingMessage, head: readonly Buffer[] = []): R
   return new ReadableStream({
     start(controller) {
       for (const chunk of head) controller.enqueue(chunk);
+      // A body read to its end by readUpTo (the head was its last chunk) has emitted 'end' already.
+      if (body.readableEnded) {
+        controller.close();
+        return;
+      }
       body.on('data', (chunk: Buffer) => {
         controller.enqueue(chunk);
         if ((controller.desiredSize ?? 1) <= 0) body.pause();
