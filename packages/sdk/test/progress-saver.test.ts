@@ -78,7 +78,7 @@ describe('optimisticProgress / isNewerProgress', () => {
   it('builds the row a save leads to, keeping the stored fields it does not change', () => {
     const save = { bookId: 'b1', locator: at(0.4237), at: new Date('2026-12-01T08:00:00Z') };
     const row = optimisticProgress(save, null);
-    expect(row).toMatchObject({ book_id: 'b1', percentage: 42.37, device_updated_at: '2026-12-01T08:00:00.000Z' });
+    expect(row).toMatchObject({ bookId: 'b1', percentage: 42.37, deviceUpdatedAt: '2026-12-01T08:00:00.000Z' });
     expect(isNewerProgress(save.at, row)).toBe(false);
     expect(isNewerProgress(new Date('2026-12-01T08:00:01Z'), row)).toBe(true);
     expect(isNewerProgress(save.at, null)).toBe(true);

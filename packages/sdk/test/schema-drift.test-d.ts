@@ -5,6 +5,7 @@
 // its drifted fields. Then either keep the column as it was, or update the public type
 // deliberately — a changed or removed field is a breaking change of @coko/sdk (changeset).
 import { expectTypeOf } from 'vitest';
+import type { Camel } from '../src/core/case';
 import type { Enums, Json as GeneratedJson, Tables } from '../src/database.types';
 import type {
   Annotation,
@@ -73,16 +74,17 @@ noDrift<Drift<SearchFacets['categories'][number], Tables<'categories'>, 'count'>
 noDrift<Drift<SearchFacets['languages'][number], Tables<'books'>, 'count'>>();
 noDrift<Drift<SearchFacets['price'][number], Tables<'books'>, 'count'>>();
 
-// Reading: whole rows (what `sync()` returns), with `locator` typed as a Readium locator.
-noDrift<Drift<ReadingProgressRow, Tables<'reading_progress'>, 'locator'>>();
-noDrift<Missing<ReadingProgressRow, Tables<'reading_progress'>>>();
-noDrift<Drift<AnnotationRow, Tables<'annotations'>, 'locator'>>();
-noDrift<Missing<AnnotationRow, Tables<'annotations'>>>();
-noDrift<Drift<ReadingSessionRow, Tables<'reading_sessions'>>>();
-noDrift<Missing<ReadingSessionRow, Tables<'reading_sessions'>>>();
-noDrift<Drift<ReadingProgress, Tables<'reading_progress'>, 'locator'>>();
-noDrift<Drift<Annotation, Tables<'annotations'>, 'locator'>>();
-noDrift<Drift<ReadingSession, Tables<'reading_sessions'>>>();
+// Reading: whole rows (what `sync()` returns) with their keys in camelCase (`Camel<…>`, as the SDK
+// returns them), `locator` typed as a Readium locator.
+noDrift<Drift<ReadingProgressRow, Camel<Tables<'reading_progress'>>, 'locator'>>();
+noDrift<Missing<ReadingProgressRow, Camel<Tables<'reading_progress'>>>>();
+noDrift<Drift<AnnotationRow, Camel<Tables<'annotations'>>, 'locator'>>();
+noDrift<Missing<AnnotationRow, Camel<Tables<'annotations'>>>>();
+noDrift<Drift<ReadingSessionRow, Camel<Tables<'reading_sessions'>>>>();
+noDrift<Missing<ReadingSessionRow, Camel<Tables<'reading_sessions'>>>>();
+noDrift<Drift<ReadingProgress, Camel<Tables<'reading_progress'>>, 'locator'>>();
+noDrift<Drift<Annotation, Camel<Tables<'annotations'>>, 'locator'>>();
+noDrift<Drift<ReadingSession, Camel<Tables<'reading_sessions'>>>>();
 
 // Account (`preferences` is typed as `Preferences`, not the column's JSON).
 noDrift<Drift<Profile, Tables<'profiles'>, 'preferences'>>();

@@ -115,10 +115,10 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
     const queryKey = cokoKeys.reading.progress(bookId);
     return client.reading.subscribe((event) => {
       if (event.type === 'synced') {
-        const row = event.result.changes.progress.filter((r) => r.book_id === bookId).pop();
+        const row = event.result.changes.progress.filter((r) => r.bookId === bookId).pop();
         if (row) {
           queryClient.setQueryData<ReadingProgress | null>(queryKey, (old) =>
-            isNewer(row.device_updated_at, old) ? row : old,
+            isNewer(row.deviceUpdatedAt, old) ? row : old,
           );
         }
       } else if (event.type !== 'status' && event.change.op === 'progress.save' && event.change.bookId === bookId) {

@@ -19,22 +19,22 @@ export interface ProgressSaver {
 export const PROGRESS_WINDOW_MS = 60_000;
 
 /** `at` is newer than the stored progress `than` (or nothing is stored). */
-export const isNewerProgress = (at: Date | string, than: { device_updated_at: string } | null | undefined): boolean =>
-  !than || new Date(at).getTime() > Date.parse(than.device_updated_at);
+export const isNewerProgress = (at: Date | string, than: { deviceUpdatedAt: string } | null | undefined): boolean =>
+  !than || new Date(at).getTime() > Date.parse(than.deviceUpdatedAt);
 
 /** The progress row a save leads to, to show until the server's arrives (optimistic UI). */
 export function optimisticProgress(save: ProgressSave, old: ReadingProgress | null | undefined): ReadingProgress {
   const at = save.at.toISOString();
   const total = Math.min(Math.max(save.locator.locations.totalProgression, 0), 1);
   return {
-    device_id: '',
-    finished_at: null,
+    deviceId: '',
+    finishedAt: null,
     ...old,
-    book_id: save.bookId,
+    bookId: save.bookId,
     locator: save.locator,
     percentage: Math.round(total * 10_000) / 100,
-    device_updated_at: at,
-    updated_at: at,
+    deviceUpdatedAt: at,
+    updatedAt: at,
   };
 }
 
