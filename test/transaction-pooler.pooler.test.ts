@@ -89,7 +89,7 @@ describe.skipIf('missing' in availability)('through PgBouncer in transaction mod
     // sync_reading takes the reader's transaction-level advisory lock and returns every change since 0.
     const synced = await awa.reading.sync();
     expect(synced.changes.progress).toEqual([
-      expect.objectContaining({ book_id: bookId, locator: expect.objectContaining(locator(0.9)) }),
+      expect.objectContaining({ bookId, locator: expect.objectContaining(locator(0.9)) }),
     ]);
   });
 

@@ -10,6 +10,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@coko/server/dev';
 import { benchDir, generateBooks, startBenchStack } from './bench-stack.ts';
+import { treeCpuMs } from './lib/cpu.ts';
 import { intFromEnv, intsFromEnv } from './lib/env.ts';
 import { runLoad, type Spec } from './lib/load.ts';
 import { figures, round } from './lib/stats.ts';
@@ -49,6 +50,13 @@ interface Comparison {
   direct: ReturnType<typeof figures> & { meanBytes: number };
   p50Ratio: number;
   throughputRatio: number;
+  /**
+   * The gateway's CPU time (its processes' user + system, from /proc) ÷ the requests it answered in the
+   * measured rounds, in µs: what the gateway itself costs per request, far less sensitive to other load
+   * on the machine than latency. Null for the in-process gateway (it shares its process with the API
+   * and the load generator) and off Linux.
+   */
+  gatewayCpuUsPerRequest: number | null;
 }
 
 const log = (line: string) => console.log(line);
@@ -103,7 +111,7 @@ async function main() {
         };
       });
 
-    const gateways: { name: string; url: string }[] = [];
+    const gateways: { name: string; url: string; pid?: number | undefined }[] = [];
     if (settings.processes.includes(0)) gateways.push({ name: 'in-process (coko dev)', url: stack.url });
     for (const processes of settings.processes.filter((count) => count > 0)) {
       const port = await freePort();
@@ -137,7 +145,11 @@ async function main() {
         });
         child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`)));
       });
-      gateways.push({ name: `${processes} process${processes > 1 ? 'es' : ''}`, url: `http://127.0.0.1:${port}` });
+      gateways.push({
+        name: `${processes} process${processes > 1 ? 'es' : ''}`,
+        url: `http://127.0.0.1:${port}`,
+        pid: child.pid,
+      });
     }
 
     const comparisons: Comparison[] = [];
@@ -159,22 +171,28 @@ async function main() {
       `${JSON.stringify({ date: new Date().toISOString(), settings, machine: { cpus: os.cpus().length, node: process.version, load: os.loadavg() }, comparisons }, null, 2)}\n`,
     );
     log(
-      '\n| gateway | scenario | clients | p50 gateway / direct ms | ratio (≤ 1.2) | req/s gateway / direct | ratio (≥ 0.8) |',
+      '\n| gateway | scenario | clients | p50 gateway / direct ms | ratio (≤ 1.2) | req/s gateway / direct | ratio (≥ 0.8) | gateway CPU µs/req | bytes gateway / direct |',
     );
-    log('| --- | --- | --: | --: | --: | --: | --: |');
+    log('| --- | --- | --: | --: | --: | --: | --: | --: | --: |');
     for (const c of comparisons) {
       log(
-        `| ${c.gateway} | ${c.scenario} | ${c.concurrency} | ${c.viaGateway.p50} / ${c.direct.p50} | ${c.p50Ratio}× | ${c.viaGateway.rps} / ${c.direct.rps} | ${c.throughputRatio}× |`,
+        `| ${c.gateway} | ${c.scenario} | ${c.concurrency} | ${c.viaGateway.p50} / ${c.direct.p50} | ${c.p50Ratio}× | ${c.viaGateway.rps} / ${c.direct.rps} | ${c.throughputRatio}× | ${c.gatewayCpuUsPerRequest ?? '–'} | ${c.viaGateway.meanBytes} / ${c.direct.meanBytes} |`,
       );
     }
-    log(`\n${file}`);
+    log(
+      `\nload average ${os
+        .loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')} (1, 5, 15 min) on ${os.cpus().length} cores`,
+    );
+    log(`${file}`);
   } finally {
     await stopAll();
   }
 }
 
 async function compare(
-  gateway: { name: string; url: string },
+  gateway: { name: string; url: string; pid?: number | undefined },
   scenario: string,
   specs: Spec[],
   directSpecs: Spec[],
@@ -182,6 +200,7 @@ async function compare(
   concurrency: number,
 ): Promise<Comparison> {
   const sides = { gateway: emptySide(), direct: emptySide() };
+  let gatewayCpuMs: number | null = gateway.pid === undefined ? null : 0;
   const options = { concurrency, seconds: 20, requests: settings.requests };
   // Warm both paths (connections, plans, JIT) before measuring.
   await runLoad(gateway.url, specs, { ...options, requests: 100 });
@@ -189,10 +208,15 @@ async function compare(
   for (let round = 0; round < settings.rounds; round++) {
     const order = round % 2 === 0 ? (['gateway', 'direct'] as const) : (['direct', 'gateway'] as const);
     for (const side of order) {
+      const cpuBefore = side === 'gateway' && gateway.pid !== undefined ? treeCpuMs(gateway.pid) : null;
       const result =
         side === 'gateway'
           ? await runLoad(gateway.url, specs, options)
           : await runLoad(postgrestUrl, directSpecs, options);
+      const cpuAfter = cpuBefore === null || gateway.pid === undefined ? null : treeCpuMs(gateway.pid);
+      if (side === 'gateway' && gatewayCpuMs !== null) {
+        gatewayCpuMs = cpuBefore === null || cpuAfter === null ? null : gatewayCpuMs + cpuAfter - cpuBefore;
+      }
       sides[side].latencies.push(...result.latencies);
       sides[side].elapsedMs += result.elapsedMs;
       sides[side].errors += result.errors;
@@ -213,9 +237,11 @@ async function compare(
     direct,
     p50Ratio: round(viaGateway.p50 / direct.p50),
     throughputRatio: round(viaGateway.rps / direct.rps),
+    gatewayCpuUsPerRequest:
+      gatewayCpuMs === null ? null : Math.round((gatewayCpuMs * 1000) / Math.max(1, viaGateway.n + viaGateway.errors)),
   };
   log(
-    `${gateway.name.padEnd(22)} ${scenario.padEnd(28)} c=${concurrency}  p50 ${viaGateway.p50} / ${direct.p50} ms = ${comparison.p50Ratio}×  req/s ${viaGateway.rps} / ${direct.rps} = ${comparison.throughputRatio}×  errors ${viaGateway.errors}/${direct.errors}`,
+    `${gateway.name.padEnd(22)} ${scenario.padEnd(28)} c=${concurrency}  p50 ${viaGateway.p50} / ${direct.p50} ms = ${comparison.p50Ratio}×  req/s ${viaGateway.rps} / ${direct.rps} = ${comparison.throughputRatio}×  gateway CPU ${comparison.gatewayCpuUsPerRequest ?? '–'} µs/req  errors ${viaGateway.errors}/${direct.errors}`,
   );
   return comparison;
 }

@@ -62,3 +62,39 @@ export function cpuDelta(before: CpuSnapshot | null, after: CpuSnapshot | null):
   }
   return out;
 }
+
+/**
+ * CPU milliseconds (user + system) so far of process `root` and its descendants (a node:cluster
+ * primary and its workers), from /proc; null elsewhere or once it is gone.
+ */
+export function treeCpuMs(root: number): number | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  const parent = new Map<number, number>();
+  const used = new Map<number, number>();
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(rest[1]));
+      used.set(Number(name), ((Number(rest[11]) + Number(rest[12])) * 1000) / TICKS_PER_SECOND);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  if (!used.has(root)) return null;
+  let total = 0;
+  for (const [pid, ms] of used) {
+    for (let p = pid, hops = 0; p > 1 && hops < 20; hops++, p = parent.get(p) ?? 0) {
+      if (p === root) {
+        total += ms;
+        break;
+      }
+    }
+  }
+  return total;
+}

@@ -65,7 +65,7 @@ describe('reading hooks with the offline queue', () => {
     await waitFor(() => expect(result.current.status).toMatchObject({ pending: 0, online: true, syncing: false }));
     expect(server.table('a')).toHaveLength(1);
     expect(server.table('p')[0]?.locator).toEqual(at(0.25));
-    expect(result.current.annotations.data?.[0]?.selected_text).toBe('le fleuve');
+    expect(result.current.annotations.data?.[0]?.selectedText).toBe('le fleuve');
     expect(result.current.status.lastSyncedAt).not.toBeNull();
   });
 

@@ -24,28 +24,28 @@ const at = (total: number): Locator => ({
 const T0 = new Date('2026-11-21T08:00:00.000Z');
 
 const progressRow = (total: number, when = T0, device = 'phone'): ReadingProgress => ({
-  book_id: BOOK,
+  bookId: BOOK,
   locator: at(total),
   percentage: total * 100,
-  device_id: device,
-  device_updated_at: when.toISOString(),
-  finished_at: null,
-  updated_at: when.toISOString(),
+  deviceId: device,
+  deviceUpdatedAt: when.toISOString(),
+  finishedAt: null,
+  updatedAt: when.toISOString(),
 });
 
 const annotation = (n: number, extra: Partial<Annotation> = {}): Annotation => ({
   id: `50000000-0000-4000-8000-00000000000${n}`,
-  book_id: BOOK,
+  bookId: BOOK,
   kind: 'highlight',
   locator: at(n / 10),
-  selected_text: `passage ${n}`,
+  selectedText: `passage ${n}`,
   note: null,
   color: '#ffd54f',
-  device_id: 'web',
-  device_updated_at: T0.toISOString(),
-  deleted_at: null,
-  created_at: new Date(T0.getTime() + n * 1000).toISOString(),
-  updated_at: T0.toISOString(),
+  deviceId: 'web',
+  deviceUpdatedAt: T0.toISOString(),
+  deletedAt: null,
+  createdAt: new Date(T0.getTime() + n * 1000).toISOString(),
+  updatedAt: T0.toISOString(),
   ...extra,
 });
 
@@ -59,7 +59,7 @@ function fakeReading(overrides: Record<string, unknown> = {}) {
     saveProgress: fn(async () => {}),
     annotations: {
       list: fn(async () => [] as Annotation[]),
-      create: fn(async (input: { id: string; bookId: string }) => annotation(9, { id: input.id, device_id: 'sdk' })),
+      create: fn(async (input: { id: string; bookId: string }) => annotation(9, { id: input.id, deviceId: 'sdk' })),
       update: fn(async () => {}),
       delete: fn(async () => {}),
     },
@@ -167,9 +167,9 @@ describe('useReadingProgress', () => {
     await waitFor(() => expect(result.current.locator).toEqual(at(0.1)));
 
     const later = new Date(T0.getTime() + 60_000);
-    synced({ progress: [{ ...progressRow(0.7, later, 'tablet'), created_at: '', change_seq: 5 }] });
+    synced({ progress: [{ ...progressRow(0.7, later, 'tablet'), createdAt: '', changeSeq: 5 }] });
     await waitFor(() => expect(result.current.locator).toEqual(at(0.7)));
-    synced({ progress: [{ ...progressRow(0.2, T0, 'old-phone'), created_at: '', change_seq: 6 }] });
+    synced({ progress: [{ ...progressRow(0.2, T0, 'old-phone'), createdAt: '', changeSeq: 6 }] });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(result.current.locator).toEqual(at(0.7));
 
@@ -214,13 +214,13 @@ describe('useAnnotations', () => {
     });
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor(() => expect(result.current.data?.map((a) => a.id)).toEqual([annotation(1).id, created.id]));
-    expect(result.current.data?.[1]).toMatchObject({ note: 'À relire', color: '#81c784', book_id: BOOK });
+    expect(result.current.data?.[1]).toMatchObject({ note: 'À relire', color: '#81c784', bookId: BOOK });
     expect(reading.annotations.create).toHaveBeenCalledWith(
       { kind: 'note', locator: at(0.5), note: 'À relire', color: '#81C784', id: created.id, bookId: BOOK },
-      { deviceUpdatedAt: new Date(created.device_updated_at) },
+      { deviceUpdatedAt: new Date(created.deviceUpdatedAt) },
     );
-    write.resolve({ ...created, device_id: 'stored' });
-    await waitFor(() => expect(result.current.data?.[1]?.device_id).toBe('stored'));
+    write.resolve({ ...created, deviceId: 'stored' });
+    await waitFor(() => expect(result.current.data?.[1]?.deviceId).toBe('stored'));
   });
 
   it('rolls back a failed create, update and delete (and refetches)', async () => {
@@ -273,7 +273,7 @@ describe('useAnnotations', () => {
     await waitFor(() => expect(result.current.data).toHaveLength(2));
     act(() => result.current.update(annotation(2).id, { note: 'vu', color: '#E57373', selectedText: null }));
     await waitFor(() =>
-      expect(result.current.data?.[1]).toMatchObject({ note: 'vu', color: '#e57373', selected_text: null }),
+      expect(result.current.data?.[1]).toMatchObject({ note: 'vu', color: '#e57373', selectedText: null }),
     );
     act(() => result.current.remove(annotation(1).id));
     await waitFor(() => expect(result.current.data?.map((a) => a.id)).toEqual([annotation(2).id]));
@@ -291,10 +291,10 @@ describe('useAnnotations', () => {
     const later = new Date(T0.getTime() + 60_000).toISOString();
     synced({
       annotations: [
-        { ...annotation(3), device_id: 'tablet', change_seq: 3 },
-        { ...annotation(1), deleted_at: later, device_updated_at: later, change_seq: 4 },
-        { ...annotation(2), note: 'tablet note', device_updated_at: later, change_seq: 5 },
-        { ...annotation(4), book_id: '30000000-0000-4000-8000-000000000009', change_seq: 6 },
+        { ...annotation(3), deviceId: 'tablet', changeSeq: 3 },
+        { ...annotation(1), deletedAt: later, deviceUpdatedAt: later, changeSeq: 4 },
+        { ...annotation(2), note: 'tablet note', deviceUpdatedAt: later, changeSeq: 5 },
+        { ...annotation(4), bookId: '30000000-0000-4000-8000-000000000009', changeSeq: 6 },
       ],
     });
     await waitFor(() =>

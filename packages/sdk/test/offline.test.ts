@@ -125,7 +125,7 @@ describe('durable queue', () => {
     // The open session is remembered too: ending it after the restart sends the whole session.
     await after.coko.reading.sessions.end(session.id, { endProgression: 0.4, pagesRead: 9 });
     await until(idle(after));
-    expect(server.table('s')[0]).toMatchObject({ started_at: session.started_at, end_progression: 0.4, pages_read: 9 });
+    expect(server.table('s')[0]).toMatchObject({ started_at: session.startedAt, end_progression: 0.4, pages_read: 9 });
     expect(after.net.attempts.filter((p) => p !== 'rpc/sync_reading')).toEqual([]);
   });
 
@@ -136,7 +136,7 @@ describe('durable queue', () => {
     vi.setSystemTime(new Date(Date.now() + 3 * 24 * 60 * 60 * 1000));
     await d.coko.reading.sessions.end(session.id, { endProgression: 0.2, pagesRead: 3 });
     await until(idle(d));
-    expect(server.table('s')[0]?.ended_at).toBe(new Date(Date.parse(session.started_at) + 86_400_000).toISOString());
+    expect(server.table('s')[0]?.ended_at).toBe(new Date(Date.parse(session.startedAt) + 86_400_000).toISOString());
   });
 
   it('keeps the same device id across restarts', async () => {
@@ -304,11 +304,11 @@ describe('conflicts and rejections are reported, never swallowed', () => {
     await until(idle(tablet));
     expect(tablet.conflicts).toHaveLength(1);
     expect(tablet.conflicts[0]?.change).toMatchObject({ op: 'progress.save', deviceId: 'tablet' });
-    expect(tablet.conflicts[0]?.current).toMatchObject({ book_id: BOOK, device_id: 'phone', locator: locator(0.6) });
+    expect(tablet.conflicts[0]?.current).toMatchObject({ bookId: BOOK, deviceId: 'phone', locator: locator(0.6) });
     expect(server.table('p')[0]?.locator).toEqual(locator(0.6));
     // The winning row also arrives as a pulled change.
     const synced = tablet.events.find((e) => e.type === 'synced');
-    expect(synced?.type === 'synced' && synced.result.changes.progress[0]?.device_id).toBe('phone');
+    expect(synced?.type === 'synced' && synced.result.changes.progress[0]?.deviceId).toBe('phone');
   });
 
   it('keeps writes queued when the server refuses the whole call, and says why', async () => {
@@ -391,7 +391,7 @@ describe('read your own writes', () => {
       [added.id, null],
     ]);
     const withTombstones = await d.coko.reading.annotations.list(BOOK, { includeDeleted: true });
-    expect(withTombstones.find((a) => a.id === removed.id)?.deleted_at).not.toBeNull();
+    expect(withTombstones.find((a) => a.id === removed.id)?.deletedAt).not.toBeNull();
     expect(await d.coko.reading.getProgress(BOOK)).toMatchObject({ locator: locator(0.8), percentage: 80 });
   });
 

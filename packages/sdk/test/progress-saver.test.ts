@@ -4,6 +4,7 @@ import {
   createProgressSaver,
   isNewerProgress,
   optimisticProgress,
+  PROGRESS_WINDOW_MS,
   type ProgressSave,
 } from '../src/reading/progress-saver';
 
@@ -21,19 +22,44 @@ afterEach(() => {
 });
 
 describe('createProgressSaver', () => {
-  it('writes a burst of saves once, the last position with the time the reader got there', () => {
+  it('writes the saves of a window once: the latest position, with the time the reader got there', () => {
     const writes: ProgressSave[] = [];
     const saver = createProgressSaver((s) => writes.push(s), 2000);
     saver.save('b1', at(0.1));
     vi.advanceTimersByTime(1000);
     const last = saver.save('b1', at(0.2));
-    vi.advanceTimersByTime(1999);
+    vi.advanceTimersByTime(999);
     expect(writes).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(writes).toEqual([last]);
     expect(last.at.toISOString()).toBe('2026-12-01T08:00:01.000Z');
     vi.advanceTimersByTime(10_000);
     expect(writes).toHaveLength(1);
+  });
+
+  it('a steady reader is not postponed forever: the window opens at the first unsent save, 60 s by default', () => {
+    const writes: ProgressSave[] = [];
+    const saver = createProgressSaver((s) => writes.push(s));
+    expect(PROGRESS_WINDOW_MS).toBe(60_000);
+    // A page every 15 s for 2 minutes: 8 saves, 2 writes (each the last page of its window).
+    for (let page = 1; page <= 8; page++) {
+      saver.save('b1', at(page / 100));
+      vi.advanceTimersByTime(15_000);
+    }
+    expect(writes.map((w) => w.locator.locations.totalProgression)).toEqual([0.04, 0.08]);
+  });
+
+  it('another book writes the pending save of the first at once, then opens its own window', () => {
+    const writes: ProgressSave[] = [];
+    const saver = createProgressSaver((s) => writes.push(s), 2000);
+    saver.save('b1', at(0.3));
+    vi.advanceTimersByTime(500);
+    saver.save('b2', at(0.1));
+    expect(writes.map((w) => w.bookId)).toEqual(['b1']);
+    vi.advanceTimersByTime(1999);
+    expect(writes).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(writes.map((w) => w.bookId)).toEqual(['b1', 'b2']);
   });
 
   it('flush writes the pending save at once, and only once', () => {
@@ -52,7 +78,7 @@ describe('optimisticProgress / isNewerProgress', () => {
   it('builds the row a save leads to, keeping the stored fields it does not change', () => {
     const save = { bookId: 'b1', locator: at(0.4237), at: new Date('2026-12-01T08:00:00Z') };
     const row = optimisticProgress(save, null);
-    expect(row).toMatchObject({ book_id: 'b1', percentage: 42.37, device_updated_at: '2026-12-01T08:00:00.000Z' });
+    expect(row).toMatchObject({ bookId: 'b1', percentage: 42.37, deviceUpdatedAt: '2026-12-01T08:00:00.000Z' });
     expect(isNewerProgress(save.at, row)).toBe(false);
     expect(isNewerProgress(new Date('2026-12-01T08:00:01Z'), row)).toBe(true);
     expect(isNewerProgress(save.at, null)).toBe(true);

@@ -155,7 +155,11 @@ export type RemovedExports = [
 ];
 // Rows are plain interfaces (snake_case, as stored).
 expectTypeOf<import('../src').ListBook['price']>().toBeNumber();
-expectTypeOf<import('../src').ReadingSession['device_type']>().toEqualTypeOf<'web' | 'android' | 'ios' | 'other'>();
+// Reading results are camelCase (keys only: the locator keeps Readium's spelling).
+expectTypeOf<import('../src').ReadingSession['deviceType']>().toEqualTypeOf<'web' | 'android' | 'ios' | 'other'>();
+expectTypeOf<import('../src').Annotation>().toHaveProperty('selectedText');
+expectTypeOf<import('../src').Annotation>().not.toHaveProperty('selected_text');
+expectTypeOf<import('../src').SyncResult['changes']['progress'][number]>().toHaveProperty('deviceUpdatedAt');
 
 // Partner webhooks: the verified event, typed data on request; a refusal carries its reason.
 expectTypeOf(verifyWebhook('{}', 't=1,v1=00', 'whsec_x')).toEqualTypeOf<Promise<WebhookEvent>>();

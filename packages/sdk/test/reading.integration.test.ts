@@ -94,7 +94,7 @@ describe.skipIf(!url)('reading against the real stack', () => {
     expect(await coko.reading.getProgress(book)).toMatchObject({
       locator: at(0.42),
       percentage: 42,
-      device_id: 'web-direct',
+      deviceId: 'web-direct',
     });
     // An older device clock never overwrites newer progress.
     await coko.reading.saveProgress(book, at(0.1), { deviceUpdatedAt: minutesAgo(10) });
@@ -109,12 +109,12 @@ describe.skipIf(!url)('reading against the real stack', () => {
     });
     await coko.reading.annotations.update(note.id, { note: 'Relu' });
     const [listed] = await coko.reading.annotations.list(book);
-    expect(listed).toMatchObject({ id: note.id, note: 'Relu', color: '#81c784', deleted_at: null });
+    expect(listed).toMatchObject({ id: note.id, note: 'Relu', color: '#81c784', deletedAt: null });
     await coko.reading.annotations.delete(note.id);
     expect(await coko.reading.annotations.list(book)).toEqual([]);
     const [tombstone] = await coko.reading.annotations.list(book, { includeDeleted: true });
-    expect(tombstone).toMatchObject({ id: note.id, note: null, selected_text: null });
-    expect(tombstone?.deleted_at).not.toBeNull();
+    expect(tombstone).toMatchObject({ id: note.id, note: null, selectedText: null });
+    expect(tombstone?.deletedAt).not.toBeNull();
 
     const session = await coko.reading.sessions.start(
       book,
@@ -166,7 +166,7 @@ describe.skipIf(!url)('reading against the real stack', () => {
     phone.setOnline(true);
     await drained(phone.coko);
     expect(phone.conflicts.map((c) => c.change.op)).toEqual(['progress.save']);
-    expect(phone.conflicts[0]?.current).toMatchObject({ device_id: 'tablet' });
+    expect(phone.conflicts[0]?.current).toMatchObject({ deviceId: 'tablet' });
 
     // Now the tablet learns of the phone's highlight, edits it later than the phone deletes it.
     const pulled = await tablet.coko.reading.sync();
@@ -219,9 +219,9 @@ describe.skipIf(!url)('reading against the real stack', () => {
         bookId: book,
         kind: a.kind,
         locator: a.locator,
-        selectedText: a.selected_text,
+        selectedText: a.selectedText,
         deviceId: 'bulk',
-        deviceUpdatedAt: a.device_updated_at,
+        deviceUpdatedAt: a.deviceUpdatedAt,
       });
     }
     const result = await again.coko.reading.sync();

@@ -65,14 +65,14 @@ describe('validation before any request', () => {
 });
 
 describe('writes send little and get nothing back', () => {
-  it('saveProgress upserts only the needed fields with return=minimal', async () => {
+  it('saveProgress upserts only the needed fields, with no return=minimal (PostgREST answers without a body anyway)', async () => {
     const { coko, calls } = testClient(noContent);
     await coko.reading.saveProgress(BOOK, locator(0.25), { deviceId: 'phone-1', deviceUpdatedAt: AT });
     const [call] = calls;
     expect(call?.method).toBe('POST');
     expect(call?.url.pathname).toBe('/rest/v1/reading_progress');
     expect(call?.url.search).toBe('');
-    expect(call?.headers.get('prefer')).toBe('resolution=merge-duplicates,return=minimal');
+    expect(call?.headers.get('prefer')).toBe('resolution=merge-duplicates');
     expect(JSON.parse(call?.body ?? '')).toEqual({
       book_id: BOOK,
       locator: locator(0.25),
@@ -100,20 +100,20 @@ describe('writes send little and get nothing back', () => {
     );
     expect(created).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      book_id: BOOK,
+      bookId: BOOK,
       kind: 'note',
       locator: locator(0.3),
-      selected_text: null,
+      selectedText: null,
       note: 'À relire',
       color: '#81c784',
-      device_id: 'phone-1',
-      device_updated_at: AT.toISOString(),
-      deleted_at: null,
-      created_at: AT.toISOString(),
-      updated_at: AT.toISOString(),
+      deviceId: 'phone-1',
+      deviceUpdatedAt: AT.toISOString(),
+      deletedAt: null,
+      createdAt: AT.toISOString(),
+      updatedAt: AT.toISOString(),
     });
     const body = JSON.parse(calls[0]?.body ?? '');
-    expect(calls[0]?.headers.get('prefer')).toBe('resolution=merge-duplicates,return=minimal');
+    expect(calls[0]?.headers.get('prefer')).toBe('resolution=merge-duplicates');
     // Only what was given: no nulls, no defaults on the wire.
     expect(Object.keys(body).sort()).toEqual(
       ['book_id', 'color', 'device_id', 'device_updated_at', 'id', 'kind', 'locator', 'note'].sort(),
@@ -157,11 +157,11 @@ describe('writes send little and get nothing back', () => {
     );
     expect(session).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      book_id: BOOK,
-      started_at: AT.toISOString(),
-      start_progression: 0.1,
-      device_type: 'android',
-      device_id: 'd',
+      bookId: BOOK,
+      startedAt: AT.toISOString(),
+      startProgression: 0.1,
+      deviceType: 'android',
+      deviceId: 'd',
     });
     const end = new Date(AT.getTime() + 20 * 60_000);
     await coko.reading.sessions.end(
@@ -195,7 +195,7 @@ describe('writes send little and get nothing back', () => {
 });
 
 describe('reads', () => {
-  it('getProgress selects the progress columns of one book, or null', async () => {
+  it('getProgress selects the progress columns of one book and returns them in camelCase, or null', async () => {
     const row = {
       book_id: BOOK,
       locator: locator(0.5),
@@ -206,7 +206,15 @@ describe('reads', () => {
       updated_at: AT.toISOString(),
     };
     const { coko, calls } = testClient(() => json([row]));
-    expect(await coko.reading.getProgress(BOOK)).toEqual(row);
+    expect(await coko.reading.getProgress(BOOK)).toEqual({
+      bookId: BOOK,
+      locator: locator(0.5),
+      percentage: 50,
+      deviceId: 'd',
+      deviceUpdatedAt: AT.toISOString(),
+      finishedAt: null,
+      updatedAt: AT.toISOString(),
+    });
     expect(calls[0]?.url.searchParams.get('book_id')).toBe(`eq.${BOOK}`);
     expect(calls[0]?.url.searchParams.get('select')).toBe(
       'book_id,locator,percentage,device_id,device_updated_at,finished_at,updated_at',
@@ -222,6 +230,42 @@ describe('reads', () => {
     expect(calls[0]?.url.searchParams.get('deleted_at')).toBe('is.null');
     expect(calls[0]?.url.searchParams.get('order')).toBe('created_at.asc,id.asc');
     expect(calls[1]?.url.searchParams.has('deleted_at')).toBe(false);
+  });
+
+  it('annotations.list returns camelCase keys and leaves the locator as written', async () => {
+    // A Readium extension inside the locator keeps its spelling: only the row's own keys change.
+    const position = { ...locator(0.3), locations: { ...locator(0.3).locations, css_selector: '#p3' } };
+    const row = {
+      id: NOTE,
+      book_id: BOOK,
+      kind: 'highlight',
+      locator: position,
+      selected_text: 'Il était une fois',
+      note: null,
+      color: '#ffd54f',
+      device_id: 'd',
+      device_updated_at: AT.toISOString(),
+      deleted_at: null,
+      created_at: AT.toISOString(),
+      updated_at: AT.toISOString(),
+    };
+    const { coko } = testClient(() => json([row]));
+    expect(await coko.reading.annotations.list(BOOK)).toEqual([
+      {
+        id: NOTE,
+        bookId: BOOK,
+        kind: 'highlight',
+        locator: position,
+        selectedText: 'Il était une fois',
+        note: null,
+        color: '#ffd54f',
+        deviceId: 'd',
+        deviceUpdatedAt: AT.toISOString(),
+        deletedAt: null,
+        createdAt: AT.toISOString(),
+        updatedAt: AT.toISOString(),
+      },
+    ]);
   });
 
   it('stats calls the read-only reading_stats RPC in the device time zone', async () => {
@@ -252,7 +296,7 @@ describe('reads', () => {
 });
 
 describe('sync without a queue', () => {
-  it('pulls from the stored checkpoint, follows hasMore and returns snake_case rows', async () => {
+  it('pulls from the stored checkpoint, follows hasMore and returns the feed rows as they come (camelCase)', async () => {
     const page = (checkpoint: number, hasMore: boolean) =>
       json({
         results: [],
@@ -278,10 +322,10 @@ describe('sync without a queue', () => {
     expect(first.changes.annotations).toHaveLength(2);
     expect(first.changes.annotations[0]).toEqual({
       id: NOTE,
-      book_id: BOOK,
-      selected_text: null,
-      device_updated_at: AT.toISOString(),
-      change_seq: 7,
+      bookId: BOOK,
+      selectedText: null,
+      deviceUpdatedAt: AT.toISOString(),
+      changeSeq: 7,
     });
     await coko.reading.sync();
     expect(JSON.parse(calls[2]?.body ?? '')).toEqual({ changes: [], since: 9 });

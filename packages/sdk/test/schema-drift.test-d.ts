@@ -75,16 +75,17 @@ noDrift<Drift<SearchFacets['categories'][number], Camel<Tables<'categories'>>, '
 noDrift<Drift<SearchFacets['languages'][number], Camel<Tables<'books'>>, 'count'>>();
 noDrift<Drift<SearchFacets['price'][number], Camel<Tables<'books'>>, 'count'>>();
 
-// Reading: whole rows (what `sync()` returns), with `locator` typed as a Readium locator.
-noDrift<Drift<ReadingProgressRow, Tables<'reading_progress'>, 'locator'>>();
-noDrift<Missing<ReadingProgressRow, Tables<'reading_progress'>>>();
-noDrift<Drift<AnnotationRow, Tables<'annotations'>, 'locator'>>();
-noDrift<Missing<AnnotationRow, Tables<'annotations'>>>();
-noDrift<Drift<ReadingSessionRow, Tables<'reading_sessions'>>>();
-noDrift<Missing<ReadingSessionRow, Tables<'reading_sessions'>>>();
-noDrift<Drift<ReadingProgress, Tables<'reading_progress'>, 'locator'>>();
-noDrift<Drift<Annotation, Tables<'annotations'>, 'locator'>>();
-noDrift<Drift<ReadingSession, Tables<'reading_sessions'>>>();
+// Reading: whole rows (what `sync()` returns) with their keys in camelCase (`Camel<…>`, as the SDK
+// returns them), `locator` typed as a Readium locator.
+noDrift<Drift<ReadingProgressRow, Camel<Tables<'reading_progress'>>, 'locator'>>();
+noDrift<Missing<ReadingProgressRow, Camel<Tables<'reading_progress'>>>>();
+noDrift<Drift<AnnotationRow, Camel<Tables<'annotations'>>, 'locator'>>();
+noDrift<Missing<AnnotationRow, Camel<Tables<'annotations'>>>>();
+noDrift<Drift<ReadingSessionRow, Camel<Tables<'reading_sessions'>>>>();
+noDrift<Missing<ReadingSessionRow, Camel<Tables<'reading_sessions'>>>>();
+noDrift<Drift<ReadingProgress, Camel<Tables<'reading_progress'>>, 'locator'>>();
+noDrift<Drift<Annotation, Camel<Tables<'annotations'>>, 'locator'>>();
+noDrift<Drift<ReadingSession, Camel<Tables<'reading_sessions'>>>>();
 
 // Account (`preferences` is typed as `Preferences`, not the column's JSON).
 noDrift<Drift<Profile, Camel<Tables<'profiles'>>, 'preferences'>>();

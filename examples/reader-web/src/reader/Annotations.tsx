@@ -14,10 +14,10 @@ export function Annotations({ annotations }: { annotations: Annotation[] }) {
         <ul aria-label="Mes surlignages">
           {highlights.map((annotation) => (
             <li key={annotation.id}>
-              <mark style={{ backgroundColor: annotation.color }}>{annotation.selected_text}</mark>
+              <mark style={{ backgroundColor: annotation.color }}>{annotation.selectedText}</mark>
               <small>
                 {annotation.locator.title ?? `Chapitre ${annotation.locator.locations.position ?? '?'}`} ·{' '}
-                {dateFormat.format(new Date(annotation.created_at))}
+                {dateFormat.format(new Date(annotation.createdAt))}
               </small>
             </li>
           ))}

@@ -13,8 +13,7 @@ export type AnnotationInput = Omit<NewAnnotation, 'bookId'>;
 
 type Context = { previous: Annotation | undefined; index: number };
 
-const byCreation = (a: Annotation, b: Annotation) =>
-  a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id);
+const byCreation = (a: Annotation, b: Annotation) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 
 /** `patch` applied to a cached annotation. */
 function patched(annotation: Annotation, patch: AnnotationPatch, at: string): Annotation {
@@ -22,10 +21,10 @@ function patched(annotation: Annotation, patch: AnnotationPatch, at: string): An
   return {
     ...annotation,
     ...rest,
-    ...(selectedText !== undefined ? { selected_text: selectedText } : {}),
+    ...(selectedText !== undefined ? { selectedText } : {}),
     ...(color !== undefined ? { color: color.toLowerCase() } : {}),
-    device_updated_at: at,
-    updated_at: at,
+    deviceUpdatedAt: at,
+    updatedAt: at,
   };
 }
 
@@ -89,7 +88,7 @@ export function useAnnotations(bookId: string | null | undefined, options?: Coko
   const createMutation = useMutation<Annotation, CokoError, { annotation: Annotation; input: NewAnnotation }, Context>({
     networkMode: 'always',
     mutationFn: ({ input, annotation }) =>
-      client.reading.annotations.create(input, { deviceUpdatedAt: new Date(annotation.device_updated_at) }),
+      client.reading.annotations.create(input, { deviceUpdatedAt: new Date(annotation.deviceUpdatedAt) }),
     onMutate: async ({ annotation }) => {
       await queryClient.cancelQueries({ queryKey });
       setList((list) => [...list.filter((a) => a.id !== annotation.id), annotation]);
@@ -135,17 +134,17 @@ export function useAnnotations(bookId: string | null | undefined, options?: Coko
       const id = input.id ?? crypto.randomUUID();
       const annotation: Annotation = {
         id,
-        book_id: bookId,
+        bookId,
         kind: input.kind,
         locator: input.locator,
-        selected_text: input.selectedText ?? null,
+        selectedText: input.selectedText ?? null,
         note: input.note ?? null,
         color: (input.color ?? '#ffd54f').toLowerCase(),
-        device_id: '',
-        device_updated_at: at,
-        deleted_at: null,
-        created_at: at,
-        updated_at: at,
+        deviceId: '',
+        deviceUpdatedAt: at,
+        deletedAt: null,
+        createdAt: at,
+        updatedAt: at,
       };
       createAnnotation({ annotation, input: { ...input, id, bookId } });
       return annotation;
@@ -165,15 +164,15 @@ export function useAnnotations(bookId: string | null | undefined, options?: Coko
     const key = cokoKeys.reading.annotations(bookId);
     return client.reading.subscribe((event) => {
       if (event.type === 'synced') {
-        const rows = event.result.changes.annotations.filter((r) => r.book_id === bookId);
+        const rows = event.result.changes.annotations.filter((r) => r.bookId === bookId);
         if (!rows.length) return;
         queryClient.setQueryData<Annotation[]>(key, (old) => {
           if (!old) return old;
           const list = new Map(old.map((a) => [a.id, a]));
-          for (const { change_seq, ...row } of rows) {
+          for (const { changeSeq, ...row } of rows) {
             const mine = list.get(row.id);
-            if (mine && Date.parse(mine.device_updated_at) > Date.parse(row.device_updated_at)) continue;
-            if (row.deleted_at) list.delete(row.id);
+            if (mine && Date.parse(mine.deviceUpdatedAt) > Date.parse(row.deviceUpdatedAt)) continue;
+            if (row.deletedAt) list.delete(row.id);
             else list.set(row.id, row);
           }
           return [...list.values()].sort(byCreation);

@@ -5,6 +5,7 @@ import {
   createProgressSaver,
   isNewerProgress as isNewer,
   optimisticProgress as optimistic,
+  PROGRESS_WINDOW_MS,
   type ProgressSave as Save,
 } from '@coko/sdk/progress';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -14,16 +15,23 @@ import type { CokoQueryOptions } from '../types';
 import { useCoko } from '../use-coko';
 import { readingProgressQueryOptions } from './options';
 
-/** Options of `useReadingProgress`: TanStack Query options plus the save debounce. */
+/** Options of `useReadingProgress`: TanStack Query options plus the save window. */
 export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgress | null> {
-  /** Wait after the last `save()` before writing, in ms (page turns come in bursts). Default `2000`. */
+  /**
+   * Saves within this many ms of the first unsent one are written as one (the latest position), in ms.
+   * Default `60000`: fewer, lighter requests; at most that much reading is unsaved if the app dies (the
+   * page being hidden, the book changing and unmounting write at once).
+   */
+  windowMs?: number;
+  /** @deprecated The former name of `windowMs`. */
   debounceMs?: number;
 }
 
 /**
  * The reader's position in a book, saved as they read. `save(locator)` shows the new position at
  * once (optimistic: `locator` and the cached progress change immediately) and writes it after
- * `debounceMs` without a new call, so a burst of page turns is one write; with the SDK's offline
+ * `windowMs` (60 s) from the first unsent save, so a burst of page turns, or the pages read in a
+ * window, are one write (the latest position); with the SDK's offline
  * queue that write is stored on the device first and synced later. Pending saves are written
  * right away when the book changes, the component unmounts or the page is hidden. Progress other
  * devices save arrives with each sync.
@@ -38,7 +46,8 @@ export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgr
 export function useReadingProgress(bookId: string | null | undefined, options: UseReadingProgressOptions = {}) {
   const client = useCoko();
   const queryClient = useQueryClient();
-  const { debounceMs = 2000, ...queryOptions } = options;
+  const { windowMs: window, debounceMs, ...queryOptions } = options;
+  const windowMs = window ?? debounceMs ?? PROGRESS_WINDOW_MS;
   const query = useQuery({
     ...readingProgressQueryOptions(client, bookId ?? ''),
     ...queryOptions,
@@ -52,7 +61,7 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
     // Writes go to the SDK (and its offline queue) even while TanStack Query thinks it is offline.
     networkMode: 'always',
     mutationFn: (s) => client.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt: s.at }),
-    // A refetch during the debounce may have brought back an older position.
+    // A refetch during the window may have brought back an older position.
     onSuccess: (_, s) => {
       queryClient.setQueryData<ReadingProgress | null>(cokoKeys.reading.progress(s.bookId), (old) =>
         isNewer(s.at, old) ? optimistic(s, old) : old,
@@ -66,11 +75,11 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
   });
   const { mutate } = mutation;
 
-  // The debounce lives in the SDK (createProgressSaver); one saver per debounce, writing through
-  // the latest mutation.
+  // The window lives in the SDK (createProgressSaver); one saver per window, writing through the
+  // latest mutation.
   const write = useRef(mutate);
   write.current = mutate;
-  const saver = useMemo(() => createProgressSaver((s) => write.current(s), debounceMs), [debounceMs]);
+  const saver = useMemo(() => createProgressSaver((s) => write.current(s), windowMs), [windowMs]);
   const flush = saver.flush;
 
   const save = useCallback(
@@ -106,10 +115,10 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
     const queryKey = cokoKeys.reading.progress(bookId);
     return client.reading.subscribe((event) => {
       if (event.type === 'synced') {
-        const row = event.result.changes.progress.filter((r) => r.book_id === bookId).pop();
+        const row = event.result.changes.progress.filter((r) => r.bookId === bookId).pop();
         if (row) {
           queryClient.setQueryData<ReadingProgress | null>(queryKey, (old) =>
-            isNewer(row.device_updated_at, old) ? row : old,
+            isNewer(row.deviceUpdatedAt, old) ? row : old,
           );
         }
       } else if (event.type !== 'status' && event.change.op === 'progress.save' && event.change.bookId === bookId) {
@@ -124,7 +133,7 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
     ...query,
     /** The current position: the latest of the last `save()` and the stored one (which another device may have moved), or `null`. */
     locator: mine?.locator ?? stored?.locator ?? null,
-    /** Records the reader's position (shown at once, written after `debounceMs`). */
+    /** Records the reader's position (shown at once, written when its `windowMs` window closes). */
     save,
     /** Writes a pending `save()` now. */
     flush,

@@ -9,7 +9,7 @@ import {
 } from '../core/errors';
 import { backoff } from '../core/retry';
 import { jwtClaims } from '../core/session';
-import { addFeed, noChanges, toRow } from '../reading/rows';
+import { addFeed, annotationFrom, noChanges } from '../reading/rows';
 import type {
   Annotation,
   QueueLink,
@@ -86,8 +86,8 @@ function subject(token: string | null): string | undefined {
 const rowKey = (c: ReadingChange) => (c.op === 'progress.save' ? `p:${c.bookId}` : `${c.op[0]}:${c.id}`);
 
 /** Whether `change` is newer than the stored row (by the device clocks). */
-const newer = (change: ReadingChange, row?: { device_updated_at: string } | null) =>
-  !row || Date.parse(change.deviceUpdatedAt) > Date.parse(row.device_updated_at);
+const newer = (change: ReadingChange, row?: { deviceUpdatedAt: string } | null) =>
+  !row || Date.parse(change.deviceUpdatedAt) > Date.parse(row.deviceUpdatedAt);
 
 /**
  * Errors worth retrying on their own: no network, timeouts, rate limits, server failures, storage
@@ -272,16 +272,16 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
   };
   const rememberRows = (rows: ReadingChanges['annotations'] | Annotation[]) => {
     for (const r of rows) {
-      const base = { id: r.id, bookId: r.book_id, deviceId: r.device_id, deviceUpdatedAt: r.device_updated_at };
+      const base = { id: r.id, bookId: r.bookId, deviceId: r.deviceId, deviceUpdatedAt: r.deviceUpdatedAt };
       remember(
-        r.deleted_at
+        r.deletedAt
           ? { ...base, op: 'annotation.delete' }
           : {
               ...base,
               op: 'annotation.upsert',
               kind: r.kind,
               locator: r.locator,
-              selectedText: r.selected_text,
+              selectedText: r.selectedText,
               note: r.note,
               color: r.color,
             },
@@ -355,10 +355,10 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
           const change = batch[result.index]?.change;
           if (!change || result.status === 'applied') continue;
           if (result.status === 'stale') {
-            const rows: { id?: string; book_id: string }[] =
+            const rows: { id?: string; bookId: string }[] =
               change.op === 'progress.save' ? page.progress : change.op[0] === 'a' ? page.annotations : page.sessions;
             const current = rows.find((r) =>
-              change.op === 'progress.save' ? r.book_id === change.bookId : r.id === change.id,
+              change.op === 'progress.save' ? r.bookId === change.bookId : r.id === change.id,
             ) as SyncConflict['current'];
             report({ type: 'conflict', change, current });
           } else {
@@ -442,13 +442,13 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
         if (c.op !== 'progress.save' || c.bookId !== bookId || !newer(c, result)) continue;
         const total = Math.min(Math.max(c.locator.locations.totalProgression, 0), 1);
         result = {
-          book_id: bookId,
+          bookId,
           locator: c.locator,
           percentage: Math.round(total * 10_000) / 100,
-          device_id: c.deviceId,
-          device_updated_at: c.deviceUpdatedAt,
-          finished_at: server?.finished_at ?? null,
-          updated_at: c.deviceUpdatedAt,
+          deviceId: c.deviceId,
+          deviceUpdatedAt: c.deviceUpdatedAt,
+          finishedAt: server?.finishedAt ?? null,
+          updatedAt: c.deviceUpdatedAt,
         };
       }
       return result;
@@ -462,20 +462,12 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
         if (!newer(c, row)) continue;
         const at = c.deviceUpdatedAt;
         if (c.op === 'annotation.delete') {
-          if (row) byId.set(c.id, { ...row, deleted_at: at, device_id: c.deviceId, device_updated_at: at });
+          if (row) byId.set(c.id, { ...row, deletedAt: at, deviceId: c.deviceId, deviceUpdatedAt: at });
           continue;
         }
-        byId.set(c.id, {
-          selected_text: null,
-          note: null,
-          ...toRow(c),
-          color: (c.color ?? '#ffd54f').toLowerCase(),
-          deleted_at: null,
-          created_at: row?.created_at ?? at,
-          updated_at: at,
-        });
+        byId.set(c.id, annotationFrom(c, row?.createdAt));
       }
-      return [...byId.values()].filter((r) => includeDeleted || !r.deleted_at);
+      return [...byId.values()].filter((r) => includeDeleted || !r.deletedAt);
     },
     status: () => status,
     subscribe(listener) {

@@ -1,7 +1,8 @@
+import { camel } from '../core/case';
 import type { RequestOptions } from '../core/transport';
 import { validate } from '../core/validate';
 import { checkId, direct, type ReadingContext, stamp, uuid, whole, write } from './context';
-import { toRow } from './rows';
+import { annotationFrom } from './rows';
 import { annotationPatchSchema, newAnnotationSchema } from './schemas';
 import type { Annotation, AnnotationPatch, NewAnnotation, ReadingChangeDraft, WriteOptions } from './types';
 
@@ -23,7 +24,7 @@ export async function listAnnotations(
   if (!all) query = query.is('deleted_at', null);
   query = query.order('created_at').order('id');
   if (options?.signal) query = query.abortSignal(options.signal);
-  const rows = (await query.throwOnError()).data as unknown as Annotation[];
+  const rows = (await query.throwOnError()).data.map(camel) as unknown as Annotation[];
   return ctx.queue ? ctx.queue.annotations(id, rows, all) : rows;
 }
 
@@ -36,17 +37,7 @@ export async function createAnnotation(
   const a = validate(newAnnotationSchema, input, 'annotation');
   const change = { ...a, op: 'annotation.upsert' as const, id: a.id ?? uuid(), ...stamp(ctx, options) };
   await write(ctx, 'annotations', change, options?.signal);
-  const at = change.deviceUpdatedAt;
-  return {
-    selected_text: null,
-    note: null,
-    ...toRow(change),
-    color: (a.color ?? '#ffd54f').toLowerCase(),
-    device_id: change.deviceId ?? '',
-    deleted_at: null,
-    created_at: at,
-    updated_at: at,
-  };
+  return annotationFrom({ ...change, deviceId: change.deviceId ?? '' });
 }
 
 /**

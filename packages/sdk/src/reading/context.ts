@@ -63,9 +63,8 @@ export async function direct(
     update(row: object): { eq(column: string, value: string): Builder };
     upsert(row: object): Builder & { setHeader(name: string, value: string): Builder };
   };
-  let query = id
-    ? from.update(row).eq('id', id)
-    : from.upsert(row).setHeader('Prefer', 'resolution=merge-duplicates,return=minimal');
+  // No `return=minimal`: PostgREST answers a write without a body by default, and would echo it back.
+  let query = id ? from.update(row).eq('id', id) : from.upsert(row).setHeader('Prefer', 'resolution=merge-duplicates');
   if (signal) query = query.abortSignal(signal);
   await query.throwOnError();
 }

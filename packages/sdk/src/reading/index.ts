@@ -59,7 +59,7 @@ export interface Reading {
 
   annotations: {
     /**
-     * The book's annotations, oldest first; tombstones (`deleted_at` set) only with `includeDeleted`.
+     * The book's annotations, oldest first; tombstones (`deletedAt` set) only with `includeDeleted`.
      *
      * @example
      * ```ts

@@ -7,61 +7,72 @@ export interface ProgressSave {
   at: Date;
 }
 
-/** Debounced progress writes (see `createProgressSaver`). */
+/** Progress writes coalesced over a window (see `createProgressSaver`). */
 export interface ProgressSaver {
-  /** Records the position now and writes it after `debounceMs` without a newer `save`. */
+  /** Records the position now; it is written when the window the first unsent save opened closes. */
   save(bookId: string, locator: Locator): ProgressSave;
   /** Writes the pending save now (book changed, page hidden, reader closed). */
   flush(): void;
 }
 
+/** Default coalescing window of {@link createProgressSaver}, in ms. */
+export const PROGRESS_WINDOW_MS = 60_000;
+
 /** `at` is newer than the stored progress `than` (or nothing is stored). */
-export const isNewerProgress = (at: Date | string, than: { device_updated_at: string } | null | undefined): boolean =>
-  !than || new Date(at).getTime() > Date.parse(than.device_updated_at);
+export const isNewerProgress = (at: Date | string, than: { deviceUpdatedAt: string } | null | undefined): boolean =>
+  !than || new Date(at).getTime() > Date.parse(than.deviceUpdatedAt);
 
 /** The progress row a save leads to, to show until the server's arrives (optimistic UI). */
 export function optimisticProgress(save: ProgressSave, old: ReadingProgress | null | undefined): ReadingProgress {
   const at = save.at.toISOString();
   const total = Math.min(Math.max(save.locator.locations.totalProgression, 0), 1);
   return {
-    device_id: '',
-    finished_at: null,
+    deviceId: '',
+    finishedAt: null,
     ...old,
-    book_id: save.bookId,
+    bookId: save.bookId,
     locator: save.locator,
     percentage: Math.round(total * 10_000) / 100,
-    device_updated_at: at,
-    updated_at: at,
+    deviceUpdatedAt: at,
+    updatedAt: at,
   };
 }
 
 /**
- * Page turns come in bursts: each `save()` replaces the pending position and restarts the timer,
- * so a burst is one `write` (typically `coko.reading.saveProgress(s.bookId, s.locator,
- * { deviceUpdatedAt: s.at })`). UI bindings (`@coko/react`'s `useReadingProgress`) call `flush()`
- * when the book changes or the page is hidden.
+ * Coalesces progress saves: the first unsent `save()` opens a window of `windowMs`; later saves only
+ * replace the pending position (the latest wins, as on the server), and when the window closes the
+ * latest one is written (typically `coko.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt:
+ * s.at })`). A burst of page turns is one write, and so are the turns of a steady reader within a
+ * window: with a page every 20 s and the default 60 s, three saves per request — what brings a save
+ * under 600 B over HTTP/1.1 (docs/DECISIONS.md "Bytes per save"). The trade-off: a position not yet
+ * written is lost if the app dies (at most `windowMs` of reading; with the offline queue it is lost
+ * only until the write is queued), so UI bindings (`@coko/react`'s `useReadingProgress`) call
+ * `flush()` when the book changes, the reader closes and the page is hidden.
  *
  * @example
  * ```ts
  * const saver = createProgressSaver((s) => coko.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt: s.at }))
  * reader.on('relocate', (locator) => saver.save(bookId, locator))
+ * document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && saver.flush())
  * ```
  */
-export function createProgressSaver(write: (save: ProgressSave) => void, debounceMs = 2000): ProgressSaver {
+export function createProgressSaver(write: (save: ProgressSave) => void, windowMs = PROGRESS_WINDOW_MS): ProgressSaver {
   let pending: ProgressSave | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
     clearTimeout(timer);
+    timer = undefined;
     const next = pending;
     pending = null;
     if (next) write(next);
   };
   return {
     save(bookId, locator) {
+      // Another book: its window is not this one's, so the other book's position is written first.
+      if (pending && pending.bookId !== bookId) flush();
       const next = { bookId, locator, at: new Date() };
       pending = next;
-      clearTimeout(timer);
-      timer = setTimeout(flush, debounceMs);
+      timer ??= setTimeout(flush, windowMs);
       return next;
     },
     flush,

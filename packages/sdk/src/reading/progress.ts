@@ -1,3 +1,4 @@
+import { camel } from '../core/case';
 import type { RequestOptions } from '../core/transport';
 import { validate } from '../core/validate';
 import { checkId, type ReadingContext, stamp, write } from './context';
@@ -17,7 +18,7 @@ export async function getProgress(
     .eq('book_id', id);
   if (options?.signal) query = query.abortSignal(options.signal);
   const { data } = await query.maybeSingle().throwOnError();
-  const server = data as ReadingProgress | null;
+  const server = data && (camel(data) as unknown as ReadingProgress);
   return ctx.queue ? ctx.queue.progress(id, server) : server;
 }
 

@@ -25,11 +25,11 @@ export async function startSession(
   await write(ctx, 'reading_sessions', change, options?.signal);
   return {
     id: change.id,
-    book_id: change.bookId,
-    started_at: change.startedAt,
-    start_progression: change.startProgression,
-    device_type: change.deviceType,
-    device_id: change.deviceId ?? '',
+    bookId: change.bookId,
+    startedAt: change.startedAt,
+    startProgression: change.startProgression,
+    deviceType: change.deviceType,
+    deviceId: change.deviceId ?? '',
   };
 }
 

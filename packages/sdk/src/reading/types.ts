@@ -26,71 +26,78 @@ export type AnnotationKind = 'highlight' | 'note' | 'bookmark';
 /** The kind of device a reading session ran on. */
 export type DeviceType = 'web' | 'android' | 'ios' | 'other';
 
-/** A `reading_progress` row: where the reader is in one book. */
+/**
+ * A `reading_progress` row with its keys in camelCase (as `reading.sync()` returns it): where the
+ * reader is in one book.
+ */
 export interface ReadingProgressRow {
-  user_id: string;
-  book_id: string;
+  userId: string;
+  bookId: string;
   locator: Locator;
   /** `locations.totalProgression` as a percentage, 0..100. */
   percentage: number;
-  device_id: string;
-  device_updated_at: string;
-  finished_at: string | null;
+  deviceId: string;
+  deviceUpdatedAt: string;
+  /** When the reader first reached 99 %, or `null`. */
+  finishedAt: string | null;
   /** Internal sync order (the checkpoint `sync()` pulls from). */
-  change_seq: number;
-  created_at: string;
-  updated_at: string;
+  changeSeq: number;
+  createdAt: string;
+  updatedAt: string;
 }
 
-/** An `annotations` row (a tombstone when `deleted_at` is set: text erased, kept so other devices learn of the deletion). */
+/**
+ * An `annotations` row with its keys in camelCase (a tombstone when `deletedAt` is set: text
+ * erased, kept so other devices learn of the deletion).
+ */
 export interface AnnotationRow {
   id: string;
-  user_id: string;
-  book_id: string;
+  userId: string;
+  bookId: string;
   kind: AnnotationKind;
   locator: Locator;
-  selected_text: string | null;
+  selectedText: string | null;
   note: string | null;
   /** `#rrggbb`. */
   color: string;
-  device_id: string;
-  device_updated_at: string;
-  deleted_at: string | null;
-  change_seq: number;
-  created_at: string;
-  updated_at: string;
+  deviceId: string;
+  deviceUpdatedAt: string;
+  deletedAt: string | null;
+  changeSeq: number;
+  createdAt: string;
+  updatedAt: string;
 }
 
-/** A `reading_sessions` row. */
+/** A `reading_sessions` row with its keys in camelCase. */
 export interface ReadingSessionRow {
   id: string;
-  user_id: string;
-  book_id: string;
-  device_type: DeviceType;
-  device_id: string;
-  started_at: string;
-  ended_at: string | null;
-  start_progression: number | null;
-  end_progression: number | null;
-  pages_read: number;
-  change_seq: number;
-  created_at: string;
-  updated_at: string;
+  userId: string;
+  bookId: string;
+  deviceType: DeviceType;
+  deviceId: string;
+  startedAt: string;
+  endedAt: string | null;
+  startProgression: number | null;
+  endProgression: number | null;
+  pagesRead: number;
+  changeSeq: number;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** The reader's progress in a book, as `reading.getProgress()` returns it. */
 export type ReadingProgress = Pick<
   ReadingProgressRow,
-  'book_id' | 'locator' | 'percentage' | 'device_id' | 'device_updated_at' | 'finished_at' | 'updated_at'
+  'bookId' | 'locator' | 'percentage' | 'deviceId' | 'deviceUpdatedAt' | 'finishedAt' | 'updatedAt'
 >;
 
 /** An annotation as `reading.annotations.list()` and `create()` return it. */
-export type Annotation = Omit<AnnotationRow, 'user_id' | 'change_seq'>;
+export type Annotation = Omit<AnnotationRow, 'userId' | 'changeSeq'>;
 
 /** A reading session as `reading.sessions.start()` returns it. */
 export type ReadingSession = Pick<
   ReadingSessionRow,
-  'id' | 'book_id' | 'started_at' | 'start_progression' | 'device_type' | 'device_id'
+  'id' | 'bookId' | 'startedAt' | 'startProgression' | 'deviceType' | 'deviceId'
 >;
 
 /** Options of every reading write. */
@@ -199,18 +206,18 @@ type Draft<C> = C extends ReadingChange ? Omit<C, 'deviceId'> & { deviceId?: str
 
 /**
  * Everything of the reader's that changed since a checkpoint, from other devices (tombstoned
- * annotations included), as rows without `user_id`.
+ * annotations included), as rows without `userId`.
  */
 export interface ReadingChanges {
-  progress: Omit<ReadingProgressRow, 'user_id'>[];
-  annotations: Omit<AnnotationRow, 'user_id'>[];
-  sessions: Omit<ReadingSessionRow, 'user_id'>[];
+  progress: Omit<ReadingProgressRow, 'userId'>[];
+  annotations: Omit<AnnotationRow, 'userId'>[];
+  sessions: Omit<ReadingSessionRow, 'userId'>[];
 }
 
-/** The `sync_reading` RPC's answer (its rows are camelCase; the SDK turns them into snake_case rows). */
+/** The `sync_reading` RPC's answer (its feed rows are already camelCase, as the SDK returns them). */
 export interface SyncResponse {
   results: { index: number; status: 'applied' | 'stale' | 'rejected'; error?: string }[];
-  changes: { [K in keyof ReadingChanges]: Record<string, unknown>[] };
+  changes: Partial<ReadingChanges>;
   checkpoint: number;
   /** More than 1000 rows changed: call again from `checkpoint`. */
   hasMore?: boolean;

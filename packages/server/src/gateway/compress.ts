@@ -1,15 +1,21 @@
 import { promisify } from 'node:util';
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
+import type { CompressedCache } from './compressed-cache.ts';
 
 export interface CompressOptions {
   /** Responses smaller than this many bytes are sent as they are. Default 1024. */
   threshold?: number;
   /** Brotli quality: 4–6 trades a little ratio for much less CPU than the default 11. Default 5. */
   brotliQuality?: number;
+  /**
+   * Where bytes compressed before are kept, under `key` (a hash of the body, such as its weak ETag; the
+   * encoding is added to it): a body compressed once is not compressed again. Absent: always compressed.
+   */
+  cache?: { store: CompressedCache; key: string } | undefined;
 }
 
-const DEFAULTS = { threshold: 1024, brotliQuality: 5 } satisfies Required<CompressOptions>;
+const DEFAULTS = { threshold: 1024, brotliQuality: 5 } satisfies Omit<Required<CompressOptions>, 'cache'>;
 
 // JSON and its `+json` dialects (OpenAPI, GeoJSON, Readium WebPub manifests), XML and XHTML (EPUB chapters), text.
 const COMPRESSIBLE = /^(application\/(json|xml|vnd\.pgrst[^;]*|[\w.-]+\+(json|xml))|image\/svg\+xml|text\/)/i;
@@ -48,24 +54,13 @@ export async function compressBody(
   headers: Headers,
   options: CompressOptions = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const { threshold, brotliQuality } = { ...DEFAULTS, ...options };
+  const { threshold, brotliQuality, cache } = { ...DEFAULTS, ...options };
   headers.append('vary', 'accept-encoding');
   if (body.byteLength < threshold) return body;
-  const inPlace = body.byteLength < ASYNC_FROM_BYTES;
-  const brotliOptions = {
-    params: {
-      [constants.BROTLI_PARAM_QUALITY]: brotliQuality,
-      [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
-    },
-  };
-  const compressed =
-    encoding === 'br'
-      ? inPlace
-        ? brotliCompressSync(body, brotliOptions)
-        : await brotli(body, brotliOptions)
-      : inPlace
-        ? gzipSync(body, { level: 6 })
-        : await gzipAsync(body, { level: 6 });
+  const cacheKey = cache && `${encoding} ${cache.key}`;
+  const kept = cacheKey === undefined ? undefined : cache?.store.get(cacheKey);
+  const compressed = kept ?? (await compress(body, encoding, brotliQuality));
+  if (cacheKey !== undefined && kept === undefined) cache?.store.set(cacheKey, compressed);
   headers.set('content-encoding', encoding);
   headers.delete('content-length');
   // Other bytes, so no longer the strong validator of the stored file: a weak ETag still revalidates
@@ -73,6 +68,22 @@ export async function compressBody(
   const etag = headers.get('etag');
   if (etag && !etag.startsWith('W/')) headers.set('etag', `W/${etag}`);
   return compressed;
+}
+
+async function compress(
+  body: Uint8Array<ArrayBuffer>,
+  encoding: 'br' | 'gzip',
+  brotliQuality: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const inPlace = body.byteLength < ASYNC_FROM_BYTES;
+  const brotliOptions = {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: brotliQuality,
+      [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
+    },
+  };
+  if (encoding === 'br') return inPlace ? brotliCompressSync(body, brotliOptions) : brotli(body, brotliOptions);
+  return inPlace ? gzipSync(body, { level: 6 }) : gzipAsync(body, { level: 6 });
 }
 
 /**

@@ -9,8 +9,9 @@ import {
   weakEtag,
 } from './cache.ts';
 import { compressBody, compressionFor } from './compress.ts';
+import { createCompressedCache } from './compressed-cache.ts';
 import { gatewayError, requestIdOf } from './errors.ts';
-import { withoutHopByHop } from './hop-by-hop.ts';
+import { forwardableHeaders } from './hop-by-hop.ts';
 import type { Access, RestUpstream } from './upstream.ts';
 import { readUpTo, readWhole, requestUpstream, streamOf, type UpstreamAnswer } from './upstream-request.ts';
 
@@ -28,9 +29,9 @@ export async function forwardRest(
   const request = c.req.raw;
   const url = new URL(request.url);
   const target = `${upstream.url}${url.pathname.slice('/rest/v1'.length) || '/'}${url.search}`;
-  const headers = withoutHopByHop(request.headers, ['apikey', 'authorization', 'accept-encoding']);
-  for (const [name, value] of Object.entries(upstream.credentials(access))) headers.set(name, value);
-  headers.set('x-request-id', requestIdOf(c));
+  const headers = forwardableHeaders(request.headers, ['apikey', 'authorization', 'accept-encoding']);
+  Object.assign(headers, upstream.credentials(access));
+  headers['x-request-id'] = requestIdOf(c);
   const reads = request.method === 'GET' || request.method === 'HEAD';
   const cache = reads ? { cacheControl: restCacheControl(url.pathname, access) } : undefined;
   const response = await forward(c, target, request, headers, timeoutMs, cache);
@@ -83,7 +84,7 @@ export async function forward(
   c: Context,
   target: string,
   request: Request,
-  headers?: Headers,
+  headers?: Record<string, string>,
   timeoutMs = DEFAULT_UPSTREAM_TIMEOUT_MS,
   cache?: ReadCaching,
 ): Promise<Response> {
@@ -97,7 +98,7 @@ export async function forward(
     upstream = await requestUpstream(
       target,
       method,
-      headers ?? withoutHopByHop(request.headers, ['accept-encoding']),
+      headers ?? forwardableHeaders(request.headers, ['accept-encoding']),
       body,
       timeoutMs,
     );
@@ -109,7 +110,7 @@ export async function forward(
       headers: { 'retry-after': '1' },
     });
   }
-  const responseHeaders = withoutHopByHop(upstream.headers);
+  const responseHeaders = upstream.headers;
   // Stamped here rather than by requestId() afterwards, which would copy the response to add it.
   responseHeaders.set('x-request-id', requestIdOf(c));
   const init = { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders };
@@ -136,8 +137,35 @@ export async function forward(
     return new Response(null, init);
   }
   if (!upstream.body) return new Response(null, init);
+  if (upstream.declaredLength === undefined && method !== 'GET') {
+    // PostgREST answers writes chunked, with no length — even when there is no body: forwarded as is,
+    // that is a `transfer-encoding: chunked` head plus a terminator for nothing (33 B). Write answers
+    // are small: read them whole and send them with their length (`content-length: 0` when empty).
+    const read = await readUpTo(upstream.body, WHOLE_BODY_MAX_BYTES);
+    if ('whole' in read) {
+      responseHeaders.set('content-length', String(read.whole.byteLength));
+      return new Response(read.whole.byteLength ? read.whole : null, init);
+    }
+    return new Response(streamOf(read.rest, read.head), init);
+  }
   const encoding = compressionFor(request.method, c.req.header('accept-encoding'), responseHeaders);
-  if (encoding && upstream.declaredLength !== undefined && upstream.declaredLength <= WHOLE_BODY_MAX_BYTES) {
+  const declared = upstream.declaredLength;
+  if (encoding && upstream.status < 300 && (declared === undefined || declared <= WHOLE_BODY_MAX_BYTES)) {
+    // An RPC's answer (PostgREST sends it chunked, without a length): read whole up to 4 MiB and
+    // compressed here, once per distinct body (keyed by its hash, as a page by its ETag), rather than
+    // streamed to the compression middleware, which reads it whole anyway and copies the response.
+    // (Errors take the path below: forwardRest reads a 503's or 400's body before it is compressed.)
+    const read = await readUpTo(upstream.body, WHOLE_BODY_MAX_BYTES);
+    if ('whole' in read) {
+      const key = weakEtag(read.whole, null);
+      const body = await compressBody(read.whole, encoding, responseHeaders, {
+        cache: { store: compressedPages, key },
+      });
+      return new Response(body, init);
+    }
+    return new Response(streamOf(read.rest, read.head), init);
+  }
+  if (encoding && declared !== undefined && declared <= WHOLE_BODY_MAX_BYTES) {
     // A page of rows, whole: compressed once and sent as one buffer, with no stream in between.
     const body = await readWhole(upstream.body);
     return new Response(await compressBody(body, encoding, responseHeaders), init);
@@ -163,10 +191,16 @@ async function validatedRead(
   if (request.method === 'HEAD') return new Response(null, init);
   const encoding = compressionFor(request.method, c.req.header('accept-encoding'), headers);
   if (!encoding) return new Response(body, init);
-  const compressed = await compressBody(body, encoding, headers);
+  const compressed = await compressBody(body, encoding, headers, { cache: { store: compressedPages, key: etag } });
   headers.set('vary', REST_VARY);
   return new Response(compressed, init);
 }
+
+/**
+ * Pages this process compressed, by ETag and encoding: a page asked again is not compressed again.
+ * One per process; 8 MiB at most (see compressed-cache.ts).
+ */
+const compressedPages = createCompressedCache();
 
 /** Compressible answers up to this size are read whole and compressed in one go; larger ones stream. */
 const WHOLE_BODY_MAX_BYTES = 4 * 1024 * 1024;

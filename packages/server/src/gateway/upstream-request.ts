@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { endToEndHeaders } from './hop-by-hop.ts';
 
 /**
  * Keep-alive sockets to the upstream, shared by every request of the process. node:http costs a
@@ -14,6 +15,7 @@ const agents = {
 export interface UpstreamAnswer {
   status: number;
   statusText: string;
+  /** The response's end-to-end headers (hop-by-hop ones left out). */
   headers: Headers;
   /** The upstream's `Content-Length`, when it sent one. */
   declaredLength: number | undefined;
@@ -22,21 +24,20 @@ export interface UpstreamAnswer {
 }
 
 /**
- * Sends one request to `target` and resolves once its response headers arrived (the body may still be
+ * Sends one request to `target` with `headers` (end-to-end ones only; `Content-Length` is set here) and resolves once its response headers arrived (the body may still be
  * streaming). Rejects with `TimeoutError` after `timeoutMs` without headers, with the socket's error
  * when the upstream cannot be reached.
  */
 export function requestUpstream(
   target: string,
   method: string,
-  headers: Headers,
+  headers: Record<string, string>,
   body: Uint8Array | undefined,
   timeoutMs: number,
 ): Promise<UpstreamAnswer> {
   const url = new URL(target);
   const client = url.protocol === 'https:' ? https : http;
-  const outgoing: Record<string, string> = {};
-  for (const [name, value] of headers) outgoing[name] = value;
+  const outgoing = headers;
   if (body) outgoing['content-length'] = String(body.byteLength);
   return new Promise((resolveAnswer, reject) => {
     const request = client.request(url, {
@@ -62,10 +63,7 @@ export function requestUpstream(
 }
 
 function answerOf(response: IncomingMessage): UpstreamAnswer {
-  const headers = new Headers();
-  for (let i = 0; i < response.rawHeaders.length; i += 2) {
-    headers.append(response.rawHeaders[i] as string, response.rawHeaders[i + 1] as string);
-  }
+  const headers = endToEndHeaders(response.rawHeaders);
   const status = response.statusCode ?? 502;
   const declared = Number(response.headers['content-length'] ?? Number.NaN);
   const empty = status === 204 || status === 304 || declared === 0;
@@ -120,6 +118,11 @@ export function streamOf(body: IncomingMessage, head: readonly Buffer[] = []): R
   return new ReadableStream({
     start(controller) {
       for (const chunk of head) controller.enqueue(chunk);
+      // A body read to its end by readUpTo (the head was its last chunk) has emitted 'end' already.
+      if (body.readableEnded) {
+        controller.close();
+        return;
+      }
       body.on('data', (chunk: Buffer) => {
         controller.enqueue(chunk);
         if ((controller.desiredSize ?? 1) <= 0) body.pause();

@@ -1,6 +1,7 @@
-// The one home of the claim set of a user access token, as Supabase Auth issues it (docs/supabase-compat.md):
-// the API's partner sessions (TokenService) and the dev stack's test and demo tokens (mintUserToken)
-// both build their claims here, so PostgREST's policies see one shape.
+// The one home of the claim sets of user access tokens: Supabase Auth's full set (docs/supabase-compat.md), which
+// the dev stack's test and demo tokens imitate (mintUserToken), and the compact set of the API's partner sessions
+// (TokenService), which keeps only what PostgREST, the database and the SDK read (docs/DECISIONS.md "Bytes per
+// save"). Both share the claims policies read, so PostgREST's policies see one shape.
 
 export const AUTHENTICATED_AUDIENCE = 'authenticated';
 
@@ -51,5 +52,25 @@ export function userClaims(input: {
     amr: [{ method: input.method, timestamp: input.iat }],
     session_id: crypto.randomUUID(),
     is_anonymous: false,
+  };
+}
+
+/**
+ * The compact claims of a partner session: only what is read on Coko's paths, since the token rides on every
+ * request (≈ 410 B instead of ≈ 765 B as ES256). PostgREST reads `role`, `aud` (`jwt-aud`) and `exp`; the
+ * database reads `sub` (`auth.uid()`), `iat` (revocation in `private.check_request`) and
+ * `app_metadata.partner_id` (partner binding and suspension); the SDK reads `exp`, `iat` and `sub`. Email,
+ * phone and name live in `auth.users` and the profile (`GET /v1/me` reads them there); Supabase Auth's
+ * `iss`, `email`, `phone`, `user_metadata`, `aal`, `amr`, `session_id`, `is_anonymous` and
+ * `app_metadata.provider` are read by nothing on these paths and are left out.
+ */
+export function partnerSessionClaims(input: { sub: string; iat: number; exp: number; partnerId: string }): UserClaims {
+  return {
+    sub: input.sub,
+    aud: AUTHENTICATED_AUDIENCE,
+    role: 'authenticated',
+    iat: input.iat,
+    exp: input.exp,
+    app_metadata: { partner_id: input.partnerId },
   };
 }

@@ -1,8 +1,8 @@
-// User access tokens: minted for partner sessions with the claim set Supabase Auth issues, and verified
+// User access tokens: minted for partner sessions with a compact claim set (identity/claims.ts), and verified
 // (partner sessions and Supabase Auth sessions alike) against the project's keys, as PostgREST does.
 import { type CryptoKey, errors, importJWK, type JWK, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
 import type { SigningJwk } from '../config/schema.ts';
-import { AUTHENTICATED_AUDIENCE, type UserClaims, userClaims } from './claims.ts';
+import { AUTHENTICATED_AUDIENCE, partnerSessionClaims, type UserClaims } from './claims.ts';
 
 export { AUTHENTICATED_AUDIENCE, type UserClaims } from './claims.ts';
 /** `app_metadata.provider` of users that partners' backends sign in. */
@@ -16,7 +16,10 @@ export interface TokenServiceOptions {
   signingKey?: SigningJwk | undefined;
   /** HS256 secret: signs when there is no `signingKey`; always accepted when verifying. */
   secret?: string | undefined;
-  /** `iss` of minted tokens. Not enforced when verifying (PostgREST does not either; the keys decide). */
+  /**
+   * The project's token issuer (`COKO_JWT_ISSUER`). Partner sessions do not carry `iss` (read by nobody on Coko's
+   * paths: bytes on every request); not enforced when verifying (PostgREST does not either; the keys decide).
+   */
   issuer: string;
   /** Lifetime of minted tokens in seconds. */
   ttlSeconds: number;
@@ -124,32 +127,23 @@ export class TokenService {
     return { keys: this.#publicKeys.map((key) => key.jwk) };
   }
 
-  /** A session token for `subject` with Supabase Auth's claim set, valid for `ttlSeconds`. */
+  /**
+   * A session token for `subject` with the compact claim set ({@link partnerSessionClaims}), valid for
+   * `ttlSeconds`. The protected header is `alg` and `kid` only (`typ` is optional and read by nobody).
+   */
   async mint(subject: SessionSubject): Promise<MintedToken> {
     const iat = Math.floor(this.#now() / 1000);
     const exp = iat + this.ttlSeconds;
-    const claims = userClaims({
-      sub: subject.userId,
-      iat,
-      exp,
-      issuer: this.issuer,
-      email: subject.email,
-      phone: subject.phone,
-      appMetadata: { provider: PARTNER_PROVIDER, partner_id: subject.partnerId },
-      userMetadata: subject.name ? { name: subject.name } : {},
-      method: PARTNER_PROVIDER,
-    });
+    const claims = partnerSessionClaims({ sub: subject.userId, iat, exp, partnerId: subject.partnerId });
     const jwt = new SignJWT(claims);
     let accessToken: string;
     if (this.#signingKey) {
       const key = await this.#key(`private:${this.#signingKey.kid}`, () =>
         importJWK(this.#signingKey as JWK, this.#signingKey?.alg),
       );
-      accessToken = await jwt
-        .setProtectedHeader({ alg: this.#signingKey.alg, typ: 'JWT', kid: this.#signingKey.kid })
-        .sign(key);
+      accessToken = await jwt.setProtectedHeader({ alg: this.#signingKey.alg, kid: this.#signingKey.kid }).sign(key);
     } else if (this.#secret) {
-      accessToken = await jwt.setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(this.#secret);
+      accessToken = await jwt.setProtectedHeader({ alg: 'HS256' }).sign(this.#secret);
     } else {
       throw new TokenError('no_key', 'No JWT signing key is configured (COKO_JWT_SIGNING_KEY or COKO_JWT_SECRET)');
     }

@@ -70,7 +70,7 @@ const anon = [{ apikey: [] }];
 /** What every upsert the SDK makes sends: the key and `Prefer` for a merge without a body back. */
 const upsertParameters = [
   headers.apikey,
-  headers.prefer('Upsert without a body back.', 'resolution=merge-duplicates,return=minimal'),
+  headers.prefer("Upsert (answered without a body: PostgREST's default).", 'resolution=merge-duplicates'),
 ];
 const reader = [{ apikey: [], readerToken: [] }];
 

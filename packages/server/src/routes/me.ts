@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { RoutesApp } from '../app/env.ts';
+import { rows } from '../db/rows.ts';
 import { type Database, withTransaction } from '../db/transaction.ts';
 import type { ExportRegistry } from '../gdpr/registry.ts';
 import type { TokenService } from '../identity/tokens.ts';
@@ -106,14 +107,19 @@ export function registerMeRoutes(app: RoutesApp, options: MeRoutesOptions): void
   });
   const auth = userAuth({ tokens, db });
 
-  app.openapi(meRoute(auth), (c) => {
+  app.openapi(meRoute(auth), async (c) => {
     const { claims, partnerId } = c.var.user;
+    // Partner session tokens carry no email or phone (docs/DECISIONS.md "Bytes per save"): read them
+    // where they are kept. Supabase Auth tokens carry them; the claims then win (they are what it signed).
+    const stored = claims.email || claims.phone ? undefined : await contactOf(db, claims.sub);
+    const email = claims.email || stored?.email || null;
+    const phone = claims.phone || stored?.phone || null;
     c.header('Cache-Control', 'no-store');
     return c.json(
       {
         id: claims.sub,
-        email: claims.email || null,
-        phone: claims.phone ? `+${claims.phone.replace(/^\+/, '')}` : null,
+        email,
+        phone: phone ? `+${phone.replace(/^\+/, '')}` : null,
         partnerId: partnerId ?? null,
         sessionId: typeof claims.session_id === 'string' ? claims.session_id : null,
         expiresAt: new Date(claims.exp * 1000).toISOString(),
@@ -142,4 +148,18 @@ export function registerMeRoutes(app: RoutesApp, options: MeRoutesOptions): void
     c.get('logger')?.info('account deleted', { userId });
     return c.body(null, 204);
   });
+}
+
+/** The user's email and phone as `auth.users` keeps them (a phone held by another user stays in the metadata). */
+async function contactOf(
+  db: Database,
+  userId: string,
+): Promise<{ email: string | null; phone: string | null } | undefined> {
+  const [row] = await rows<{ email: string | null; phone: string | null }>(
+    db,
+    `select nullif(u.email, '') as email, coalesce(nullif(u.phone, ''), u.raw_user_meta_data ->> 'phone') as phone
+       from auth.users u where u.id = $1`,
+    [userId],
+  );
+  return row;
 }
