@@ -254,7 +254,7 @@ export const dataApiPaths: Record<string, Json> = {
       security: reader,
       parameters: [
         headers.apikey,
-        query('select', 'Columns.', 'id,display_name,avatar_path,country,language,preferences'),
+        query('select', 'Columns.', 'id,display_name,avatar_path,country,language,preferences,created_at,updated_at'),
         query('id', 'The signed-in reader (RLS shows no other row).', 'eq.6f1c2a0e-8d1b-4a51-9c36-0d0c5c2b7e11'),
       ],
       responses: { 200: rows('One profile row.') },
