@@ -187,6 +187,11 @@ interface ScenarioOptions {
   concurrency?: number;
   requests?: number;
   warmup?: number;
+  /**
+   * The naive baseline: a statement timeout (57014, anon's 3 s) is a measured failure, not a broken
+   * scenario — at 1M books every naive request may hit it.
+   */
+  timeoutsAllowed?: boolean;
 }
 
 async function load(origin: string, specs: Spec[], options: ScenarioOptions) {
@@ -243,8 +248,9 @@ function summarise(
   return row;
 }
 
-async function checkedSample(origin: string, spec: Spec, label: string): Promise<string> {
+async function checkedSample(origin: string, spec: Spec, label: string, timeoutsAllowed = false): Promise<string> {
   const sample = await describe(spec.origin ?? origin, spec);
+  if (timeoutsAllowed && sample.summary.includes('57014')) return sample.summary;
   if (sample.status >= 400) throw new Error(`${label} answered ${sample.status}: ${sample.summary}`);
   return sample.summary;
 }
@@ -256,7 +262,7 @@ async function scenario(
   specs: Spec[],
   options: ScenarioOptions = {},
 ): Promise<ScenarioResult> {
-  const sample = await checkedSample(origin, specs[0] as Spec, `${name} (${role})`);
+  const sample = await checkedSample(origin, specs[0] as Spec, `${name} (${role})`, options.timeoutsAllowed);
   const result = await load(origin, specs, options);
   return summarise(result, name, role, options.concurrency ?? settings.concurrency, sample);
 }
@@ -687,7 +693,11 @@ async function main() {
       ['typo', settings.typoTerm],
     ] as const)
       results.push(await scenario(origin, `cached search ${kind} "${term}"`, 'anon', searchSpecs('anon', term, true)));
-    const naiveOptions = { requests: settings.naiveRequests, warmup: Math.min(settings.warmup, 20) };
+    const naiveOptions = {
+      requests: settings.naiveRequests,
+      warmup: Math.min(settings.warmup, 20),
+      timeoutsAllowed: true,
+    };
     results.push(
       await scenario(
         origin,
@@ -714,7 +724,12 @@ async function main() {
     if (settings.serialRequests > 0) {
       log(`\nUnloaded latency (1 client, ${settings.serialRequests} requests, for context)`);
       const one = { concurrency: 1, requests: settings.serialRequests, warmup: 20 };
-      const oneNaive = { concurrency: 1, requests: Math.min(settings.serialRequests, 30), warmup: 3 };
+      const oneNaive = {
+        concurrency: 1,
+        requests: Math.min(settings.serialRequests, 30),
+        warmup: 3,
+        timeoutsAllowed: true,
+      };
       const direct = (specs: Spec[]): Spec[] =>
         specs.map((spec) => {
           const { apikey: _, authorization: __, 'accept-encoding': ___, ...headers } = spec.headers;
