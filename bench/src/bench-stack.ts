@@ -22,7 +22,7 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(options: { searchCacheSeconds?: number } = {}): Promise<BenchStack> {
   const lines: string[] = [];
   const dir = makeTempDir('coko-bench-');
   try {
@@ -33,6 +33,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       reset: true,
       seed: true,
       createApi: createApiFactory({ env: 'test' }),
+      searchCacheSeconds: options.searchCacheSeconds,
       log: (line) => {
         lines.push(line);
         if (lines.length > 200) lines.shift();

@@ -187,6 +187,11 @@ interface ScenarioOptions {
   concurrency?: number;
   requests?: number;
   warmup?: number;
+  /**
+   * The naive baseline: a statement timeout (57014, anon's 3 s) is a measured failure, not a broken
+   * scenario — at 1M books every naive request may hit it.
+   */
+  timeoutsAllowed?: boolean;
 }
 
 async function load(origin: string, specs: Spec[], options: ScenarioOptions) {
@@ -243,8 +248,9 @@ function summarise(
   return row;
 }
 
-async function checkedSample(origin: string, spec: Spec, label: string): Promise<string> {
+async function checkedSample(origin: string, spec: Spec, label: string, timeoutsAllowed = false): Promise<string> {
   const sample = await describe(spec.origin ?? origin, spec);
+  if (timeoutsAllowed && sample.summary.includes('57014')) return sample.summary;
   if (sample.status >= 400) throw new Error(`${label} answered ${sample.status}: ${sample.summary}`);
   return sample.summary;
 }
@@ -256,7 +262,7 @@ async function scenario(
   specs: Spec[],
   options: ScenarioOptions = {},
 ): Promise<ScenarioResult> {
-  const sample = await checkedSample(origin, specs[0] as Spec, `${name} (${role})`);
+  const sample = await checkedSample(origin, specs[0] as Spec, `${name} (${role})`, options.timeoutsAllowed);
   const result = await load(origin, specs, options);
   return summarise(result, name, role, options.concurrency ?? settings.concurrency, sample);
 }
@@ -527,7 +533,8 @@ async function main() {
   // ---- The throwaway stack --------------------------------------------------------------------
   log('\nStarting a throwaway stack…');
   const stackStarted = Date.now();
-  const bench = await startBenchStack();
+  // The gateway's search cache as production runs it (60 s); the uncached figures bypass it.
+  const bench = await startBenchStack({ searchCacheSeconds: 60 });
   const { stack } = bench;
   process.once('SIGINT', () => {
     void bench.stop().then(() => process.exit(130));
@@ -619,7 +626,12 @@ async function main() {
           'accept-encoding': BROWSER_ACCEPT_ENCODING,
         },
       }));
-    const searchSpecs = (role: Role, query: string): Spec[] => [
+    /**
+     * Uncached unless `cached`: `Cache-Control: no-cache` makes the gateway's search cache ask the
+     * database every time, so these figures are the SQL path's. Cached: what guests asking a popular
+     * query get from the gateway's in-process cache (60 s).
+     */
+    const searchSpecs = (role: Role, query: string, cached = false): Spec[] => [
       {
         method: 'POST',
         path: '/rest/v1/rpc/search_books',
@@ -628,6 +640,7 @@ async function main() {
           'content-type': 'application/json',
           accept: 'application/json',
           'accept-encoding': BROWSER_ACCEPT_ENCODING,
+          ...(cached ? {} : { 'cache-control': 'no-cache' }),
         },
         body: JSON.stringify({ query, sort: 'relevance', page: 1, page_size: settings.pageSize }),
       },
@@ -673,7 +686,18 @@ async function main() {
       results.push(
         await scenario(origin, `search typo "${settings.typoTerm}"`, role, searchSpecs(role, settings.typoTerm)),
       );
-    const naiveOptions = { requests: settings.naiveRequests, warmup: Math.min(settings.warmup, 20) };
+    // The gateway's search cache (guests only): the same queries, answered from memory.
+    for (const [kind, term] of [
+      ['rare', settings.rareTerm],
+      ['common', settings.commonTerm],
+      ['typo', settings.typoTerm],
+    ] as const)
+      results.push(await scenario(origin, `cached search ${kind} "${term}"`, 'anon', searchSpecs('anon', term, true)));
+    const naiveOptions = {
+      requests: settings.naiveRequests,
+      warmup: Math.min(settings.warmup, 20),
+      timeoutsAllowed: true,
+    };
     results.push(
       await scenario(
         origin,
@@ -700,7 +724,12 @@ async function main() {
     if (settings.serialRequests > 0) {
       log(`\nUnloaded latency (1 client, ${settings.serialRequests} requests, for context)`);
       const one = { concurrency: 1, requests: settings.serialRequests, warmup: 20 };
-      const oneNaive = { concurrency: 1, requests: Math.min(settings.serialRequests, 30), warmup: 3 };
+      const oneNaive = {
+        concurrency: 1,
+        requests: Math.min(settings.serialRequests, 30),
+        warmup: 3,
+        timeoutsAllowed: true,
+      };
       const direct = (specs: Spec[]): Spec[] =>
         specs.map((spec) => {
           const { apikey: _, authorization: __, 'accept-encoding': ___, ...headers } = spec.headers;
@@ -867,6 +896,14 @@ async function main() {
       atMost(`typo search p95 (${role})`, find('search typo', role).p95, TARGETS.typoSearchP95Ms);
       atMost(`common-term search p99 (${role})`, find('search common', role).p99, TARGETS.commonSearchP99Ms);
     }
+    // The same targets met from the gateway's search cache (guests), reported apart from the SQL path's.
+    atMost('rare-term search p99, cached (anon)', find('cached search rare', 'anon').p99, TARGETS.rareSearchP99Ms);
+    atMost('typo search p95, cached (anon)', find('cached search typo', 'anon').p95, TARGETS.typoSearchP95Ms);
+    atMost(
+      'common-term search p99, cached (anon)',
+      find('cached search common', 'anon').p99,
+      TARGETS.commonSearchP99Ms,
+    );
     atMost('RLS overhead anon/service p50', ratios.rlsOverheadP50, TARGETS.rlsOverheadMax, '×');
     atMost('RLS overhead anon/service p99', ratios.rlsOverheadP99, TARGETS.rlsOverheadMax, '×');
     const lowerBound = ratios.naiveErrors ? ' (naive timeouts: lower bound)' : '';

@@ -15,6 +15,7 @@ import { type PublicStorageOptions, servePublicObject } from './public-storage.t
 import type { ReadReplicaRouting } from './read-replica.ts';
 import { requestId } from './request-id.ts';
 import { restrictSchemaRoot } from './schema-root.ts';
+import type { SearchCache } from './search-cache.ts';
 import { refuseUndecodable } from './undecodable.ts';
 import type { RestUpstream } from './upstream.ts';
 
@@ -44,6 +45,11 @@ export interface GatewayOptions {
   bodyLimitBytes?: number | undefined;
   /** Longest wait for `/rest/v1`'s upstream to start answering (default 60 s); then 504 `TIMEOUT`. */
   upstreamTimeoutMs?: number | undefined;
+  /**
+   * Guests' `search_books` answers reused for a while ({@link SearchCache}); absent: every search
+   * reaches the database.
+   */
+  searchCache?: SearchCache | undefined;
   /** How clients are told apart for throttling failed key checks (default: the socket's address). */
   client?: ClientIdentifier | undefined;
   /**
@@ -149,7 +155,12 @@ export function createGateway(options: GatewayOptions): Hono {
   app.use('/rest/v1/*', restrictSchemaRoot());
   const { readReplica } = options;
   const restFor = (request: Request) => (readReplica?.serves(request) ? readReplica.rest : options.rest);
-  app.all('/rest/v1/*', (c) => forwardRest(c, restFor(c.req.raw), c.get('access'), options.upstreamTimeoutMs));
+  const { searchCache } = options;
+  app.all('/rest/v1/*', (c) => {
+    const access = c.get('access');
+    const forward = () => forwardRest(c, restFor(c.req.raw), access, options.upstreamTimeoutMs);
+    return searchCache ? searchCache.handle(c, access, forward) : forward();
+  });
 
   app.all('/functions/v1/*', (c) =>
     options.functions.fetch(rebase(c.req.raw, '/functions/v1', new URL(c.req.url).origin, c.get('requestId'))),

@@ -33,6 +33,8 @@ export interface GatewayConfig {
   dbPoolMax: number;
   /** `GATEWAY_PROCESSES`: processes sharing the port (node:cluster; default 1, e.g. one per core). */
   processes: number;
+  /** `GATEWAY_SEARCH_CACHE_SECONDS`: how long guests' `search_books` answers are reused in-process (default 60, the CDN max-age of guest catalog reads; 0 disables). */
+  searchCacheSeconds: number;
   /** `GATEWAY_FAILED_KEY_BURST`: failed partner key checks a client may make before 429 (default 20; 1 more per second). */
   failedKeyBurst: number;
   /**
@@ -88,6 +90,7 @@ const schema = z.object({
   GATEWAY_DB_POOL_MAX: integer(2, 1, 100),
   GATEWAY_FAILED_KEY_BURST: integer(20, 1, 100_000),
   GATEWAY_PROCESSES: integer(1, 1, 64),
+  GATEWAY_SEARCH_CACHE_SECONDS: integer(60, 0, 3600),
   // The API's own validators: the same variables mean the same thing for both.
   ...envSchema('development').pick({ RATE_LIMITS: true, COKO_JWT_SECRET: true, COKO_JWT_SIGNING_KEY: true }).shape,
 });
@@ -134,6 +137,7 @@ export function loadGatewayConfig(source: Readonly<Record<string, string | undef
     dbPoolMax: v.GATEWAY_DB_POOL_MAX,
     failedKeyBurst: v.GATEWAY_FAILED_KEY_BURST,
     processes: v.GATEWAY_PROCESSES,
+    searchCacheSeconds: v.GATEWAY_SEARCH_CACHE_SECONDS,
     rateLimits: v.RATE_LIMITS && {
       policies: v.RATE_LIMITS,
       jwtSecret: v.COKO_JWT_SECRET,

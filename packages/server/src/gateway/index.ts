@@ -24,6 +24,7 @@ export { PUBLIC_OBJECT_CACHE_CONTROL, type PublicStorageOptions, servePublicObje
 export { CATALOG_READ_RPCS, CATALOG_TABLES, catalogReadsOn, type ReadReplicaRouting } from './read-replica.ts';
 export { requestId, SANE_REQUEST_ID } from './request-id.ts';
 export { restrictSchemaRoot } from './schema-root.ts';
+export { SEARCH_CACHE_HEADER, SearchCache, type SearchCacheOptions } from './search-cache.ts';
 export { type RunningGateway, startGateway } from './server.ts';
 export { tokenPartnerId } from './token-binding.ts';
 export { refuseUndecodable } from './undecodable.ts';

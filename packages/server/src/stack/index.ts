@@ -35,6 +35,11 @@ export interface StackOptions {
   /** Keep data between runs (dev) or throw it away (tests, benches). */
   persistent?: boolean;
   createApi: ApiFactory;
+  /**
+   * Seconds the gateway reuses guests' `search_books` answers (default 0: off, so that tests and
+   * `coko dev` see every write at once; production's gateway defaults to 60).
+   */
+  searchCacheSeconds?: number;
   log?: (line: string) => void;
   /** Reports each step as it starts and its time when done (`coko dev`); default: silent. */
   progress?: Progress;
@@ -82,6 +87,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       hostname: options.hostname,
       createApi: options.createApi,
       apiDatabaseUrl: external ? adminDatabaseUrl : undefined,
+      searchCacheSeconds: options.searchCacheSeconds,
       log: options.log,
     });
     return {

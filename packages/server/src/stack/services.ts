@@ -3,6 +3,7 @@ import { createGateway } from '../gateway/app.ts';
 import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
 import { serveGateway } from '../gateway/processes.ts';
 import { catalogReadsOn } from '../gateway/read-replica.ts';
+import { SearchCache } from '../gateway/search-cache.ts';
 import { postgrestUpstream } from '../gateway/upstream.ts';
 import { type GatewayRateLimitOptions, gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
@@ -73,6 +74,8 @@ export interface StartServicesOptions {
   postgrestRestartDelay?: (attempt: number) => Promise<void>;
   /** Largest `/rest/v1` request body at the gateway (default 1 MiB). */
   bodyLimitBytes?: number;
+  /** Seconds the gateway reuses guests' `search_books` answers ({@link SearchCache}; default 0: off). */
+  searchCacheSeconds?: number | undefined;
   log?: (line: string) => void;
 }
 
@@ -172,6 +175,7 @@ async function startFrontServices(
     publicJwks: publicJwks(keys),
     publicStorage: api.storage && { storage: api.storage, buckets: ['covers'] },
     bodyLimitBytes: options.bodyLimitBytes,
+    searchCache: options.searchCacheSeconds ? new SearchCache({ ttlSeconds: options.searchCacheSeconds }) : undefined,
   });
   const server = await serveGateway(gateway.fetch, port, hostname);
   return {
