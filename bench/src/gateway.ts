@@ -30,8 +30,9 @@ const settings = {
   profileDir: process.env.BENCH_GATEWAY_PROFILE_DIR,
 };
 
+/** The SDK's list select (packages/sdk/src/catalog/books.ts). */
 const LIST_SELECT =
-  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,list_authors';
+  'id,title,subtitle,cover_path,language,price,currency,is_free,is_featured,format,publication_date,rating_average,rating_count,authors:list_authors';
 const LIST_ORDER = 'is_featured.desc,published_at.desc,id.asc';
 const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br';
 
