@@ -238,7 +238,8 @@ function toResponse(c: Context, access: Access, entry: Entry, now: number, outco
   const headers = new Headers(entry.headers);
   // Guests and readers share entries: who may keep this copy is the asker's (public for a guest's GET,
   // private for a reader's), never the one of whoever filled the entry.
-  if (headers.has('cache-control')) headers.set('cache-control', restCacheControl(new URL(c.req.url).pathname, access));
+  if (c.req.method === 'GET' && headers.has('cache-control'))
+    headers.set('cache-control', restCacheControl(new URL(c.req.url).pathname, access));
   headers.set(SEARCH_CACHE_HEADER, outcome);
   headers.set('x-request-id', requestIdOf(c));
   headers.set('age', String(Math.floor((now - entry.storedAt) / 1000)));
