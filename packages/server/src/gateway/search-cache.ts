@@ -157,8 +157,9 @@ export class SearchCache {
     if (!access.userToken) return header ?? '';
     if (!this.#scopes) return undefined;
     const claims = unverifiedClaims(access.userToken);
-    const sub = claims?.sub;
-    if (!claims || claims.role !== 'authenticated' || typeof sub !== 'string' || !UUID.test(sub)) return undefined;
+    if (!claims) return undefined;
+    const sub = claims.sub;
+    if (claims.role !== 'authenticated' || typeof sub !== 'string' || !UUID.test(sub)) return undefined;
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.#now()) return undefined;
     const scope = await this.#scopes.scopeOf(sub.toLowerCase()).catch(() => undefined);
     if (!scope || scope.editor) return undefined;
