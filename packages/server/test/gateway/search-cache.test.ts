@@ -157,4 +157,14 @@ describe("the gateway's search cache for signed-in readers", () => {
     });
     expect(response.status).toBe(401);
   });
+
+  it('reads scopes with a function only the service role (the gateway) may call', async () => {
+    const { rows } = await admin.query(
+      `select has_function_privilege('service_role', f, 'execute') as service,
+              has_function_privilege('authenticated', f, 'execute') as authenticated,
+              has_function_privilege('anon', f, 'execute') as anon
+       from (select 'private.search_scope(uuid)'::regprocedure as f) s`,
+    );
+    expect(rows[0]).toEqual({ service: true, authenticated: false, anon: false });
+  });
 });
