@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { ClientIdentifier } from './client-ip.ts';
 import { gatewayError } from './errors.ts';
 import type { PartnerKeyResolver } from './partner-keys.ts';
+import { isSearchPath } from './search-cache.ts';
 import { tokenPartnerId } from './token-binding.ts';
 import type { Access } from './upstream.ts';
 
@@ -57,8 +58,10 @@ export function checkApiKey(options: CheckApiKeyOptions): MiddlewareHandler {
 
     if (apikey.startsWith('pk_') && partnerKeys) {
       // User tokens are re-checked by the database on every request (partner suspension included), so
-      // a positive answer may be reused for 30 s; anonymous requests only for 5 s.
-      const resolved = await partnerKeys.resolve(apikey, origin, userToken ? 30_000 : 5_000, options.client(c));
+      // a positive answer may be reused for 30 s; anonymous requests only for 5 s. Searches too: the
+      // search cache may answer them from memory, where no database sees the token.
+      const rechecked = userToken !== undefined && !isSearchPath(new URL(c.req.url).pathname);
+      const resolved = await partnerKeys.resolve(apikey, origin, rechecked ? 30_000 : 5_000, options.client(c));
       if (!('partnerId' in resolved)) {
         const retry = resolved.retryAfterSeconds;
         return gatewayError(c, resolved.code, resolved.message, {

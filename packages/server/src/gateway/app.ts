@@ -46,7 +46,7 @@ export interface GatewayOptions {
   /** Longest wait for `/rest/v1`'s upstream to start answering (default 60 s); then 504 `TIMEOUT`. */
   upstreamTimeoutMs?: number | undefined;
   /**
-   * Guests' `search_books` answers reused for a while ({@link SearchCache}); absent: every search
+   * Guests' and signed-in readers' `search_books` answers reused for a while ({@link SearchCache}); absent: every search
    * reaches the database.
    */
   searchCache?: SearchCache | undefined;

@@ -17,7 +17,7 @@ export interface GatewayConfig {
    * keys): catalog reads go there (see read-replica.ts), everything else to `supabaseUrl`.
    */
   replicaUrl?: string | undefined;
-  /** `DATABASE_URL`: the project's database as `postgres` (partner key checks; a pooler URL is fine). */
+  /** `DATABASE_URL`: the project's database as `postgres` (partner key checks, readers' search scopes; a pooler URL is fine). */
   databaseUrl: string;
   /** `PORT` (default 8000). */
   port: number;
@@ -33,7 +33,7 @@ export interface GatewayConfig {
   dbPoolMax: number;
   /** `GATEWAY_PROCESSES`: processes sharing the port (node:cluster; default 1, e.g. one per core). */
   processes: number;
-  /** `GATEWAY_SEARCH_CACHE_SECONDS`: how long guests' `search_books` answers are reused in-process (default 60, the CDN max-age of guest catalog reads; 0 disables). */
+  /** `GATEWAY_SEARCH_CACHE_SECONDS`: how long guests' and signed-in readers' `search_books` answers are reused in-process (default 60, the CDN max-age of guest catalog reads; 0 disables). */
   searchCacheSeconds: number;
   /** `GATEWAY_FAILED_KEY_BURST`: failed partner key checks a client may make before 429 (default 20; 1 more per second). */
   failedKeyBurst: number;

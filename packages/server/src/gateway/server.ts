@@ -11,6 +11,7 @@ import { createPartnerKeyResolver } from './partner-keys.ts';
 import { serveGateway } from './processes.ts';
 import { catalogReadsOn } from './read-replica.ts';
 import { SearchCache } from './search-cache.ts';
+import { createSearchScopes } from './search-scope.ts';
 import { supabaseUpstream } from './upstream.ts';
 
 export interface RunningGateway {
@@ -56,7 +57,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     auth: forwardTo(config.supabaseUrl),
     bodyLimitBytes: config.bodyLimitBytes,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
-    searchCache: config.searchCacheSeconds > 0 ? new SearchCache({ ttlSeconds: config.searchCacheSeconds }) : undefined,
+    searchCache:
+      config.searchCacheSeconds > 0
+        ? new SearchCache({
+            ttlSeconds: config.searchCacheSeconds,
+            scopes: createSearchScopes(pool, { ttlSeconds: config.searchCacheSeconds }),
+          })
+        : undefined,
     client,
   });
   const server = await serveGateway(gateway.fetch, config.port, config.host);

@@ -4,6 +4,7 @@ import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
 import { serveGateway } from '../gateway/processes.ts';
 import { catalogReadsOn } from '../gateway/read-replica.ts';
 import { SearchCache } from '../gateway/search-cache.ts';
+import { createSearchScopes } from '../gateway/search-scope.ts';
 import { postgrestUpstream } from '../gateway/upstream.ts';
 import { type GatewayRateLimitOptions, gatewayRateLimit, partnerOfKey } from '../limits/gateway.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
@@ -74,7 +75,7 @@ export interface StartServicesOptions {
   postgrestRestartDelay?: (attempt: number) => Promise<void>;
   /** Largest `/rest/v1` request body at the gateway (default 1 MiB). */
   bodyLimitBytes?: number;
-  /** Seconds the gateway reuses guests' `search_books` answers ({@link SearchCache}; default 0: off). */
+  /** Seconds the gateway reuses guests' and readers' `search_books` answers ({@link SearchCache}; default 0: off). */
   searchCacheSeconds?: number | undefined;
   log?: (line: string) => void;
 }
@@ -155,7 +156,8 @@ async function startFrontServices(
     expiresInSeconds: TEN_YEARS,
     issuer: 'coko-local',
   });
-  // A small pool for the gateway's partner publishable key checks (private.resolve_publishable_key).
+  // A small pool for the gateway's partner publishable key checks (private.resolve_publishable_key)
+  // and signed-in readers' search scopes (private.search_scope).
   const gatewayPool = new pg.Pool({
     connectionString: databaseUrl,
     max: 2,
@@ -175,7 +177,12 @@ async function startFrontServices(
     publicJwks: publicJwks(keys),
     publicStorage: api.storage && { storage: api.storage, buckets: ['covers'] },
     bodyLimitBytes: options.bodyLimitBytes,
-    searchCache: options.searchCacheSeconds ? new SearchCache({ ttlSeconds: options.searchCacheSeconds }) : undefined,
+    searchCache: options.searchCacheSeconds
+      ? new SearchCache({
+          ttlSeconds: options.searchCacheSeconds,
+          scopes: createSearchScopes(gatewayPool, { ttlSeconds: options.searchCacheSeconds }),
+        })
+      : undefined,
   });
   const server = await serveGateway(gateway.fetch, port, hostname);
   return {

@@ -66,7 +66,7 @@ describe('SearchCache', () => {
     expect(h.upstream).toHaveLength(6);
   });
 
-  it('never caches signed-in readers, the service key, other paths or bodies that are not objects', async () => {
+  it('never caches signed-in readers without a scope resolver, the service key, other paths or non-object bodies', async () => {
     const h = harness();
     for (let i = 0; i < 2; i++) {
       await search(h, { query: 'histoire' }, { authorization: 'Bearer user-token' });
