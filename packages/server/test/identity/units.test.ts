@@ -83,7 +83,7 @@ describe('TokenService', () => {
       name: 'N',
     });
     const header = JSON.parse(Buffer.from(accessToken.split('.')[0] ?? '', 'base64url').toString());
-    expect(header).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'rsa-1' });
+    expect(header).toEqual({ alg: 'RS256', kid: 'rsa-1' });
     expect(await tokens.verify(accessToken)).toEqual(claims);
     const [published] = tokens.jwks().keys;
     expect(published).toMatchObject({ kty: 'RSA', kid: 'rsa-1', alg: 'RS256', use: 'sig', n: jwk.n, e: jwk.e });
