@@ -15,7 +15,15 @@ export type ConsumerRun =
   /** Another worker holds this consumer's cursor: it is processing the same events. */
   | { consumer: string; status: 'busy' }
   /** `scanned` events read past the cursor; `handled` of them had a wanted kind. */
-  | { consumer: string; status: 'done'; scanned: number; handled: number; full: boolean }
+  | {
+      consumer: string;
+      status: 'done';
+      scanned: number;
+      handled: number;
+      full: boolean;
+      /** Committed events are waiting for an older transaction still running (anywhere in the cluster). */
+      held?: boolean;
+    }
   /** `handle` threw: nothing committed, the cursor stays (the same batch is offered next time). */
   | { consumer: string; status: 'failed'; error: unknown };
 
@@ -72,8 +80,18 @@ export async function dispatchConsumer(
       );
       const last = rows.at(-1);
       if (!last) {
+        // Nothing below the horizon; say whether committed events wait above it, so the caller can come
+        // back in a moment rather than at the next tick.
+        const { rows: held } = await client.query<{ held: boolean }>(
+          `select exists (
+             select 1 from private.domain_events e
+              where (e.tx_id, e.id) > ($1::xid8, $2::bigint)
+                and e.tx_id >= pg_snapshot_xmin(pg_current_snapshot())
+           ) as held`,
+          [cursor.last_tx_id, cursor.last_id],
+        );
         await client.query('rollback');
-        return { consumer: consumer.name, status: 'done', scanned: 0, handled: 0, full: false };
+        return { consumer: consumer.name, status: 'done', scanned: 0, handled: 0, full: false, held: held[0]?.held };
       }
       const wanted = rows.filter((row) => consumer.kinds === 'all' || consumer.kinds.includes(row.kind)).map(toEvent);
       if (wanted.length) await consumer.handle(wanted, client);

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createGateway } from '../gateway/app.ts';
 import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
@@ -85,9 +86,15 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const { keys } = options;
   const database = new URL(options.adminDatabaseUrl).pathname.slice(1);
   const [pgrstPort, adminPort] = [await freePort(), await freePort()];
-  const port = options.port || (await freePort());
   const hostname = options.hostname ?? '127.0.0.1';
+  // The gateway listens first, on the given port or one the OS assigns while binding: a port found free
+  // and bound only after PostgREST has started could be taken in between (another stack, or an
+  // outgoing connection's ephemeral port). It answers 503 until the services behind it are up.
+  let handle: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  const server = await serveGateway((request) => handle(request), options.port || 0, hostname);
+  const port = (server.address() as AddressInfo).port;
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
+  const closeServer = () => new Promise<void>((resolveClose) => server.close(() => resolveClose()));
   const authenticatorUrl = withDatabase(options.adminDatabaseUrl, database, {
     user: 'authenticator',
     password: keys.authenticatorPassword,
@@ -108,6 +115,9 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     listenForReload: !options.pooler,
     port: pgrstPort,
     adminPort,
+  }).catch(async (error: unknown) => {
+    await closeServer();
+    throw error;
   });
   // PostgREST is a separate binary that outlives us if we skip it: it is stopped whatever fails next.
   let replicaPostgrest: SupervisedPostgrest | undefined;
@@ -122,8 +132,19 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
         adminPort: await freePort(),
       });
     }
-    return await startFrontServices(options, { postgrest, replicaPostgrest, database, port, hostname, url });
+    return await startFrontServices(options, {
+      postgrest,
+      replicaPostgrest,
+      database,
+      port,
+      url,
+      closeServer,
+      serve: (fetch) => {
+        handle = fetch;
+      },
+    });
   } catch (error) {
+    await closeServer();
     await replicaPostgrest?.stop();
     await postgrest.stop();
     throw error;
@@ -138,12 +159,15 @@ async function startFrontServices(
     replicaPostgrest?: SupervisedPostgrest | undefined;
     database: string;
     port: number;
-    hostname: string;
     url: string;
+    /** Closes the gateway's listening server. */
+    closeServer: () => Promise<void>;
+    /** Puts the gateway behind the already listening server. */
+    serve: (fetch: (request: Request) => Response | Promise<Response>) => void;
   },
 ): Promise<Services> {
   const { keys } = options;
-  const { postgrest, replicaPostgrest, database, port, hostname, url } = at;
+  const { postgrest, replicaPostgrest, database, port, url, closeServer } = at;
   const databaseUrl = onServer(
     options.apiDatabaseUrl ??
       withDatabase(options.adminDatabaseUrl, database, { user: 'postgres', password: keys.postgresPassword }),
@@ -184,7 +208,7 @@ async function startFrontServices(
         })
       : undefined,
   });
-  const server = await serveGateway(gateway.fetch, port, hostname);
+  at.serve(gateway.fetch);
   return {
     url,
     port,
@@ -197,7 +221,7 @@ async function startFrontServices(
     // PostgREST is a separate binary that outlives us if we skip it: it is stopped whatever failed before.
     stop: async () => {
       try {
-        await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        await closeServer();
         await api.close?.();
         await gatewayPool.end();
       } finally {

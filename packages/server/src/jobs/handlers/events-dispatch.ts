@@ -23,11 +23,13 @@ export function dispatchEventsHandler(deps: DispatchJobDeps = {}): JobHandler {
     const runs = await dispatchEvents(db, consumers(), { batchSize: deps.batchSize });
     const summary: Record<string, unknown> = {};
     let hadWork = false;
+    let held = false;
     const failures: { consumer: string; error: unknown }[] = [];
     for (const run of runs) {
       if (run.status === 'done') {
         summary[run.consumer] = { scanned: run.scanned, handled: run.handled };
         hadWork ||= run.scanned > 0;
+        held ||= run.held === true;
       } else if (run.status === 'failed') {
         summary[run.consumer] = 'failed';
         failures.push(run);
@@ -39,6 +41,10 @@ export function dispatchEventsHandler(deps: DispatchJobDeps = {}): JobHandler {
     // More may be waiting (a full batch, events the consumers just emitted): go again now rather than
     // at the next tick. The queue is stately, so at most one such job waits.
     if (hadWork) await jobSender(db)(QUEUE_NAMES.dispatchEvents, {}, { singletonKey: 'events.dispatch' });
+    // Events committed while an older transaction still runs wait for it to end (the horizon keeps a late
+    // commit from being skipped): look again in a second rather than at the next tick, a minute away.
+    else if (held)
+      await jobSender(db)(QUEUE_NAMES.dispatchEvents, {}, { singletonKey: 'events.dispatch', startAfter: 1 });
     if (hadWork) log.info('domain events dispatched', summary);
     if (failures.length) {
       throw new AggregateError(
