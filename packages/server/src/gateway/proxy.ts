@@ -35,7 +35,9 @@ export async function forwardRest(
   const reads = request.method === 'GET' || request.method === 'HEAD';
   const cache = reads ? { cacheControl: restCacheControl(url.pathname, access) } : undefined;
   const response = await forward(c, target, request, headers, timeoutMs, cache);
-  return response.status === 503 || response.status === 400 ? outageInErrorFormat(c, response) : response;
+  return response.status === 503 || response.status === 400 || response.status === 500
+    ? outageInErrorFormat(c, response)
+    : response;
 }
 
 /**
@@ -43,7 +45,8 @@ export async function forwardRest(
  * as the API answers in an outage: its 503s (PGRST000–003: connection lost, pool timeout, schema cache
  * not loaded), and the 400 with an empty code and message it sends when the connection dies under a
  * running statement (an error without a SQLSTATE, which PostgREST maps to 400 — seen when Postgres is
- * killed under load). Other responses stay PostgREST's.
+ * killed under load). A statement timeout (PostgREST's 500 with SQLSTATE 57014) is 504 `TIMEOUT`, as the
+ * SDK names it. Other responses stay PostgREST's.
  */
 async function outageInErrorFormat(c: Context, response: Response): Promise<Response> {
   const body = (await response
@@ -51,6 +54,14 @@ async function outageInErrorFormat(c: Context, response: Response): Promise<Resp
     .json()
     .catch(() => undefined)) as { code?: unknown; message?: unknown } | undefined;
   const code = typeof body?.code === 'string' ? body.code : '';
+  // A statement cancelled by its role's statement_timeout: PostgREST answers 500, but nothing is broken.
+  if (response.status === 500 && code === '57014') {
+    await response.body?.cancel();
+    return gatewayError(c, 'TIMEOUT', 'The query took too long and was cancelled; narrow it or retry later.', {
+      details: { postgrestCode: code },
+    });
+  }
+  if (response.status === 500) return response;
   const outage = response.status === 503 ? /^PGRST00\d$/.test(code) : body?.code === '' && body?.message === '';
   if (!outage) return response;
   await response.body?.cancel();

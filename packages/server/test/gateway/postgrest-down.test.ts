@@ -112,6 +112,37 @@ describe('PostgREST losing its database connection under a statement', () => {
   });
 });
 
+describe('a statement cancelled by statement_timeout', () => {
+  it("answers 504 TIMEOUT in the error format, not PostgREST's 500; other 500s pass as they are", async () => {
+    let body = '{"code":"57014","details":null,"hint":null,"message":"canceling statement due to statement timeout"}';
+    const upstream = createHttpServer((_request, response) => {
+      response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+    });
+    const port = await new Promise<number>((resolveListen) =>
+      upstream.listen(0, '127.0.0.1', () => resolveListen((upstream.address() as { port: number }).port)),
+    );
+    try {
+      const gateway = createGateway({
+        rest: postgrestUpstream({ url: `http://127.0.0.1:${port}`, anonJwt: 'anon', serviceRoleJwt: 'service' }),
+        keys: { publishableKey: stack.publishableKey, secretKey: stack.secretKey },
+        functions: { fetch: () => new Response(null, { status: 204 }) },
+      });
+      const slow = await gateway.request('/rest/v1/books?title=ilike.*histoire*', {
+        headers: { apikey: stack.publishableKey },
+      });
+      expect(slow.status).toBe(504);
+      expect(await errorOf(slow)).toMatchObject({ code: 'TIMEOUT', details: { postgrestCode: '57014' } });
+
+      body = '{"code":"XX000","details":null,"hint":null,"message":"internal error"}';
+      const other = await gateway.request('/rest/v1/books', { headers: { apikey: stack.publishableKey } });
+      expect(other.status).toBe(500);
+      expect(((await other.json()) as { code: string }).code).toBe('XX000');
+    } finally {
+      await new Promise<void>((resolveClose) => upstream.close(() => resolveClose()));
+    }
+  });
+});
+
 describe('PostgREST hung under the gateway', () => {
   it('answers 504 TIMEOUT in the error format once the upstream deadline passes', async () => {
     const sockets: Socket[] = [];
