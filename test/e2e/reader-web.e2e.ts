@@ -590,10 +590,15 @@ async function main(): Promise<void> {
   });
 
   await test('the position is saved through the reading API and restored on reload', async () => {
-    // The hook saves 2 s after the last turn: wait for the stored row, then reload.
+    // The hook writes when its 60 s window closes, or at once when the page is hidden (the reader
+    // switches tab or app): hide it as the browser does, wait for the stored row, then reload.
     const percent = Number(/· (\d+) %/.exec(shownBeforeReload)?.[1]);
     const chapter = Number(/^Chapitre (\d+) sur/.exec(shownBeforeReload)?.[1]);
     assert(percent > 0 && chapter > 0, `no progress shown: ${shownBeforeReload}`);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
     const [saved] = await waitFor(
       'the saved progress',
       () =>
