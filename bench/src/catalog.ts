@@ -383,6 +383,12 @@ function makeShadowRoot(): string {
     cpSync(join(repoRoot, 'packages', 'server', entry), join(server, entry), { recursive: true });
   }
   symlinkSync(join(repoRoot, 'packages', 'server', 'node_modules'), join(server, 'node_modules'));
+  // The server shares the SDK's error vocabulary (packages/server/src/errors/codes.ts imports its source).
+  const sdk = join(root, 'packages', 'sdk');
+  mkdirSync(sdk, { recursive: true });
+  for (const entry of ['package.json', 'src'])
+    cpSync(join(repoRoot, 'packages', 'sdk', entry), join(sdk, entry), { recursive: true });
+  symlinkSync(join(repoRoot, 'packages', 'sdk', 'node_modules'), join(sdk, 'node_modules'));
   symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
   return root;
 }

@@ -221,7 +221,8 @@ async function measureSdkSize(): Promise<{ lines: SizeLine[] } | { error: string
   const size = await runChild('size', process.execPath, ['scripts/size.mjs'], repoRoot);
   const lines: SizeLine[] = [];
   for (const line of size.stdout.split('\n')) {
-    const m = line.match(/^(✔|✖) (.+?): ([\d.]+) kB brotli \(budget ([\d.]+) kB\)/);
+    // `✔ @coko/sdk (core: …): 16.0 kB brotli (16361 B; budget 16.0 kB), …` (the byte count is optional).
+    const m = line.match(/^(✔|✖) (.+?): ([\d.]+) kB brotli \((?:\d+ B; )?budget ([\d.]+) kB\)/);
     if (m) lines.push({ ok: m[1] === '✔', name: m[2] as string, brotliKb: Number(m[3]), budgetKb: Number(m[4]), line });
   }
   if (lines.length === 0) return { error: `scripts/size.mjs printed no figure (exit ${size.code})` };
