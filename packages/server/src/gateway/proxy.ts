@@ -43,7 +43,7 @@ export async function forwardRest(
 /**
  * PostgREST's answers while it cannot reach the database become Coko's own 503 `SERVICE_UNAVAILABLE`,
  * as the API answers in an outage: its 503s (PGRST000–003: connection lost, pool timeout, schema cache
- * not loaded), and the 400 with an empty code and message it sends when the connection dies under a
+ * not loaded; 57P01 and other connection SQLSTATEs), and the 400 with an empty code and message it sends when the connection dies under a
  * running statement (an error without a SQLSTATE, which PostgREST maps to 400 — seen when Postgres is
  * killed under load). A statement timeout (PostgREST's 500 with SQLSTATE 57014) is 504 `TIMEOUT`, as the
  * SDK names it. Other responses stay PostgREST's.
@@ -62,7 +62,9 @@ async function outageInErrorFormat(c: Context, response: Response): Promise<Resp
     });
   }
   if (response.status === 500) return response;
-  const outage = response.status === 503 ? /^PGRST00\d$/.test(code) : body?.code === '' && body?.message === '';
+  // PostgREST answers 503 only when it or the database is unavailable: its PGRST000–003, and SQLSTATEs of
+  // connection loss or shutdown (57P01 when Postgres is killed or restarted under a statement, 08…, 53300).
+  const outage = response.status === 503 || (body?.code === '' && body?.message === '');
   if (!outage) return response;
   await response.body?.cancel();
   return gatewayError(c, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly.', {

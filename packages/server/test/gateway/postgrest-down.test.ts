@@ -112,6 +112,37 @@ describe('PostgREST losing its database connection under a statement', () => {
   });
 });
 
+describe('PostgREST answering 503 with a SQLSTATE of a lost connection', () => {
+  it('answers 503 SERVICE_UNAVAILABLE in the error format (57P01: Postgres killed under the statement)', async () => {
+    const upstream = createHttpServer((_request, response) => {
+      response
+        .writeHead(503, { 'content-type': 'application/json; charset=utf-8' })
+        .end(
+          '{"code":"57P01","details":null,"hint":null,"message":"terminating connection due to administrator command"}',
+        );
+    });
+    const port = await new Promise<number>((resolveListen) =>
+      upstream.listen(0, '127.0.0.1', () => resolveListen((upstream.address() as { port: number }).port)),
+    );
+    try {
+      const gateway = createGateway({
+        rest: postgrestUpstream({ url: `http://127.0.0.1:${port}`, anonJwt: 'anon', serviceRoleJwt: 'service' }),
+        keys: { publishableKey: stack.publishableKey, secretKey: stack.secretKey },
+        functions: { fetch: () => new Response(null, { status: 204 }) },
+      });
+      const lost = await gateway.request('/rest/v1/rpc/sync_reading', {
+        method: 'POST',
+        headers: { apikey: stack.publishableKey, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(lost.status).toBe(503);
+      expect(await errorOf(lost)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { postgrestCode: '57P01' } });
+    } finally {
+      await new Promise<void>((resolveClose) => upstream.close(() => resolveClose()));
+    }
+  });
+});
+
 describe('a statement cancelled by statement_timeout', () => {
   it("answers 504 TIMEOUT in the error format, not PostgREST's 500; other 500s pass as they are", async () => {
     let body = '{"code":"57014","details":null,"hint":null,"message":"canceling statement due to statement timeout"}';
