@@ -36,34 +36,31 @@ export async function forwardRest(
   const cache = reads ? { cacheControl: restCacheControl(url.pathname, access) } : undefined;
   const response = await forward(c, target, request, headers, timeoutMs, cache);
   return response.status === 503 || response.status === 400 || response.status === 500
-    ? outageInErrorFormat(c, response)
+    ? faultInErrorFormat(c, response)
     : response;
 }
 
 /**
- * PostgREST's answers while it cannot reach the database become Coko's own 503 `SERVICE_UNAVAILABLE`,
- * as the API answers in an outage: its 503s (PGRST000–003: connection lost, pool timeout, schema cache
- * not loaded; 57P01 and other connection SQLSTATEs), and the 400 with an empty code and message it sends when the connection dies under a
- * running statement (an error without a SQLSTATE, which PostgREST maps to 400 — seen when Postgres is
- * killed under load). A statement timeout (PostgREST's 500 with SQLSTATE 57014) is 504 `TIMEOUT`, as the
- * SDK names it. Other responses stay PostgREST's.
+ * PostgREST's answers for faults that are not the request's become Coko's error format: an outage is
+ * 503 `SERVICE_UNAVAILABLE`, as the API answers in one — PostgREST's 503s (PGRST000–003: connection
+ * lost, pool timeout, schema cache not loaded; 57P01, 08…, 53300: the database gone or full) and the
+ * 400 with an empty code and message it sends when the connection dies under a running statement (seen
+ * when Postgres is killed under load); a statement timeout (its 500 with SQLSTATE 57014) is 504
+ * `TIMEOUT`, as the SDK names it. Other responses stay PostgREST's.
  */
-async function outageInErrorFormat(c: Context, response: Response): Promise<Response> {
+async function faultInErrorFormat(c: Context, response: Response): Promise<Response> {
   const body = (await response
     .clone()
     .json()
     .catch(() => undefined)) as { code?: unknown; message?: unknown } | undefined;
   const code = typeof body?.code === 'string' ? body.code : '';
-  // A statement cancelled by its role's statement_timeout: PostgREST answers 500, but nothing is broken.
-  if (response.status === 500 && code === '57014') {
+  if (response.status === 500) {
+    if (code !== '57014') return response;
     await response.body?.cancel();
     return gatewayError(c, 'TIMEOUT', 'The query took too long and was cancelled; narrow it or retry later.', {
       details: { postgrestCode: code },
     });
   }
-  if (response.status === 500) return response;
-  // PostgREST answers 503 only when it or the database is unavailable: its PGRST000–003, and SQLSTATEs of
-  // connection loss or shutdown (57P01 when Postgres is killed or restarted under a statement, 08…, 53300).
   const outage = response.status === 503 || (body?.code === '' && body?.message === '');
   if (!outage) return response;
   await response.body?.cancel();

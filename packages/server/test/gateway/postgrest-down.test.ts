@@ -78,99 +78,98 @@ describe('PostgREST killed under the gateway', () => {
   });
 });
 
+/**
+ * A gateway in front of a stub PostgREST answering `answer()` (status and JSON body) to every request;
+ * `run` gets the gateway, and the stub is closed afterwards.
+ */
+async function withStubPostgrest(
+  answer: () => { status: number; body: string },
+  run: (gateway: ReturnType<typeof createGateway>) => Promise<void>,
+): Promise<void> {
+  const upstream = createHttpServer((_request, response) => {
+    const { status, body } = answer();
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+  });
+  const port = await new Promise<number>((resolveListen) =>
+    upstream.listen(0, '127.0.0.1', () => resolveListen((upstream.address() as { port: number }).port)),
+  );
+  try {
+    await run(
+      createGateway({
+        rest: postgrestUpstream({ url: `http://127.0.0.1:${port}`, anonJwt: 'anon', serviceRoleJwt: 'service' }),
+        keys: { publishableKey: stack.publishableKey, secretKey: stack.secretKey },
+        functions: { fetch: () => new Response(null, { status: 204 }) },
+      }),
+    );
+  } finally {
+    await new Promise<void>((resolveClose) => upstream.close(() => resolveClose()));
+  }
+}
+
 describe('PostgREST losing its database connection under a statement', () => {
   it('answers 503 SERVICE_UNAVAILABLE for the 400 without a code PostgREST sends then; a real 400 passes', async () => {
     // What PostgREST answered in the Postgres kill -9 fault test (packages/server/test/faults).
     let body = '{"code":"","details":null,"hint":null,"message":""}';
-    const upstream = createHttpServer((_request, response) => {
-      response.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(body);
-    });
-    const port = await new Promise<number>((resolveListen) =>
-      upstream.listen(0, '127.0.0.1', () => resolveListen((upstream.address() as { port: number }).port)),
-    );
-    try {
-      const gateway = createGateway({
-        rest: postgrestUpstream({ url: `http://127.0.0.1:${port}`, anonJwt: 'anon', serviceRoleJwt: 'service' }),
-        keys: { publishableKey: stack.publishableKey, secretKey: stack.secretKey },
-        functions: { fetch: () => new Response(null, { status: 204 }) },
-      });
-      const lost = await gateway.request('/rest/v1/rpc/sync_reading', {
-        method: 'POST',
-        headers: { apikey: stack.publishableKey, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      expect(lost.status).toBe(503);
-      expect((await errorOf(lost)).code).toBe('SERVICE_UNAVAILABLE');
+    await withStubPostgrest(
+      () => ({ status: 400, body }),
+      async (gateway) => {
+        const lost = await gateway.request('/rest/v1/rpc/sync_reading', {
+          method: 'POST',
+          headers: { apikey: stack.publishableKey, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect(lost.status).toBe(503);
+        expect((await errorOf(lost)).code).toBe('SERVICE_UNAVAILABLE');
 
-      body = '{"code":"22P02","details":null,"hint":null,"message":"invalid input syntax for type uuid: \\"x\\""}';
-      const invalid = await gateway.request('/rest/v1/books?id=eq.x', { headers: { apikey: stack.publishableKey } });
-      expect(invalid.status).toBe(400);
-      expect(((await invalid.json()) as { code: string }).code).toBe('22P02');
-    } finally {
-      await new Promise<void>((resolveClose) => upstream.close(() => resolveClose()));
-    }
+        body = '{"code":"22P02","details":null,"hint":null,"message":"invalid input syntax for type uuid: \\"x\\""}';
+        const invalid = await gateway.request('/rest/v1/books?id=eq.x', { headers: { apikey: stack.publishableKey } });
+        expect(invalid.status).toBe(400);
+        expect(((await invalid.json()) as { code: string }).code).toBe('22P02');
+      },
+    );
   });
 });
 
 describe('PostgREST answering 503 with a SQLSTATE of a lost connection', () => {
   it('answers 503 SERVICE_UNAVAILABLE in the error format (57P01: Postgres killed under the statement)', async () => {
-    const upstream = createHttpServer((_request, response) => {
-      response
-        .writeHead(503, { 'content-type': 'application/json; charset=utf-8' })
-        .end(
-          '{"code":"57P01","details":null,"hint":null,"message":"terminating connection due to administrator command"}',
-        );
-    });
-    const port = await new Promise<number>((resolveListen) =>
-      upstream.listen(0, '127.0.0.1', () => resolveListen((upstream.address() as { port: number }).port)),
+    const body =
+      '{"code":"57P01","details":null,"hint":null,"message":"terminating connection due to administrator command"}';
+    await withStubPostgrest(
+      () => ({ status: 503, body }),
+      async (gateway) => {
+        const lost = await gateway.request('/rest/v1/rpc/sync_reading', {
+          method: 'POST',
+          headers: { apikey: stack.publishableKey, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect(lost.status).toBe(503);
+        expect(await errorOf(lost)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { postgrestCode: '57P01' } });
+      },
     );
-    try {
-      const gateway = createGateway({
-        rest: postgrestUpstream({ url: `http://127.0.0.1:${port}`, anonJwt: 'anon', serviceRoleJwt: 'service' }),
-        keys: { publishableKey: stack.publishableKey, secretKey: stack.secretKey },
-        functions: { fetch: () => new Response(null, { status: 204 }) },
-      });
-      const lost = await gateway.request('/rest/v1/rpc/sync_reading', {
-        method: 'POST',
-        headers: { apikey: stack.publishableKey, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      expect(lost.status).toBe(503);
-      expect(await errorOf(lost)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { postgrestCode: '57P01' } });
-    } finally {
-      await new Promise<void>((resolveClose) => upstream.close(() => resolveClose()));
-    }
   });
 });
 
 describe('a statement cancelled by statement_timeout', () => {
   it("answers 504 TIMEOUT in the error format, not PostgREST's 500; other 500s pass as they are", async () => {
-    let body = '{"code":"57014","details":null,"hint":null,"message":"canceling statement due to statement timeout"}';
-    const upstream = createHttpServer((_request, response) => {
-      response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(body);
-    });
-    const port = await new Promise<number>((resolveListen) =>
-      upstream.listen(0, '127.0.0.1', () => resolveListen((upstream.address() as { port: number }).port)),
-    );
-    try {
-      const gateway = createGateway({
-        rest: postgrestUpstream({ url: `http://127.0.0.1:${port}`, anonJwt: 'anon', serviceRoleJwt: 'service' }),
-        keys: { publishableKey: stack.publishableKey, secretKey: stack.secretKey },
-        functions: { fetch: () => new Response(null, { status: 204 }) },
-      });
-      const slow = await gateway.request('/rest/v1/books?title=ilike.*histoire*', {
-        headers: { apikey: stack.publishableKey },
-      });
-      expect(slow.status).toBe(504);
-      expect(await errorOf(slow)).toMatchObject({ code: 'TIMEOUT', details: { postgrestCode: '57014' } });
+    let answer = {
+      status: 500,
+      body: '{"code":"57014","details":null,"hint":null,"message":"canceling statement due to statement timeout"}',
+    };
+    await withStubPostgrest(
+      () => answer,
+      async (gateway) => {
+        const slow = await gateway.request('/rest/v1/books?title=ilike.*histoire*', {
+          headers: { apikey: stack.publishableKey },
+        });
+        expect(slow.status).toBe(504);
+        expect(await errorOf(slow)).toMatchObject({ code: 'TIMEOUT', details: { postgrestCode: '57014' } });
 
-      body = '{"code":"XX000","details":null,"hint":null,"message":"internal error"}';
-      const other = await gateway.request('/rest/v1/books', { headers: { apikey: stack.publishableKey } });
-      expect(other.status).toBe(500);
-      expect(((await other.json()) as { code: string }).code).toBe('XX000');
-    } finally {
-      await new Promise<void>((resolveClose) => upstream.close(() => resolveClose()));
-    }
+        answer = { status: 500, body: '{"code":"XX000","details":null,"hint":null,"message":"internal error"}' };
+        const other = await gateway.request('/rest/v1/books', { headers: { apikey: stack.publishableKey } });
+        expect(other.status).toBe(500);
+        expect(((await other.json()) as { code: string }).code).toBe('XX000');
+      },
+    );
   });
 });
 
