@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { RATE_LIMIT_HEADERS } from '../limits/gateway.ts';
+import { trimAnswerHeaders } from './answer-headers.ts';
 import { type CheckApiKeyOptions, checkApiKey, type ProjectApiKeys } from './api-keys.ts';
 import { DEFAULT_BODY_LIMIT_BYTES, limitBody } from './body-limit.ts';
 import { type ClientIdentifier, clientIp } from './client-ip.ts';
@@ -13,7 +14,7 @@ import type { PartnerKeyResolver } from './partner-keys.ts';
 import { forwardRest } from './proxy.ts';
 import { type PublicStorageOptions, servePublicObject } from './public-storage.ts';
 import type { ReadReplicaRouting } from './read-replica.ts';
-import { requestId } from './request-id.ts';
+import { newRequestId, requestId } from './request-id.ts';
 import { restrictSchemaRoot } from './schema-root.ts';
 import type { SearchCache } from './search-cache.ts';
 import { refuseUndecodable } from './undecodable.ts';
@@ -116,7 +117,7 @@ function rebase(request: Request, prefix: string, target: string, id: string): R
 /**
  * One origin laid out like a Supabase project: `/rest/v1` → PostgREST (key checks, partner keys,
  * body limit), `/functions/v1` → the API, `/auth/v1` → Supabase Auth or the local JWKS. One middleware
- * per concern, in this order: request id, methods, compression, CORS, then for `/rest/v1` the body
+ * per concern, in this order: request id, answer headers' trimming, methods, compression, CORS, then for `/rest/v1` the body
  * limit, the key check, the limiter, the schema-root guard and the proxy.
  *
  * @example
@@ -138,6 +139,7 @@ export function createGateway(options: GatewayOptions): Hono {
   };
 
   app.use('*', requestId());
+  app.use('*', trimAnswerHeaders());
   app.use('*', allowedMethods());
   app.use('*', compressResponses());
   // Supabase answers CORS for its REST and Auth endpoints at the gateway, before the key check
@@ -219,7 +221,7 @@ export function forwardTo(baseUrl: string): FetchHandler {
         return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
       } catch {
         return errorResponse(
-          request.headers.get('x-request-id') ?? crypto.randomUUID(),
+          request.headers.get('x-request-id') ?? newRequestId(),
           'SERVICE_UNAVAILABLE',
           'The upstream is unavailable; retry shortly.',
           { headers: { 'retry-after': '1' } },

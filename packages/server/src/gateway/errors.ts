@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
-import './request-id.ts';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../errors/codes.ts';
+import { newRequestId } from './request-id.ts';
 
 /** The request id the gateway uses for a request (set by {@link requestId}; minted when absent). */
 export function requestIdOf(c: Context): string {
-  return (c.get('requestId') as string | undefined) ?? crypto.randomUUID();
+  return (c.get('requestId') as string | undefined) ?? newRequestId();
 }
 
 /**

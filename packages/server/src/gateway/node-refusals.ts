@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorBody, ErrorCode } from '../errors/codes.ts';
 import { ALLOWED_METHODS } from './methods.ts';
+import { newRequestId } from './request-id.ts';
 
 /** What `@hono/node-server` returns: an `http.Server` and its events. */
 interface NodeServerEvents {
@@ -19,7 +20,7 @@ const REASONS: Record<number, string> = {
 
 /** Writes one error-format response straight to a socket and closes it. */
 function answerOnSocket(socket: Duplex, status: number, code: ErrorCode, message: string, headers: string[] = []) {
-  const id = crypto.randomUUID();
+  const id = newRequestId();
   const body: ErrorBody = { error: { code, message, id } };
   const json = JSON.stringify(body);
   socket.on('error', () => {});
@@ -73,7 +74,7 @@ export function answerNodeRefusals(server: NodeServerEvents): void {
     answerOnSocket(socket, status, code, message, headers);
   });
   server.on('checkExpectation', (_request, response) => {
-    const id = crypto.randomUUID();
+    const id = newRequestId();
     const body: ErrorBody = {
       error: { code: 'EXPECTATION_FAILED', message: 'Only Expect: 100-continue is supported.', id },
     };

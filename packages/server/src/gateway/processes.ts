@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { type ServerType, serve } from '@hono/node-server';
+import { writeEmptyAnswersBare } from './empty-answers.ts';
 import { answerNodeRefusals } from './node-refusals.ts';
 
 export interface Stoppable {
@@ -46,14 +47,17 @@ export async function inProcesses<T extends Stoppable>(
   };
 }
 
-/** Serves `fetch` on Node at `hostname:port`, with the gateway's answers to what Node itself refuses. */
+/**
+ * Serves `fetch` on Node at `hostname:port`, with the gateway's answers to what Node itself refuses, and
+ * empty answers sent without the adapter's default `content-type` ({@link writeEmptyAnswersBare}).
+ */
 export function serveGateway(
   fetch: (request: Request) => Response | Promise<Response>,
   port: number,
   hostname: string,
 ): Promise<ServerType> {
   return new Promise((resolveListen, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolveListen(server));
+    const server = serve({ fetch: writeEmptyAnswersBare(fetch), port, hostname }, () => resolveListen(server));
     answerNodeRefusals(server);
     server.once('error', reject);
   });

@@ -4,6 +4,7 @@
 // pre-request's revocation and suspension checks, and the gateway's partner binding.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
 import { setPartnerStatus } from '../../src/identity/index.ts';
 import { admin, db, decodeJwt, externalId, newPartner, rest, session, stack } from './helpers.ts';
@@ -85,8 +86,16 @@ describe('a progress save on the wire', () => {
     expect(saved.headers['transfer-encoding']).toBeUndefined();
     expect(saved.headers['access-control-allow-origin']).toBeUndefined();
     expect(saved.headers['access-control-expose-headers']).toBeUndefined();
-    // No `return=minimal` asked, none needed: PostgREST's default is no body.
-    expect(saved.headers['preference-applied']).toBe('resolution=merge-duplicates');
+    // No `return=minimal` asked, none needed: PostgREST's default is no body. What is left is what a
+    // client reads: the length, the date, the connection's, and the request id (22 characters).
+    expect(Object.keys(saved.headers).sort()).toEqual([
+      'connection',
+      'content-length',
+      'date',
+      'keep-alive',
+      'x-request-id',
+    ]);
+    expect(saved.headers['x-request-id']).toMatch(/^[A-Za-z0-9_-]{22}$/);
 
     const again = await saveProgress(partner.publishableKey, reader.accessToken, book, '2026-12-07T10:00:30.000Z');
     expect([200, 201]).toContain(again.status);
@@ -109,6 +118,69 @@ describe('a progress save on the wire', () => {
     const exposed = String(saved.headers['access-control-expose-headers']).split(',');
     expect(exposed).toContain('preference-applied');
     expect(new Set(exposed).size).toBe(exposed.length);
+    // Trimmed the same way as an app's answer.
+    for (const name of ['content-type', 'server', 'content-range', 'preference-applied']) {
+      expect(saved.headers[name], name).toBeUndefined();
+    }
+  });
+
+  it('keeps content-range and preference-applied when the client asked for a count or a representation', async () => {
+    const partner = await newPartner();
+    const reader = await session(partner.secretKey, { externalUserId: externalId() });
+    const book = await publishedBook();
+    const counted = await saveProgress(partner.publishableKey, reader.accessToken, book, '2026-12-07T10:00:00.000Z', {
+      prefer: 'resolution=merge-duplicates,count=exact',
+    });
+    expect(counted.status).toBe(201);
+    expect(counted.headers['content-range']).toBe('*/1');
+    expect(counted.headers['preference-applied']).toContain('count=exact');
+    const echoed = await saveProgress(partner.publishableKey, reader.accessToken, book, '2026-12-07T10:00:01.000Z', {
+      prefer: 'resolution=merge-duplicates,return=representation',
+    });
+    expect(echoed.status).toBe(200);
+    expect(echoed.headers['content-type']).toMatch(/^application\/json/);
+    expect(echoed.headers['preference-applied']).toContain('return=representation');
+    expect(JSON.parse(echoed.body)).toEqual([expect.objectContaining({ book_id: book, device_id: 'phone-1' })]);
+  });
+
+  it('supabase-js reads the count of an upsert that asked for one (content-range kept for it)', async () => {
+    const partner = await newPartner();
+    const reader = await session(partner.secretKey, { externalUserId: externalId() });
+    const book = await publishedBook();
+    const client = createClient(stack.url, partner.publishableKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      global: { headers: { authorization: `Bearer ${reader.accessToken}` } },
+    });
+    const row = {
+      book_id: book,
+      locator: { href: 'c1.xhtml', type: 'application/xhtml+xml', locations: { progression: 0.2, totalProgression: 0.05 } },
+      device_id: 'tablet',
+      device_updated_at: '2026-12-07T11:00:00.000Z',
+    };
+    const { error, count, status } = await client.from('reading_progress').upsert(row, { count: 'exact' });
+    expect(error).toBeNull();
+    expect(status).toBe(201);
+    expect(count).toBe(1);
+    const plain = await client
+      .from('reading_progress')
+      .upsert({ ...row, device_updated_at: '2026-12-07T11:00:01.000Z' });
+    expect(plain.error).toBeNull();
+    expect(plain.count).toBeNull();
+  });
+
+  it("drops PostgREST's server header on reads, and sends a 304 without a content-type", async () => {
+    const first = await raw('GET', '/rest/v1/books?select=id&limit=1', { apikey: stack.publishableKey });
+    expect(first.status).toBe(200);
+    expect(first.headers.server).toBeUndefined();
+    expect(first.headers['content-range']).toBeDefined();
+    const etag = String(first.headers.etag);
+    const again = await raw('GET', '/rest/v1/books?select=id&limit=1', {
+      apikey: stack.publishableKey,
+      'if-none-match': etag,
+    });
+    expect(again.status).toBe(304);
+    expect(again.headers['content-type']).toBeUndefined();
+    expect(again.headers.etag).toBe(etag);
   });
 
   it('reads keep their CORS headers without an Origin (a CDN may serve one cached answer to apps and browsers)', async () => {

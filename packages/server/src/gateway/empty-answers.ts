@@ -1,0 +1,27 @@
+import type { Http2Bindings, HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+
+/** A fetch handler with what `@hono/node-server` passes as its second argument. */
+type FetchWithBindings = (request: Request, env?: HttpBindings | Http2Bindings) => Response | Promise<Response>;
+
+/**
+ * `fetch`, with answers that have no body and no `content-type` (a progress save's `201`, a `304`, a
+ * HEAD's answer) written to Node's response directly. `@hono/node-server` gives every answer without a
+ * `content-type` one (`text/plain; charset=UTF-8`, 41 B): wrong for an empty answer, and paid by every
+ * save. Answers with a body take the adapter's path as before. On other runtimes (Deno) the adapter
+ * adds nothing and `env` carries no `outgoing`, so the answer is returned as is.
+ */
+export function writeEmptyAnswersBare(fetch: (request: Request) => Response | Promise<Response>): FetchWithBindings {
+  return async (request, env) => {
+    const response = await fetch(request);
+    const outgoing = env?.outgoing;
+    if (!outgoing || response.body !== null || response.headers.has('content-type')) return response;
+    const head: Record<string, string | string[]> = {};
+    for (const [name, value] of response.headers) if (name !== 'set-cookie') head[name] = value;
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) head['set-cookie'] = cookies;
+    outgoing.writeHead(response.status, head);
+    outgoing.end();
+    return RESPONSE_ALREADY_SENT;
+  };
+}
