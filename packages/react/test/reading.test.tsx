@@ -135,12 +135,15 @@ describe('useReadingProgress', () => {
       document.dispatchEvent(new Event('visibilitychange'));
     });
     await waitFor(() => expect(reading.saveProgress).toHaveBeenCalledTimes(1));
+    // Hidden: the tab may be closed next, so the write is sent with fetch's keepalive.
+    expect(reading.saveProgress.mock.calls[0]?.[2]).toMatchObject({ keepalive: true });
     Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
 
     act(() => result.current.save(at(0.5)));
     unmount();
     await waitFor(() => expect(reading.saveProgress).toHaveBeenCalledTimes(2));
     expect(reading.saveProgress.mock.calls[1]?.[1]).toEqual(at(0.5));
+    expect(reading.saveProgress.mock.calls[1]?.[2]).not.toHaveProperty('keepalive');
   });
 
   it('falls back to the server position when the write fails', async () => {

@@ -7,6 +7,8 @@ export interface Recorded {
   url: URL;
   headers: Headers;
   body: string;
+  /** The request was sent with `fetch`'s `keepalive`. */
+  keepalive: boolean;
 }
 
 type Handler = (request: Recorded) => Response | Promise<Response>;
@@ -21,6 +23,7 @@ export function fakeFetch(handler: Handler = () => json([])) {
       url: new URL(request.url),
       headers: request.headers,
       body: await request.text(),
+      keepalive: init?.keepalive === true,
     };
     calls.push(recorded);
     const signal = init?.signal ?? request.signal;

@@ -150,8 +150,20 @@ describe('durable queue', () => {
     await second.coko.reading.saveProgress(OTHER_BOOK, locator(0.1));
     await until(idle(second));
     const [a, b] = server.syncCalls.map((calls) => calls[0]?.deviceId);
-    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    // 16 characters of base64url (12 random bytes), not a 36-character UUID: 20 bytes less per change.
+    expect(a).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(b).toBe(a);
+  });
+
+  it('keeps a device id stored before ids were shortened (a UUID)', async () => {
+    const server = new FakeReadingServer();
+    const storage = memoryStorage();
+    const old = '9b2f6c1e-3d4a-4e5b-8c7d-0123456789ab';
+    await storage.set('coko:reading', { entries: [], device: old, checkpoints: {}, open: {} });
+    const d = device(server, { storage });
+    await d.coko.reading.saveProgress(BOOK, locator(0.4));
+    await until(idle(d));
+    expect(server.syncCalls.map((calls) => calls[0]?.deviceId)).toEqual([old]);
   });
 });
 

@@ -49,6 +49,20 @@ describe('createProgressSaver', () => {
     expect(writes.map((w) => w.locator.locations.totalProgression)).toEqual([0.04, 0.08]);
   });
 
+  it('tells the write how it was flushed: keepalive when asked (page hidden), not when the window closes', () => {
+    const writes: [ProgressSave, { keepalive?: boolean }][] = [];
+    const saver = createProgressSaver((s, how) => writes.push([s, how]), 2000);
+    saver.save('b1', at(0.1));
+    vi.advanceTimersByTime(2000);
+    const hidden = saver.save('b1', at(0.2));
+    saver.flush({ keepalive: true });
+    saver.flush({ keepalive: true });
+    expect(writes).toEqual([
+      [expect.objectContaining({ bookId: 'b1' }), {}],
+      [hidden, { keepalive: true }],
+    ]);
+  });
+
   it('another book writes the pending save of the first at once, then opens its own window', () => {
     const writes: ProgressSave[] = [];
     const saver = createProgressSaver((s) => writes.push(s), 2000);

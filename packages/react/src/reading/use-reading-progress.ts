@@ -6,7 +6,7 @@ import {
   isNewerProgress as isNewer,
   optimisticProgress as optimistic,
   PROGRESS_WINDOW_MS,
-  type ProgressSave as Save,
+  type ProgressSave,
 } from '@coko/sdk/progress';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -14,6 +14,9 @@ import { cokoKeys } from '../query-keys';
 import type { CokoQueryOptions } from '../types';
 import { useCoko } from '../use-coko';
 import { readingProgressQueryOptions } from './options';
+
+/** A save as the hook writes it: `keepalive` when flushed because the page is hidden. */
+type Save = ProgressSave & { keepalive?: boolean | undefined };
 
 /** Options of `useReadingProgress`: TanStack Query options plus the save window. */
 export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgress | null> {
@@ -60,7 +63,11 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
   const mutation = useMutation<void, CokoError, Save>({
     // Writes go to the SDK (and its offline queue) even while TanStack Query thinks it is offline.
     networkMode: 'always',
-    mutationFn: (s) => client.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt: s.at }),
+    mutationFn: (s) =>
+      client.reading.saveProgress(s.bookId, s.locator, {
+        deviceUpdatedAt: s.at,
+        ...(s.keepalive && { keepalive: true }),
+      }),
     // A refetch during the window may have brought back an older position.
     onSuccess: (_, s) => {
       queryClient.setQueryData<ReadingProgress | null>(cokoKeys.reading.progress(s.bookId), (old) =>
@@ -69,7 +76,8 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
     },
     // Not saved: show what the server has.
     onError: (_, s) => {
-      setLast((current) => (current === s ? null : current));
+      // `s` may be a copy (with `keepalive`): its `at` is the same Date as the save's.
+      setLast((current) => (current?.at === s.at ? null : current));
       return queryClient.invalidateQueries({ queryKey: cokoKeys.reading.progress(s.bookId) });
     },
   });
@@ -79,8 +87,11 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
   // latest mutation.
   const write = useRef(mutate);
   write.current = mutate;
-  const saver = useMemo(() => createProgressSaver((s) => write.current(s), windowMs), [windowMs]);
-  const flush = saver.flush;
+  const saver = useMemo(
+    () => createProgressSaver((s, { keepalive }) => write.current({ ...s, keepalive }), windowMs),
+    [windowMs],
+  );
+  const flush = useCallback(() => saver.flush(), [saver]);
 
   const save = useCallback(
     (locator: Locator) => {
@@ -94,12 +105,12 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
     [bookId, saver, queryClient],
   );
 
-  // Write what is pending when the book changes, on unmount, and when the page is hidden (the
-  // tab may be closed next).
+  // Write what is pending when the book changes, on unmount, and when the page is hidden — then
+  // with `keepalive`, as the tab may be closed before the write is sent.
   useEffect(() => {
     if (!bookId) return;
     const onHide = () => {
-      if (document.visibilityState === 'hidden') flush();
+      if (document.visibilityState === 'hidden') saver.flush({ keepalive: true });
     };
     const doc = typeof document === 'undefined' ? undefined : document;
     doc?.addEventListener('visibilitychange', onHide);
@@ -107,7 +118,7 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
       doc?.removeEventListener('visibilitychange', onHide);
       flush();
     };
-  }, [bookId, flush]);
+  }, [bookId, flush, saver]);
 
   // Progress from other devices (pulled by each sync); a refused or outdated save: refetch.
   useEffect(() => {

@@ -9,6 +9,7 @@ import {
 } from '../core/errors';
 import { backoff } from '../core/retry';
 import { jwtClaims } from '../core/session';
+import { newDeviceId } from '../reading/device-id';
 import { addFeed, annotationFrom, noChanges } from '../reading/rows';
 import type {
   Annotation,
@@ -198,7 +199,7 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
       }
       const loaded: State = {
         entries: stored?.entries ?? [],
-        device: stored?.device ?? crypto.randomUUID(),
+        device: stored?.device ?? newDeviceId(),
         checkpoints: stored?.checkpoints ?? {},
         open: stored?.open ?? {},
       };

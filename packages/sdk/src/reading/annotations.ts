@@ -36,7 +36,7 @@ export async function createAnnotation(
 ): Promise<Annotation> {
   const a = validate(newAnnotationSchema, input, 'annotation');
   const change = { ...a, op: 'annotation.upsert' as const, id: a.id ?? uuid(), ...stamp(ctx, options) };
-  await write(ctx, 'annotations', change, options?.signal);
+  await write(ctx, 'annotations', change, options);
   return annotationFrom({ ...change, deviceId: change.deviceId ?? '' });
 }
 
@@ -56,7 +56,7 @@ async function changeAnnotation(
   const { queue } = ctx;
   if (!queue) {
     const change = { ...(fields ?? { deletedAt: stamped.deviceUpdatedAt }), ...stamped };
-    return direct(ctx, 'annotations', change, id, options?.signal);
+    return direct(ctx, 'annotations', change, id, options);
   }
   const base = await whole(ctx, queue, 'annotations', id);
   const change = patch

@@ -1,9 +1,10 @@
 import type { PostgrestClient } from '@supabase/postgrest-js';
 import { idSchema } from '../catalog/schemas';
-import { NotFoundError } from '../core/errors';
+import { NetworkError, NotFoundError } from '../core/errors';
 import type { Transport } from '../core/transport';
 import { validate } from '../core/validate';
 import type { Database } from '../database.types';
+import { newDeviceId } from './device-id';
 import { toChange, toRow } from './rows';
 import { writeOptionsSchema } from './schemas';
 import type { ReadingChangeDraft, ReadingQueue, WriteOptions } from './types';
@@ -35,26 +36,39 @@ export const checkId = (id: unknown, name: string): string => validate(idSchema,
 export function stamp(ctx: ReadingContext, options: WriteOptions = {}) {
   const o = validate(writeOptionsSchema, options, 'options');
   // With a queue, `undefined` lets it use the id it stores for this device.
-  if (!ctx.queue) ctx.deviceId ??= uuid();
+  if (!ctx.queue) ctx.deviceId ??= newDeviceId();
   return {
     deviceId: o.deviceId ?? ctx.deviceId,
     deviceUpdatedAt: (options.deviceUpdatedAt ?? new Date()).toISOString(),
   };
 }
 
-type Builder = { throwOnError(): PromiseLike<unknown>; abortSignal(signal: AbortSignal): Builder };
+type Builder = {
+  throwOnError(): PromiseLike<unknown>;
+  abortSignal(signal: AbortSignal): Builder;
+  /** postgrest-js's fetch for this query, read when it is sent. */
+  fetch: typeof fetch;
+};
+
+/** How one write is sent: its abort signal, and whether with `fetch`'s `keepalive` (see `WriteOptions`). */
+export type Sending = { signal?: AbortSignal | undefined; keepalive?: boolean | undefined };
 
 /**
  * Sends one write straight to PostgREST: an upsert by primary key that sends back nothing or,
  * with `id`, an update of that row's given fields. The database's last-writer-wins triggers
  * guard both. `fields` are camelCase change fields.
+ *
+ * With `keepalive`, the request outlives the page (the browser sends it even if the tab is closed
+ * meanwhile). Browsers before Chrome 81 refuse `keepalive` on a request that needs a CORS preflight,
+ * as every Coko write does: a network failure is then retried once without it — the write is
+ * idempotent (by primary key, guarded by the device clock).
  */
 export async function direct(
   ctx: ReadingContext,
   table: Table,
   fields: object,
   id?: string,
-  signal?: AbortSignal,
+  sending: Sending = {},
 ): Promise<void> {
   const row = toRow(fields) as Record<string, unknown>;
   if (table === 'reading_sessions') delete row.device_updated_at;
@@ -64,14 +78,26 @@ export async function direct(
     upsert(row: object): Builder & { setHeader(name: string, value: string): Builder };
   };
   // No `return=minimal`: PostgREST answers a write without a body by default, and would echo it back.
-  let query = id ? from.update(row).eq('id', id) : from.upsert(row).setHeader('Prefer', 'resolution=merge-duplicates');
-  if (signal) query = query.abortSignal(signal);
-  await query.throwOnError();
+  const query = () => {
+    const q = id ? from.update(row).eq('id', id) : from.upsert(row).setHeader('Prefer', 'resolution=merge-duplicates');
+    return sending.signal ? q.abortSignal(sending.signal) : q;
+  };
+  if (!sending.keepalive) return void (await query().throwOnError());
+  const q = query();
+  // The SDK's fetch passes `init` on whole, so `keepalive` reaches the platform's fetch.
+  const send = q.fetch;
+  q.fetch = (input, init) => send(input, { ...init, keepalive: true });
+  try {
+    await q.throwOnError();
+  } catch (error) {
+    if (!(error instanceof NetworkError) || sending.signal?.aborted) throw error;
+    await query().throwOnError();
+  }
 }
 
 /** A whole-row write: into the offline queue when there is one (resolves once stored), else straight to PostgREST. */
-export const write = (ctx: ReadingContext, table: Table, change: ReadingChangeDraft, signal?: AbortSignal) =>
-  ctx.queue ? ctx.queue.push(change) : direct(ctx, table, change, undefined, signal);
+export const write = (ctx: ReadingContext, table: Table, change: ReadingChangeDraft, sending?: Sending) =>
+  ctx.queue ? ctx.queue.push(change) : direct(ctx, table, change, undefined, sending);
 
 type Whole = { bookId?: string; startedAt?: string; [field: string]: unknown };
 

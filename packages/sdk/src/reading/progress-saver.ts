@@ -11,8 +11,17 @@ export interface ProgressSave {
 export interface ProgressSaver {
   /** Records the position now; it is written when the window the first unsent save opened closes. */
   save(bookId: string, locator: Locator): ProgressSave;
-  /** Writes the pending save now (book changed, page hidden, reader closed). */
-  flush(): void;
+  /**
+   * Writes the pending save now (book changed, page hidden, reader closed). With `keepalive` (the page
+   * is being hidden, and may be closed next), the write is told so, to send it with `fetch`'s
+   * `keepalive` (`saveProgress`'s option of that name).
+   */
+  flush(options?: FlushOptions): void;
+}
+
+/** How a pending save is flushed (see {@link ProgressSaver.flush}). */
+export interface FlushOptions {
+  keepalive?: boolean;
 }
 
 /** Default coalescing window of {@link createProgressSaver}, in ms. */
@@ -44,27 +53,34 @@ export function optimisticProgress(save: ProgressSave, old: ReadingProgress | nu
  * latest one is written (typically `coko.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt:
  * s.at })`). A burst of page turns is one write, and so are the turns of a steady reader within a
  * window: with a page every 20 s and the default 60 s, three saves per request — what brings a save
- * under 600 B over HTTP/1.1 (docs/DECISIONS.md "Bytes per save"). The trade-off: a position not yet
- * written is lost if the app dies (at most `windowMs` of reading; with the offline queue it is lost
- * only until the write is queued), so UI bindings (`@coko/react`'s `useReadingProgress`) call
- * `flush()` when the book changes, the reader closes and the page is hidden.
+ * under 600 B over HTTP/1.1 (docs/DECISIONS.md "Bytes per save", "… second round"). The trade-off: a
+ * position not yet written is lost if the app dies (at most `windowMs` of reading; with the offline
+ * queue it is lost only until the write is queued), so UI bindings (`@coko/react`'s
+ * `useReadingProgress`) call `flush()` when the book changes and the reader closes, and
+ * `flush({ keepalive: true })` when the page is hidden (a hidden tab may be closed before its write
+ * is sent: `keepalive` lets the browser finish it).
  *
  * @example
  * ```ts
- * const saver = createProgressSaver((s) => coko.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt: s.at }))
+ * const saver = createProgressSaver((s, { keepalive }) =>
+ *   coko.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt: s.at, keepalive }),
+ * )
  * reader.on('relocate', (locator) => saver.save(bookId, locator))
- * document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && saver.flush())
+ * document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && saver.flush({ keepalive: true }))
  * ```
  */
-export function createProgressSaver(write: (save: ProgressSave) => void, windowMs = PROGRESS_WINDOW_MS): ProgressSaver {
+export function createProgressSaver(
+  write: (save: ProgressSave, how: FlushOptions) => void,
+  windowMs = PROGRESS_WINDOW_MS,
+): ProgressSaver {
   let pending: ProgressSave | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
+  const flush = (how: FlushOptions = {}) => {
     clearTimeout(timer);
     timer = undefined;
     const next = pending;
     pending = null;
-    if (next) write(next);
+    if (next) write(next, how);
   };
   return {
     save(bookId, locator) {
@@ -72,7 +88,7 @@ export function createProgressSaver(write: (save: ProgressSave) => void, windowM
       if (pending && pending.bookId !== bookId) flush();
       const next = { bookId, locator, at: new Date() };
       pending = next;
-      timer ??= setTimeout(flush, windowMs);
+      timer ??= setTimeout(() => flush(), windowMs);
       return next;
     },
     flush,

@@ -34,5 +34,5 @@ export async function saveProgress(
     ...validate(progressSchema, { bookId, locator }),
     ...stamp(ctx, options),
   };
-  return write(ctx, 'reading_progress', change, options?.signal);
+  return write(ctx, 'reading_progress', change, options);
 }

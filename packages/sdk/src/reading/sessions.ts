@@ -22,7 +22,7 @@ export async function startSession(
     startedAt: stamped.deviceUpdatedAt,
     ...stamped,
   };
-  await write(ctx, 'reading_sessions', change, options?.signal);
+  await write(ctx, 'reading_sessions', change, options);
   return {
     id: change.id,
     bookId: change.bookId,
@@ -48,13 +48,7 @@ export async function endSession(
   const stamped = stamp(ctx, options);
   const { queue } = ctx;
   if (!queue) {
-    return direct(
-      ctx,
-      'reading_sessions',
-      { ...end, endedAt: stamped.deviceUpdatedAt, ...stamped },
-      id,
-      options?.signal,
-    );
+    return direct(ctx, 'reading_sessions', { ...end, endedAt: stamped.deviceUpdatedAt, ...stamped }, id, options);
   }
   const base = await whole(ctx, queue, 'reading_sessions', id);
   const latest = Date.parse(String(base.startedAt)) + MAX_SESSION;

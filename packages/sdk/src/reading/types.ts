@@ -110,6 +110,12 @@ export interface WriteOptions {
    */
   deviceUpdatedAt?: Date;
   signal?: AbortSignal;
+  /**
+   * Send with `fetch`'s `keepalive`, so the write completes even if the page is closed meanwhile
+   * (the progress saver's flush when the page is hidden). Without the offline queue only (the queue
+   * stores the write on the device first). Default `false`.
+   */
+  keepalive?: boolean;
 }
 
 /** Input of `reading.annotations.create()`. */
