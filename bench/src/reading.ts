@@ -280,10 +280,12 @@ async function measureBytes(options: { gatewayUrl: string; publishableKey: strin
   let exchange: Captured = { up: Buffer.alloc(0), down: Buffer.alloc(0) };
   let browserResponse: Http1Message | undefined;
   let browserResponseBytes = 0;
-  // Reading patterns for the saver's window: 12 minutes of reading at a page every 20 s and every 40 s.
+  // Reading patterns for the saver's window: 12 minutes of reading at a page every 20 s, 40 s and 60 s (a
+  // phone page of ~200 words at 200–250 words a minute is ~50–60 s).
   const batching = [
     { turns: 36, paceSeconds: 20 },
     { turns: 18, paceSeconds: 40 },
+    { turns: 12, paceSeconds: 60 },
   ];
   const batchingResults: {
     turns: number;

@@ -137,6 +137,15 @@ describe.skipIf(!url)('reading against the real stack', () => {
     );
   });
 
+  it('a save sent with keepalive (the hide flush) lands like any other, under a 16-character device id', async () => {
+    const coko = createCoko({ url: url ?? '', publishableKey, accessToken: token });
+    const book = books[4] ?? (books[0] as string);
+    await coko.reading.saveProgress(book, at(0.61), { keepalive: true });
+    const row = await coko.reading.getProgress(book);
+    expect(row?.locator).toEqual(at(0.61));
+    expect(row?.deviceId).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
   it('two devices editing the same book offline converge once both have synced', async () => {
     const book = books[1] as string;
     const phone = device(token, 'phone');
