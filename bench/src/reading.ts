@@ -1213,7 +1213,7 @@ async function main(): Promise<number> {
 
   // ---- Avoidable bytes the SDK / gateway still send (measured above) --------------------------
   const jwtSaving = bytes.jwt.bytes - bytes.jwt.minimalClaimsBytes;
-  const deviceIdSaving = bytes.deviceId.length - 12;
+  const deviceIdSaving = bytes.deviceId.length - 16;
   const sdkPrefer = bytes.requestParts.some(
     (p) => p.part.includes('prefer') && p.bytes > 'prefer: resolution=merge-duplicates\r\n'.length,
   );
@@ -1228,12 +1228,17 @@ async function main(): Promise<number> {
           },
         ]
       : []),
-    {
-      what: `device_id is a UUID (${bytes.deviceId.length} chars); a 12-char random id (72 bits, base64url) is as unique for one reader's devices`,
-      savingBytes: deviceIdSaving,
-      where: 'SDK (offline queue / stamp(): crypto.randomUUID())',
-      http2: 'in the body: saved on every save, every protocol; also in every sync_reading change',
-    },
+    // The SDK's device ids are 16 characters (12 random bytes) since the second bytes round; longer is an old one.
+    ...(deviceIdSaving > 0
+      ? [
+          {
+            what: `device_id is ${bytes.deviceId.length} chars (a UUID?); the SDK's own are 16 (96 random bits, base64url)`,
+            savingBytes: deviceIdSaving,
+            where: 'SDK (reading/device-id.ts newDeviceId(): offline queue, stamp())',
+            http2: 'in the body: saved on every save, every protocol; also in every sync_reading change',
+          },
+        ]
+      : []),
     ...(jwtSaving > 0
       ? [
           {
