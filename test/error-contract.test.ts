@@ -52,7 +52,8 @@ async function outcomeOf(response: Response): Promise<Outcome> {
   if (error && typeof error === 'object') {
     const { code, message, id } = error as Record<string, unknown>;
     expect(typeof message, 'error.message').toBe('string');
-    expect(id, 'error.id').toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+    // The request id: the API's own (a UUID) or, through the gateway, the gateway's (22 characters of base64url).
+    expect(id, 'error.id').toEqual(expect.stringMatching(/^(?:[0-9a-f-]{36}|[A-Za-z0-9_-]{22})$/));
     return { status: response.status, code: isErrorCode(code) ? code : `NOT_IN_VOCABULARY: ${String(code)}` };
   }
   const postgrest = body as { code?: string; message?: string };
