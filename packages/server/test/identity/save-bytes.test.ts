@@ -153,7 +153,11 @@ describe('a progress save on the wire', () => {
     });
     const row = {
       book_id: book,
-      locator: { href: 'c1.xhtml', type: 'application/xhtml+xml', locations: { progression: 0.2, totalProgression: 0.05 } },
+      locator: {
+        href: 'c1.xhtml',
+        type: 'application/xhtml+xml',
+        locations: { progression: 0.2, totalProgression: 0.05 },
+      },
       device_id: 'tablet',
       device_updated_at: '2026-12-07T11:00:00.000Z',
     };
