@@ -19,11 +19,23 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function trimAnswerHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    const headers = c.res.headers;
-    headers.delete('server');
-    if (READS.has(c.req.method)) return;
-    const prefer = c.req.header('prefer') ?? '';
-    if (!/\bcount=/.test(prefer)) headers.delete('content-range');
-    if (!/\b(?:return|count|tx)=/.test(prefer)) headers.delete('preference-applied');
+    const drop = ['server'];
+    if (!READS.has(c.req.method)) {
+      const prefer = c.req.header('prefer') ?? '';
+      if (!/\bcount=/.test(prefer)) drop.push('content-range');
+      if (!/\b(?:return|count|tx)=/.test(prefer)) drop.push('preference-applied');
+    }
+    const present = drop.filter((name) => c.res.headers.has(name));
+    if (present.length === 0) return;
+    // A response straight from fetch() has immutable headers: copied first (the gateway's own are not).
+    try {
+      for (const name of present) c.res.headers.delete(name);
+    } catch {
+      const copy = new Response(c.res.body, c.res);
+      for (const name of present) copy.headers.delete(name);
+      // Hono merges the previous answer's headers into a new `c.res`: cleared first, so none come back.
+      c.res = undefined;
+      c.res = copy;
+    }
   };
 }
