@@ -1064,7 +1064,9 @@ async function main(): Promise<number> {
     );
     const offlineReader = readers.pop() as { id: string; token: string };
     const books = (
-      await admin.query<{ id: string }>(`select id from public.books where status = 'published' order by id limit 200`)
+      await admin.query<{ id: string }>(
+        `select id from public.books where status = 'published' and country_restriction is null order by id limit 200`,
+      )
     ).rows.map((row) => row.id);
     if (books.length < settings.booksPerReader) throw new Error(`the seed has only ${books.length} published books`);
     await admin.query('analyze');
