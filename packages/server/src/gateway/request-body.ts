@@ -39,6 +39,8 @@ export function readIncoming(incoming: IncomingMessage, maxBytes: number): Promi
     }));
   }
   if (incoming.readableEnded) return Promise.resolve({ kind: 'whole', body: Buffer.alloc(0) });
+  // Gone before we listened: its 'close' has been emitted already.
+  if (incoming.destroyed) return Promise.resolve({ kind: 'aborted' });
   return new Promise((settle) => {
     const chunks: Buffer[] = [];
     let size = 0;
