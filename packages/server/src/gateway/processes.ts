@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { type ServerType, serve } from '@hono/node-server';
+import { type Http2Bindings, type HttpBindings, type ServerType, serve } from '@hono/node-server';
 import { answerNodeRefusals } from './node-refusals.ts';
 
 export interface Stoppable {
@@ -46,12 +46,14 @@ export async function inProcesses<T extends Stoppable>(
   };
 }
 
+/**
+ * What serveGateway serves: a Hono app's `fetch`. `env` carries node:http's request (`env.incoming`),
+ * from which the gateway reads request bodies without WHATWG streams: a wrapper must pass it on.
+ */
+export type NodeFetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
+
 /** Serves `fetch` on Node at `hostname:port`, with the gateway's answers to what Node itself refuses. */
-export function serveGateway(
-  fetch: (request: Request) => Response | Promise<Response>,
-  port: number,
-  hostname: string,
-): Promise<ServerType> {
+export function serveGateway(fetch: NodeFetch, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolveListen, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolveListen(server));
     answerNodeRefusals(server);
