@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { type ServerType, serve } from '@hono/node-server';
+import { type Http2Bindings, type HttpBindings, type ServerType, serve } from '@hono/node-server';
 import { writeEmptyAnswersBare } from './empty-answers.ts';
 import { answerNodeRefusals } from './node-refusals.ts';
 
@@ -48,14 +48,16 @@ export async function inProcesses<T extends Stoppable>(
 }
 
 /**
+ * What serveGateway serves: a Hono app's `fetch`. `env` carries node:http's request (`env.incoming`),
+ * from which the gateway reads request bodies without WHATWG streams: a wrapper must pass it on.
+ */
+export type NodeFetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
+
+/**
  * Serves `fetch` on Node at `hostname:port`, with the gateway's answers to what Node itself refuses, and
  * empty answers sent without the adapter's default `content-type` ({@link writeEmptyAnswersBare}).
  */
-export function serveGateway(
-  fetch: (request: Request) => Response | Promise<Response>,
-  port: number,
-  hostname: string,
-): Promise<ServerType> {
+export function serveGateway(fetch: NodeFetch, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolveListen, reject) => {
     const server = serve({ fetch: writeEmptyAnswersBare(fetch), port, hostname }, () => resolveListen(server));
     answerNodeRefusals(server);

@@ -98,9 +98,10 @@ export async function forward(
   timeoutMs = DEFAULT_UPSTREAM_TIMEOUT_MS,
   cache?: ReadCaching,
 ): Promise<Response> {
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
-  // The body limit has run: what is left is at most that many bytes, sent with its exact length.
-  const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : undefined;
+  // The body limit has run and read the body (`requestBody`): at most that many bytes, sent with its
+  // exact length. Asking `request.body` instead would make @hono/node-server build a WHATWG Request.
+  const reads = request.method === 'GET' || request.method === 'HEAD';
+  const body = reads ? undefined : (c.get('requestBody') ?? (await bodyOf(request)));
   const ifNoneMatch = cache ? request.headers.get('if-none-match') : null;
   const method = request.method === 'HEAD' && ifNoneMatch ? 'GET' : request.method;
   let upstream: UpstreamAnswer;
@@ -147,40 +148,42 @@ export async function forward(
     return new Response(null, init);
   }
   if (!upstream.body) return new Response(null, init);
-  if (upstream.declaredLength === undefined && method !== 'GET') {
-    // PostgREST answers writes chunked, with no length — even when there is no body: forwarded as is,
-    // that is a `transfer-encoding: chunked` head plus a terminator for nothing (33 B). Write answers
-    // are small: read them whole and send them with their length (`content-length: 0` when empty).
-    const read = await readUpTo(upstream.body, WHOLE_BODY_MAX_BYTES);
-    if ('whole' in read) {
-      responseHeaders.set('content-length', String(read.whole.byteLength));
-      return new Response(read.whole.byteLength ? read.whole : null, init);
-    }
-    return new Response(streamOf(read.rest, read.head), init);
-  }
   const encoding = compressionFor(request.method, c.req.header('accept-encoding'), responseHeaders);
   const declared = upstream.declaredLength;
-  if (encoding && upstream.status < 300 && (declared === undefined || declared <= WHOLE_BODY_MAX_BYTES)) {
-    // An RPC's answer (PostgREST sends it chunked, without a length): read whole up to 4 MiB and
-    // compressed here, once per distinct body (keyed by its hash, as a page by its ETag), rather than
-    // streamed to the compression middleware, which reads it whole anyway and copies the response.
-    // (Errors take the path below: forwardRest reads a 503's or 400's body before it is compressed.)
+  // An RPC's answer (PostgREST sends it chunked, without a length: `search_books` by POST) is read whole
+  // up to 4 MiB and compressed here, once per distinct body (keyed by its hash, as a page by its ETag),
+  // rather than left to the compression middleware, which reads it whole anyway, copies the response and
+  // compresses it again every time. (Errors are not: forwardRest reads a 503's or 400's body first.)
+  const compressWhole = encoding !== null && upstream.status < 300 && (declared ?? 0) <= WHOLE_BODY_MAX_BYTES;
+  // PostgREST answers writes chunked, with no length — even when there is no body: forwarded as is,
+  // that is a `transfer-encoding: chunked` head plus a terminator for nothing (33 B). Write answers are
+  // small: read them whole and send them with their length (`content-length: 0` when empty).
+  const sendWithLength = declared === undefined && method !== 'GET';
+  if (compressWhole || sendWithLength) {
     const read = await readUpTo(upstream.body, WHOLE_BODY_MAX_BYTES);
-    if ('whole' in read) {
-      const key = weakEtag(read.whole, null);
-      const body = await compressBody(read.whole, encoding, responseHeaders, {
-        cache: { store: compressedPages, key },
-      });
-      return new Response(body, init);
+    if (!('whole' in read)) return new Response(streamOf(read.rest, read.head), init);
+    const { whole } = read;
+    if (encoding !== null && compressWhole && whole.byteLength > 0) {
+      const key = weakEtag(whole, null);
+      return new Response(
+        await compressBody(whole, encoding, responseHeaders, { cache: { store: compressedPages, key } }),
+        init,
+      );
     }
-    return new Response(streamOf(read.rest, read.head), init);
+    responseHeaders.set('content-length', String(whole.byteLength));
+    return new Response(whole.byteLength ? whole : null, init);
   }
   if (encoding && declared !== undefined && declared <= WHOLE_BODY_MAX_BYTES) {
-    // A page of rows, whole: compressed once and sent as one buffer, with no stream in between.
+    // Anything else with its length (an error's answer): compressed once and sent as one buffer.
     const body = await readWhole(upstream.body);
     return new Response(await compressBody(body, encoding, responseHeaders), init);
   }
   return new Response(streamOf(upstream.body), init);
+}
+
+/** A request's body where no body limit read it first (a caller of {@link forward} other than `/rest/v1`). */
+async function bodyOf(request: Request): Promise<Uint8Array | undefined> {
+  return request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
 }
 
 /**

@@ -220,10 +220,15 @@ async function searchArguments(c: Context, url: URL): Promise<Record<string, unk
     args = { '': [...url.searchParams].sort(([a, x], [b, y]) => a.localeCompare(b) || x.localeCompare(y)) };
   } else {
     if (url.search) return undefined;
-    const parsed = await c.req.raw
-      .clone()
-      .json()
-      .catch(() => undefined);
+    // In the gateway the body limit has read the body (`requestBody`): parsed from those bytes, with no
+    // Request built or cloned. Without it (the cache in front of another app), from the request.
+    const held = c.get('requestBody');
+    const parsed = held
+      ? jsonOf(held)
+      : await c.req.raw
+          .clone()
+          .json()
+          .catch(() => undefined);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
     args = parsed as Record<string, unknown>;
   }
@@ -233,6 +238,17 @@ async function searchArguments(c: Context, url: URL): Promise<Record<string, unk
     normalised[name] = name === 'query' && typeof value === 'string' ? value.trim() : value;
   }
   return normalised;
+}
+
+const utf8 = new TextDecoder();
+
+/** `bytes` parsed as JSON (a UTF-8 BOM skipped, as `Request.json()` does); undefined when not JSON. */
+function jsonOf(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(utf8.decode(bytes));
+  } catch {
+    return undefined;
+  }
 }
 
 function toResponse(c: Context, access: Access, entry: Entry, now: number, outcome: 'hit' | 'miss'): Response {

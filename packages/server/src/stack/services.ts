@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createGateway } from '../gateway/app.ts';
 import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
-import { serveGateway } from '../gateway/processes.ts';
+import { type NodeFetch, serveGateway } from '../gateway/processes.ts';
 import { catalogReadsOn } from '../gateway/read-replica.ts';
 import { SearchCache } from '../gateway/search-cache.ts';
 import { createSearchScopes } from '../gateway/search-scope.ts';
@@ -90,8 +90,9 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   // The gateway listens first, on the given port or one the OS assigns while binding: a port found free
   // and bound only after PostgREST has started could be taken in between (another stack, or an
   // outgoing connection's ephemeral port). It answers 503 until the services behind it are up.
-  let handle: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
-  const server = await serveGateway((request) => handle(request), options.port || 0, hostname);
+  let handle: NodeFetch = () => new Response(null, { status: 503 });
+  // `env` (node:http's request) passed on: the gateway reads request bodies from it.
+  const server = await serveGateway((request, env) => handle(request, env), options.port || 0, hostname);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${port}`;
   const closeServer = () => new Promise<void>((resolveClose) => server.close(() => resolveClose()));
@@ -163,7 +164,7 @@ async function startFrontServices(
     /** Closes the gateway's listening server. */
     closeServer: () => Promise<void>;
     /** Puts the gateway behind the already listening server. */
-    serve: (fetch: (request: Request) => Response | Promise<Response>) => void;
+    serve: (fetch: NodeFetch) => void;
   },
 ): Promise<Services> {
   const { keys } = options;
