@@ -4,6 +4,7 @@ import {
   createProgressSaver,
   isNewerProgress,
   optimisticProgress,
+  PROGRESS_SAVES_PER_WRITE,
   PROGRESS_WINDOW_MS,
   type ProgressSave,
 } from '../src/reading/progress-saver';
@@ -37,16 +38,46 @@ describe('createProgressSaver', () => {
     expect(writes).toHaveLength(1);
   });
 
-  it('a steady reader is not postponed forever: the window opens at the first unsent save, 60 s by default', () => {
+  it('a steady reader writes every third page, at any pace up to a page a minute', () => {
+    expect([PROGRESS_WINDOW_MS, PROGRESS_SAVES_PER_WRITE]).toEqual([180_000, 3]);
+    for (const pace of [15_000, 40_000, 60_000]) {
+      const writes: ProgressSave[] = [];
+      const saver = createProgressSaver((s) => writes.push(s));
+      for (let page = 1; page <= 9; page++) {
+        saver.save('b1', at(page / 100));
+        vi.advanceTimersByTime(pace);
+      }
+      // 9 pages, 3 writes, each the third page of its group, sent when that page is turned.
+      expect(writes.map((w) => w.locator.locations.totalProgression)).toEqual([0.03, 0.06, 0.09]);
+    }
+  });
+
+  it('a slow reader is not postponed forever: the window opens at the first unsent save, 3 minutes by default', () => {
     const writes: ProgressSave[] = [];
     const saver = createProgressSaver((s) => writes.push(s));
-    expect(PROGRESS_WINDOW_MS).toBe(60_000);
-    // A page every 15 s for 2 minutes: 8 saves, 2 writes (each the last page of its window).
-    for (let page = 1; page <= 8; page++) {
-      saver.save('b1', at(page / 100));
-      vi.advanceTimersByTime(15_000);
-    }
-    expect(writes.map((w) => w.locator.locations.totalProgression)).toEqual([0.04, 0.08]);
+    saver.save('b1', at(0.01));
+    vi.advanceTimersByTime(120_000);
+    saver.save('b1', at(0.02));
+    vi.advanceTimersByTime(59_999);
+    expect(writes).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(writes.map((w) => w.locator.locations.totalProgression)).toEqual([0.02]);
+    // The count starts again with the next window.
+    saver.save('b1', at(0.03));
+    saver.save('b1', at(0.04));
+    expect(writes).toHaveLength(1);
+    saver.save('b1', at(0.05));
+    expect(writes.map((w) => w.locator.locations.totalProgression)).toEqual([0.02, 0.05]);
+    vi.advanceTimersByTime(600_000);
+    expect(writes).toHaveLength(2);
+  });
+
+  it('savesPerWrite 1 writes every save at once', () => {
+    const writes: ProgressSave[] = [];
+    const saver = createProgressSaver((s) => writes.push(s), 60_000, 1);
+    saver.save('b1', at(0.1));
+    saver.save('b1', at(0.2));
+    expect(writes.map((w) => w.locator.locations.totalProgression)).toEqual([0.1, 0.2]);
   });
 
   it('tells the write how it was flushed: keepalive when asked (page hidden), not when the window closes', () => {

@@ -22,10 +22,13 @@ type Save = ProgressSave & { keepalive?: boolean | undefined };
 export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgress | null> {
   /**
    * Saves within this many ms of the first unsent one are written as one (the latest position), in ms.
-   * Default `60000`: fewer, lighter requests; at most that much reading is unsaved if the app dies (the
-   * page being hidden, the book changing and unmounting write at once).
+   * Default `180000`; a write also goes as soon as `savesPerWrite` saves are pending. Fewer, lighter
+   * requests; at most that much reading is unsaved if the app dies (the page being hidden, the book
+   * changing and unmounting write at once).
    */
   windowMs?: number;
+  /** Pending saves that are written at once, without waiting for the window. Default `3`: every third page. */
+  savesPerWrite?: number;
   /** @deprecated The former name of `windowMs`. */
   debounceMs?: number;
 }
@@ -33,8 +36,8 @@ export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgr
 /**
  * The reader's position in a book, saved as they read. `save(locator)` shows the new position at
  * once (optimistic: `locator` and the cached progress change immediately) and writes it after
- * `windowMs` (60 s) from the first unsent save, so a burst of page turns, or the pages read in a
- * window, are one write (the latest position); with the SDK's offline
+ * `windowMs` (3 minutes) from the first unsent save or at the third pending one (`savesPerWrite`), so a
+ * burst of page turns, or the pages read in a window, are one write (the latest position); with the SDK's offline
  * queue that write is stored on the device first and synced later. Pending saves are written
  * right away when the book changes, the component unmounts or the page is hidden. Progress other
  * devices save arrives with each sync.
@@ -49,7 +52,7 @@ export interface UseReadingProgressOptions extends CokoQueryOptions<ReadingProgr
 export function useReadingProgress(bookId: string | null | undefined, options: UseReadingProgressOptions = {}) {
   const client = useCoko();
   const queryClient = useQueryClient();
-  const { windowMs: window, debounceMs, ...queryOptions } = options;
+  const { windowMs: window, debounceMs, savesPerWrite, ...queryOptions } = options;
   const windowMs = window ?? debounceMs ?? PROGRESS_WINDOW_MS;
   const query = useQuery({
     ...readingProgressQueryOptions(client, bookId ?? ''),
@@ -88,8 +91,8 @@ export function useReadingProgress(bookId: string | null | undefined, options: U
   const write = useRef(mutate);
   write.current = mutate;
   const saver = useMemo(
-    () => createProgressSaver((s, { keepalive }) => write.current({ ...s, keepalive }), windowMs),
-    [windowMs],
+    () => createProgressSaver((s, { keepalive }) => write.current({ ...s, keepalive }), windowMs, savesPerWrite),
+    [windowMs, savesPerWrite],
   );
   const flush = useCallback(() => saver.flush(), [saver]);
 

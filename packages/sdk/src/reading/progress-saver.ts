@@ -24,8 +24,11 @@ export interface FlushOptions {
   keepalive?: boolean;
 }
 
-/** Default coalescing window of {@link createProgressSaver}, in ms. */
-export const PROGRESS_WINDOW_MS = 60_000;
+/** Default coalescing window of {@link createProgressSaver}, in ms: 3 minutes. */
+export const PROGRESS_WINDOW_MS = 180_000;
+
+/** Default number of saves {@link createProgressSaver} coalesces into one write: every third page. */
+export const PROGRESS_SAVES_PER_WRITE = 3;
 
 /** `at` is newer than the stored progress `than` (or nothing is stored). */
 export const isNewerProgress = (at: Date | string, than: { deviceUpdatedAt: string } | null | undefined): boolean =>
@@ -49,16 +52,17 @@ export function optimisticProgress(save: ProgressSave, old: ReadingProgress | nu
 
 /**
  * Coalesces progress saves: the first unsent `save()` opens a window of `windowMs`; later saves only
- * replace the pending position (the latest wins, as on the server), and when the window closes the
- * latest one is written (typically `coko.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt:
- * s.at })`). A burst of page turns is one write, and so are the turns of a steady reader within a
- * window: with a page every 20 s and the default 60 s, three saves per request — what brings a save
- * under 600 B over HTTP/1.1 (docs/DECISIONS.md "Bytes per save", "… second round"). The trade-off: a
- * position not yet written is lost if the app dies (at most `windowMs` of reading; with the offline
- * queue it is lost only until the write is queued), so UI bindings (`@coko/react`'s
- * `useReadingProgress`) call `flush()` when the book changes and the reader closes, and
- * `flush({ keepalive: true })` when the page is hidden (a hidden tab may be closed before its write
- * is sent: `keepalive` lets the browser finish it).
+ * replace the pending position (the latest wins, as on the server), and the latest one is written
+ * (typically `coko.reading.saveProgress(s.bookId, s.locator, { deviceUpdatedAt: s.at })`) when the
+ * window closes or when `savesPerWrite` saves are pending, whichever comes first. By default that is
+ * every third page, or 3 minutes after the first unsent one for a slow reader: one request per three
+ * pages at any pace up to a page a minute — what brings a save under 600 B over HTTP/1.1
+ * (docs/DECISIONS.md "Bytes per save", "… third round"). The trade-off: the positions not yet written
+ * are lost if the app dies — at most two pages, or 3 minutes of reading (with the offline queue too:
+ * the write is queued when it is made) — so UI bindings (`@coko/react`'s `useReadingProgress`) call
+ * `flush()` when the book changes and the reader closes, and `flush({ keepalive: true })` when the
+ * page is hidden (a hidden tab may be closed before its write is sent: `keepalive` lets the browser
+ * finish it).
  *
  * @example
  * ```ts
@@ -72,14 +76,17 @@ export function optimisticProgress(save: ProgressSave, old: ReadingProgress | nu
 export function createProgressSaver(
   write: (save: ProgressSave, how: FlushOptions) => void,
   windowMs = PROGRESS_WINDOW_MS,
+  savesPerWrite = PROGRESS_SAVES_PER_WRITE,
 ): ProgressSaver {
   let pending: ProgressSave | null = null;
+  let count = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = (how: FlushOptions = {}) => {
     clearTimeout(timer);
     timer = undefined;
     const next = pending;
     pending = null;
+    count = 0;
     if (next) write(next, how);
   };
   return {
@@ -88,7 +95,8 @@ export function createProgressSaver(
       if (pending && pending.bookId !== bookId) flush();
       const next = { bookId, locator, at: new Date() };
       pending = next;
-      timer ??= setTimeout(() => flush(), windowMs);
+      if (++count >= savesPerWrite) flush();
+      else timer ??= setTimeout(() => flush(), windowMs);
       return next;
     },
     flush,
