@@ -13,9 +13,11 @@
 -- matches nothing on its own (not a catalog word, and no book's search document matches it) is
 -- replaced by the closest catalog word (trigram similarity ≥ 0.4; ties: the word in more books),
 -- and the full-text search runs again with the corrected query: "cordonier" returns exactly what
--- "cordonnier" returns, ranked by ts_rank, with exact totals and facets. Words of 3 characters or
--- fewer are never corrected (too few trigrams to tell a typo from another word). The answer carries
--- the corrected query (`corrected`) so an app can say "results for cordonnier".
+-- "cordonnier" returns, ranked by ts_rank, with exact totals and facets. A word with no close
+-- catalog word, or of 3 letters (too few trigrams to tell a typo from another word), is taken as
+-- unfinished and completed to the most common catalog word it begins ("kwa" → "kwame"), as the
+-- trigram fallback's word similarity used to match a prefix. The answer carries the corrected
+-- query (`corrected`) so an app can say "results for cordonnier".
 --
 -- Sync: statement triggers on public.books (after insert, update, delete; transition tables) add
 -- the words of published books and subtract those of books that stop being published, change their
@@ -222,10 +224,11 @@ comment on function private.search_matches_any(tsquery) is
   'Typo search: whether a full-text query matches any published book (private.book_search), through the GIN index.';
 revoke all on function private.search_matches_any(tsquery) from public, anon, authenticated;
 
--- The query with each word that matches nothing replaced by the closest dictionary word, or null
--- when no word was corrected. A word is left alone when it has 3 characters or fewer, no letter,
--- is a dictionary word, is a stop word, or matches some published book's search document on its
--- own (an inflection, a description word: "enfant", "paludisme"). Reads only; STABLE.
+-- The query with each word that matches nothing replaced by the closest dictionary word (4+
+-- letters), else by the most common dictionary word it begins (an unfinished word), or null when no
+-- word was corrected. A word is left alone when it has under 3 characters or a non-letter, is a
+-- dictionary word, is a stop word, or matches some published book's search document on its own (an
+-- inflection, a description word: "enfant", "paludisme"). Reads only; STABLE.
 create or replace function private.search_correction(query text)
 returns text
 language plpgsql
@@ -246,9 +249,9 @@ begin
   for term in
     select distinct m[1] from regexp_matches(corrected, '[[:alnum:]]+', 'g') as m
   loop
-    -- Short words have too few trigrams to tell a typo from another word; words with digits are
-    -- not in the dictionary (private.plain_words keeps letters-only words).
-    continue when char_length(term) <= 3 or term ~ '[^[:alpha:]]';
+    -- Words with digits are not in the dictionary (private.plain_words keeps letters-only words);
+    -- under 3 characters nothing is worth guessing.
+    continue when char_length(term) < 3 or term ~ '[^[:alpha:]]';
     continue when exists (select 1 from private.search_words s where s.word = term);
     -- A stop word in French or English (the search ignores it): not a typo.
     continue when numnode(websearch_to_tsquery('pg_catalog.french', term)) = 0
@@ -259,13 +262,25 @@ begin
       || websearch_to_tsquery('pg_catalog.simple', term));
     -- The closest dictionary word: the trigram index finds the candidates (pg_trgm's `%`,
     -- similarity >= pg_trgm.similarity_threshold, 0.3 by default), 0.4 keeps the close ones.
+    -- 3-letter words have too few trigrams to tell a typo from another word.
     best := null;
-    select s.word into best
-    from private.search_words s
-    where s.word operator(extensions.%) term
-      and extensions.similarity(s.word, term) >= 0.4
-    order by extensions.similarity(s.word, term) desc, s.books desc, s.word
-    limit 1;
+    if char_length(term) > 3 then
+      select s.word into best
+      from private.search_words s
+      where s.word operator(extensions.%) term
+        and extensions.similarity(s.word, term) >= 0.4
+      order by extensions.similarity(s.word, term) desc, s.books desc, s.word
+      limit 1;
+    end if;
+    if best is null then
+      -- An unfinished word ("kwa", "xylo" typed while searching): the most common catalog word it
+      -- begins (the trigram index serves LIKE 'prefix%'; term holds letters only, no wildcard).
+      select s.word into best
+      from private.search_words s
+      where s.word like term || '%'
+      order by s.books desc, s.word
+      limit 1;
+    end if;
     if best is not null then
       corrected := regexp_replace(corrected, '\m' || term || '\M', best, 'g');
       changed := true;
@@ -275,7 +290,7 @@ begin
 end;
 $$;
 comment on function private.search_correction(text) is
-  'Typo search: the query (folded by private.search_text) with each word that matches nothing (4+ characters, not in private.search_words, no book''s search document matching it) replaced by the closest dictionary word (trigram similarity >= 0.4, then the more common word); null when nothing was corrected.';
+  'Typo search: the query (folded by private.search_text) with each word that matches nothing (letters only, 3+, not in private.search_words, no book''s search document matching it) replaced by the closest dictionary word (4+ letters: trigram similarity >= 0.4, then the more common word), else by the most common dictionary word it begins; null when nothing was corrected.';
 revoke all on function private.search_correction(text) from public, anon, authenticated;
 
 -- =============================================================================================

@@ -125,7 +125,15 @@ describe('typo search (search_books through private.search_words)', () => {
     expect(result.corrected).toBeUndefined();
   });
 
-  it('leaves short words, stop words and gibberish alone', async () => {
+  it('completes an unfinished word to the most common catalog word it begins', async () => {
+    for (const query of ['Quelv', 'quelvan']) {
+      const result = await search({ query });
+      expect(result.corrected, query).toBe('quelvanor');
+      expect(ids(result)).toEqual([ID.river, ID.marsh].sort());
+    }
+  });
+
+  it('leaves stop words and gibberish alone', async () => {
     const gibberish = await search({ query: 'qzxwvk' });
     expect(gibberish).toMatchObject({ total: 0, items: [] });
     expect(gibberish.corrected).toBeUndefined();
