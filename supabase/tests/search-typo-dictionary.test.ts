@@ -97,6 +97,11 @@ describe('typo search (search_books through private.search_words)', () => {
     expect(result.corrected).toBe('quelvanor marais');
     expect(ids(result)).toEqual([ID.marsh]);
 
+    // Search syntax survives the correction (the replacement is in place): "or" still means OR.
+    const either = await search({ query: 'Quelvannor or Zébulon' });
+    expect(either.corrected).toBe('quelvanor or zeboulon');
+    expect(ids(either)).toEqual([ID.river, ID.marsh, ID.pilgrim].sort());
+
     // A word that matches a book on its own (here only in a description) is not a typo, even when a
     // dictionary word is close to it ("zembrakine", a subtitle).
     const described = await search({ query: 'zembrakite quelvannor' });
