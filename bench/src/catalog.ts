@@ -52,7 +52,18 @@ const settings = {
   commonTerm: process.env.BENCH_COMMON_TERM || 'histoire',
   typoTerm: process.env.BENCH_TYPO_TERM || 'cordonier',
   skipDev: process.env.BENCH_SKIP_DEV === '1',
+  /**
+   * Only the scenarios whose name contains one of these (comma-separated, e.g. `BENCH_ONLY=typo`
+   * or `BENCH_ONLY=search`): a short run for one figure. The others are skipped, and so are the
+   * dev-readiness measurement, the bytes, the ratios and the targets (they need every row).
+   */
+  only: (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
 };
+
+const wanted = (name: string) => settings.only.length === 0 || settings.only.some((part) => name.includes(part));
 
 /** The demo reader of supabase/seed.sql. */
 const DEMO_READER = { id: '00000000-0000-4000-8000-000000000001', email: 'demo@coko.africa' };
@@ -136,6 +147,30 @@ interface ScenarioResult {
   loadAverage: number;
   /** One decoded answer, to show the scenario does what it says. */
   sample: string;
+  /** Not run (BENCH_ONLY). */
+  skipped?: true;
+}
+
+/** A scenario BENCH_ONLY leaves out: no request, left out of the tables. */
+function skippedResult(name: string, role: ScenarioResult['role']): ScenarioResult {
+  return {
+    name,
+    role,
+    concurrency: 0,
+    requests: 0,
+    errors: 0,
+    statuses: {},
+    p50: Number.NaN,
+    p95: Number.NaN,
+    p99: Number.NaN,
+    mean: Number.NaN,
+    max: Number.NaN,
+    rps: 0,
+    avgBodyBytes: 0,
+    loadAverage: 0,
+    sample: '',
+    skipped: true,
+  };
 }
 
 function runLoad(
@@ -262,6 +297,7 @@ async function scenario(
   specs: Spec[],
   options: ScenarioOptions = {},
 ): Promise<ScenarioResult> {
+  if (!wanted(name)) return skippedResult(name, role);
   const sample = await checkedSample(origin, specs[0] as Spec, `${name} (${role})`, options.timeoutsAllowed);
   const result = await load(origin, specs, options);
   return summarise(result, name, role, options.concurrency ?? settings.concurrency, sample);
@@ -278,6 +314,8 @@ interface PairPart {
  * halves see the same background load: the fair way to compare them on a shared machine.
  */
 async function pairedScenario(origin: string, a: PairPart, b: PairPart, options: ScenarioOptions = {}) {
+  if (!wanted(a.name) && !wanted(b.name))
+    return [skippedResult(a.name, a.role), skippedResult(b.name, b.role)] as const;
   const samples = [
     await checkedSample(origin, a.specs[0] as Spec, `${a.name} (${a.role})`),
     await checkedSample(origin, b.specs[0] as Spec, `${b.name} (${b.role})`),
@@ -534,7 +572,7 @@ async function main() {
 
   const migrations = migrationChecksums();
 
-  const dev = settings.skipDev ? null : await measureDevReadiness();
+  const dev = settings.skipDev || settings.only.length ? null : await measureDevReadiness();
 
   // ---- The throwaway stack --------------------------------------------------------------------
   log('\nStarting a throwaway stack…');
@@ -793,6 +831,26 @@ async function main() {
           one,
         )),
       );
+    }
+
+    if (settings.only.length) {
+      // A partial run (BENCH_ONLY): the rows that ran, nothing derived from the others.
+      const ran = (rows: ScenarioResult[]) => rows.filter((r) => !r.skipped);
+      log(`\nResults (BENCH_ONLY=${settings.only.join(',')})`);
+      log(`| scenario | role | clients | n | errors | p50 ms | p95 ms | p99 ms | req/s | load |`);
+      log(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+      for (const r of [...ran(results), ...ran(serial)])
+        log(
+          `| ${r.name} | ${r.role} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.rps} | ${r.loadAverage} |`,
+        );
+      const file = join(benchDir, 'results', `catalog-${settings.books}-only.json`);
+      mkdirSync(join(benchDir, 'results'), { recursive: true });
+      writeFileSync(
+        file,
+        `${JSON.stringify({ benchmark: 'catalog', only: settings.only, startedAt: startedAt.toISOString(), machine, migrations, scenarios: ran(results), unloaded: ran(serial) }, null, 2)}\n`,
+      );
+      log(`\nWrote ${file}`);
+      return;
     }
 
     // ---- Bytes --------------------------------------------------------------------------------

@@ -189,6 +189,16 @@ describe.skipIf(!url)('catalog against the real stack', () => {
       expect(after.total).toBe(before.total);
     });
 
+    it('a misspelled word is corrected from the catalog, and the result says so', async () => {
+      const right = await coko.catalog.search('Coulibaly');
+      expect(right.total).toBeGreaterThan(0);
+      expect(right.corrected).toBeUndefined();
+      const typo = await coko.catalog.search('Culibaly');
+      expect(typo.corrected).toBe('coulibaly');
+      expect(typo.total).toBe(right.total);
+      expect(typo.data.map((b) => b.id)).toEqual(right.data.map((b) => b.id));
+    });
+
     it("'ecole' finds a title with 'École' (accent-insensitive)", async () => {
       const result = await coko.catalog.search('ecole');
       expect(result.total).toBeGreaterThan(0);

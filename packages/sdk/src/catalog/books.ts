@@ -44,6 +44,7 @@ interface SearchJson {
   total?: number;
   items?: SearchItem[];
   facets?: Partial<Omit<SearchFacets, 'price'>> & { price?: { is_free: boolean; count: number }[] };
+  corrected?: string;
 }
 
 /**
@@ -109,11 +110,12 @@ async function searchRpc(t: Transport, args: SearchArgs, options?: RequestOption
   let query = readOnly(t.rest.rpc('search_books', args));
   if (options?.signal) query = query.abortSignal(options.signal);
   const { data } = await query.throwOnError();
-  const { total = 0, items = [], facets } = (data ?? {}) as SearchJson;
+  const { total = 0, items = [], facets, corrected } = (data ?? {}) as SearchJson;
   return {
     total,
     items: items.map(camel),
     facets: { categories: [], languages: [], ...facets, price: (facets?.price ?? []).map(camel) },
+    corrected,
   };
 }
 
@@ -231,5 +233,5 @@ export async function searchBooks(
     }),
     options,
   );
-  return { ...toPage(result.items, f.page, f.limit, result.total), facets: result.facets };
+  return { ...toPage(result.items, f.page, f.limit, result.total), facets: result.facets, corrected: result.corrected };
 }

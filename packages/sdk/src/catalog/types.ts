@@ -163,6 +163,12 @@ export interface SearchFacets {
 /** Result of `catalog.search()`. */
 export interface SearchResult extends Page<ListBook> {
   facets: SearchFacets;
+  /**
+   * Set when the query matched nothing and its misspelled words were corrected from the catalog's
+   * words: the (lower-case, accent-free) query these results are for, e.g. `"cordonnier"` for
+   * `"cordonier"` — show "Results for …".
+   */
+  corrected?: string;
 }
 
 /** The `search_books` RPC's JSON (docs/CONTRACT.md), with its keys in the SDK's casing (camelCase). */
@@ -170,4 +176,6 @@ export interface SearchBooksResponse {
   total: number;
   items: ListBook[];
   facets: SearchFacets;
+  /** The corrected query the answer is for, when typos were corrected (see SearchResult.corrected). */
+  corrected?: string;
 }

@@ -140,7 +140,11 @@ export const dataApiPaths: Record<string, Json> = {
           page: { type: 'integer', minimum: 1 },
           page_size: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
         }),
-        responses: { 200: json('`{ items, total, facets }`.') },
+        responses: {
+          200: json(
+            '`{ items, total, facets }`, plus `corrected` (the lower-case, accent-free query searched instead) when the query found nothing and its misspelled words were corrected from the catalog.',
+          ),
+        },
       },
     ),
   },
