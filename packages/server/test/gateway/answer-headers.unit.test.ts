@@ -55,4 +55,23 @@ describe('trimAnswerHeaders', () => {
     expect(answer.status).toBe(204);
     expect(names(answer)).toEqual(['x-request-id']);
   });
+
+  it("names on a write's expose-headers only what the answer has (x-request-id always); reads keep the whole list", async () => {
+    const expose = 'content-range,content-location,preference-applied,x-request-id,retry-after,etag,ratelimit-limit';
+    const hono = app(
+      () =>
+        new Response(null, {
+          status: 201,
+          headers: { ...POSTGREST_HEADERS, 'ratelimit-limit': '60', 'access-control-expose-headers': expose },
+        }),
+    );
+    const saved = await hono.request('/', { method: 'POST' });
+    expect(saved.headers.get('access-control-expose-headers')).toBe('x-request-id,ratelimit-limit');
+    const counted = await hono.request('/', { method: 'POST', headers: { prefer: 'count=exact' } });
+    expect(counted.headers.get('access-control-expose-headers')).toBe(
+      'content-range,preference-applied,x-request-id,ratelimit-limit',
+    );
+    const read = await hono.request('/', { method: 'GET' });
+    expect(read.headers.get('access-control-expose-headers')).toBe(expose);
+  });
 });
