@@ -15,7 +15,9 @@ export function writeEmptyAnswersBare(fetch: FetchWithBindings): FetchWithBindin
   return async (request, env) => {
     const response = await fetch(request, env);
     const outgoing = env?.outgoing;
-    if (!outgoing || response.body !== null || response.headers.has('content-type')) return response;
+    // `content-type` first: asking a lightweight answer for its `body` builds the whole undici Response
+    // (a ReadableStream and more, ~20 µs) that @hono/node-server otherwise never needs.
+    if (!outgoing || response.headers.has('content-type') || response.body !== null) return response;
     const head: Record<string, string | string[]> = {};
     for (const [name, value] of response.headers) if (name !== 'set-cookie') head[name] = value;
     const cookies = response.headers.getSetCookie();
