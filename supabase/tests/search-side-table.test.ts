@@ -4,7 +4,8 @@
 // deletion) and check after each change that the side-table is exactly the published books'
 // projection, and that search_books() finds what the change implies.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, ensureTestUsers, rest, USERS } from './helpers.js';
+import { adminQuery, ensureTestUsers, USERS } from './helpers.js';
+import { sortedIds as ids, searchBooks as search } from './search-helpers.js';
 
 const ID = {
   book: '32000000-0000-4000-8000-000000000001',
@@ -32,24 +33,6 @@ async function sideRow(id: string): Promise<Record<string, unknown> | undefined>
   const [row] = await adminQuery(`select ${COLUMNS}, xmin::text as xmin from private.book_search where id = $1`, [id]);
   return row;
 }
-
-interface SearchResult {
-  total: number;
-  items: { id: string; rating_average: string | number | null; rating_count: number }[];
-  facets: { categories: { id: string; count: number }[] };
-}
-
-async function search(body: Record<string, unknown>): Promise<SearchResult> {
-  const response = await rest('/rpc/search_books', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as SearchResult;
-}
-
-const ids = (result: SearchResult) => result.items.map((item) => item.id).sort();
 
 beforeAll(async () => {
   await ensureTestUsers();

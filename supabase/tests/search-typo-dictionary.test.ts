@@ -6,7 +6,8 @@
 // books), and that the dictionary follows every catalog change, compared after each one with the
 // dictionary recomputed from the published books.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, rest } from './helpers.js';
+import { adminQuery } from './helpers.js';
+import { sortedIds as ids, searchBooks as search } from './search-helpers.js';
 
 const ID = {
   river: '33000000-0000-4000-8000-000000000001',
@@ -15,25 +16,6 @@ const ID = {
   draft: '33000000-0000-4000-8000-000000000004',
   author: '33000000-0000-4000-8000-000000000011',
 } as const;
-
-interface SearchResult {
-  total: number;
-  items: { id: string }[];
-  facets: Record<string, unknown>;
-  corrected?: string;
-}
-
-async function search(body: Record<string, unknown>): Promise<SearchResult> {
-  const response = await rest('/rpc/search_books', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as SearchResult;
-}
-
-const ids = (result: SearchResult) => result.items.map((item) => item.id).sort();
 
 /** Words whose count differs between the dictionary and a recomputation from the published books. */
 async function drift(): Promise<unknown[]> {

@@ -1,8 +1,12 @@
 import type { Http2Bindings, HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 
-/** A fetch handler with what `@hono/node-server` passes as its second argument (node:http's request and response). */
-type FetchWithBindings = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
+/**
+ * A fetch handler with what `@hono/node-server` passes as its second argument: node:http's request
+ * (`env.incoming`, from which the gateway reads request bodies without WHATWG streams — a wrapper must
+ * pass it on) and response (`env.outgoing`).
+ */
+export type NodeFetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
 
 /**
  * `fetch`, with answers that have no body and no `content-type` (a progress save's `201`, a `304`, a
@@ -11,7 +15,7 @@ type FetchWithBindings = (request: Request, env: HttpBindings | Http2Bindings) =
  * save. Answers with a body take the adapter's path as before. On other runtimes (Deno) the adapter
  * adds nothing and `env` carries no `outgoing`, so the answer is returned as is.
  */
-export function writeEmptyAnswersBare(fetch: FetchWithBindings): FetchWithBindings {
+export function writeEmptyAnswersBare(fetch: NodeFetch): NodeFetch {
   return async (request, env) => {
     const response = await fetch(request, env);
     const outgoing = env?.outgoing;

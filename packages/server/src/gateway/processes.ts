@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
-import { type Http2Bindings, type HttpBindings, type ServerType, serve } from '@hono/node-server';
-import { writeEmptyAnswersBare } from './empty-answers.ts';
+import { type ServerType, serve } from '@hono/node-server';
+import { type NodeFetch, writeEmptyAnswersBare } from './empty-answers.ts';
 import { answerNodeRefusals } from './node-refusals.ts';
 
 export interface Stoppable {
@@ -46,12 +46,6 @@ export async function inProcesses<T extends Stoppable>(
     },
   };
 }
-
-/**
- * What serveGateway serves: a Hono app's `fetch`. `env` carries node:http's request (`env.incoming`),
- * from which the gateway reads request bodies without WHATWG streams: a wrapper must pass it on.
- */
-export type NodeFetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
 
 /**
  * Serves `fetch` on Node at `hostname:port`, with the gateway's answers to what Node itself refuses, and

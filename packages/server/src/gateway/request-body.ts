@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { DRAIN_IDLE_MS, DRAIN_MAX_BYTES } from '../http/limit-body.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -7,10 +8,6 @@ declare module 'hono' {
     requestBody: Uint8Array;
   }
 }
-
-/** What the gateway reads and throws away of a refused body before answering (as limitRequestBody). */
-const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
-const DRAIN_IDLE_MS = 500;
 
 /** How reading a request body ended. */
 export type BodyRead =

@@ -1,8 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
 /** What the gateway reads and throws away of a refused body before answering (see {@link drain}). */
-const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
-const DRAIN_IDLE_MS = 500;
+export const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+/** A pause in what a refused body's client sends that ends the draining. */
+export const DRAIN_IDLE_MS = 500;
 
 /**
  * Request bodies over `maxBytes` get `tooLarge`'s answer (a 413): at once when `Content-Length` says

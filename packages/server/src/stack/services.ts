@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createGateway } from '../gateway/app.ts';
+import type { NodeFetch } from '../gateway/empty-answers.ts';
 import { createPartnerKeyResolver } from '../gateway/partner-keys.ts';
-import { type NodeFetch, serveGateway } from '../gateway/processes.ts';
+import { serveGateway } from '../gateway/processes.ts';
 import { catalogReadsOn } from '../gateway/read-replica.ts';
 import { SearchCache } from '../gateway/search-cache.ts';
 import { createSearchScopes } from '../gateway/search-scope.ts';
