@@ -227,6 +227,24 @@ describe('function privileges', () => {
     expect(unpinned).toEqual([]);
   });
 
+  it('functions that policies call keep their plans (no SQL function Postgres must re-plan on every call)', async () => {
+    // A `language sql` function that cannot be inlined (security definer, or SET search_path) is parsed
+    // and planned again on every call up to Postgres 17; in a policy that is every statement on the
+    // table (20261211100000_plpgsql_policy_functions.sql). PL/pgSQL plans once per connection.
+    const replanned = await adminQuery<{ signature: string }>(
+      `select distinct p.oid::regprocedure::text as signature
+       from pg_policy pol
+       cross join lateral regexp_matches(
+         coalesce(pol.polqual::text, '') || ' ' || coalesce(pol.polwithcheck::text, ''), ':funcid (\\d+)', 'g'
+       ) as m (ids)
+       join pg_proc p on p.oid = m.ids[1]::oid
+       join pg_language l on l.oid = p.prolang
+       where l.lanname = 'sql' and (p.prosecdef or p.proconfig is not null)
+       order by 1`,
+    );
+    expect(replanned).toEqual([]);
+  });
+
   it('the only security definer functions in public are deliberate RPCs', async () => {
     const definers = await adminQuery<{ name: string }>(
       `select p.proname as name
