@@ -1,5 +1,6 @@
-// A text search's statement is planned once per connection (20261211110000_search_prepared_plans.sql):
-// private.search_book_matches() runs it as a prepared statement named after its text. These tests
+// A text search's statement is planned once per connection (20261211110000_search_prepared_plans.sql,
+// 20261211120000_prepared_statement_helper.sql): private.search_book_matches() runs it through
+// private.execute_prepared(), a prepared statement named after its text. These tests
 // check that a connection keeps one statement per shape (filters and order), not per call; that a
 // connection past 16 statements, or reset by a pooler, answers exactly what a fresh one answers;
 // and that through PostgREST (read-only transactions) the answers do not change between calls.
@@ -26,7 +27,7 @@ let searches: Search[] = [];
 
 async function prepared(db: PoolClient): Promise<number> {
   const { rows } = await db.query<{ n: string }>(
-    `select count(*) as n from pg_catalog.pg_prepared_statements where name like 'coko\\_search\\_%'`,
+    `select count(*) as n from pg_catalog.pg_prepared_statements where name like 'coko\\_prepared\\_%'`,
   );
   return Number(rows[0]!.n);
 }
@@ -123,7 +124,7 @@ describe('search: prepared statements per connection', () => {
   it('keeps at most 16 per connection and plans each search past that, with the same answers', async () => {
     const fresh = await asAnonOnFreshConnection((db) => answers(db, searches));
     const full = await asAnonOnFreshConnection(async (db) => {
-      for (let i = 0; i < 16; i++) await db.query(`prepare coko_search_filler_${i} as select ${i}`);
+      for (let i = 0; i < 16; i++) await db.query(`prepare coko_prepared_filler_${i} as select ${i}`);
       const list = await answers(db, searches);
       expect(await prepared(db)).toBe(16);
       return list;
