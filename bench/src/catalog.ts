@@ -376,8 +376,10 @@ function rawBytes(
 interface DevReadiness {
   /** `node packages/server/bin/coko.mjs help`: Node + tsx + the CLI's whole module graph. */
   cliLoadSeconds: number;
-  /** The real CLI (`coko dev --reset`) in a shadow checkout, spawn → dev.json + health 200. */
+  /** The real CLI (`coko dev --reset`) in a shadow checkout, spawn → dev.json + health 200: a restart. */
   cliDevSeconds: number | null;
+  /** The same, the first time in that checkout (demo files generated, as after a clone). */
+  cliDevFirstSeconds: number | null;
   cliDevReported: string | null;
   cliDevError: string | null;
   cliStopSeconds: number | null;
@@ -445,10 +447,25 @@ async function freePortPair(): Promise<number> {
   throw new Error('no free port pair for coko dev');
 }
 
-async function measureCliDev(): Promise<
-  Pick<DevReadiness, 'cliDevSeconds' | 'cliDevReported' | 'cliDevError' | 'cliStopSeconds'>
-> {
+type CliDevRun = Pick<DevReadiness, 'cliDevSeconds' | 'cliDevReported' | 'cliDevError' | 'cliStopSeconds'>;
+
+/**
+ * `coko dev --reset` twice in one shadow checkout: the first run is the first after a clone (it
+ * generates the demo books' files into `.coko/cache`, which `--reset` keeps); the second is what a
+ * developer waits for on every restart, and is the figure judged.
+ */
+async function measureCliDev(): Promise<CliDevRun & Pick<DevReadiness, 'cliDevFirstSeconds'>> {
   const root = makeShadowRoot();
+  try {
+    const first = await runCliDev(root);
+    if (first.cliDevSeconds === null) return { ...first, cliDevFirstSeconds: null };
+    return { ...(await runCliDev(root)), cliDevFirstSeconds: first.cliDevSeconds };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function runCliDev(root: string): Promise<CliDevRun> {
   const port = await freePortPair();
   const url = `http://127.0.0.1:${port}`;
   const devJson = join(root, '.coko', 'dev.json');
@@ -495,7 +512,6 @@ async function measureCliDev(): Promise<
       child.kill('SIGKILL');
       await exited;
     }
-    rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -513,8 +529,9 @@ async function measureDevReadiness(): Promise<DevReadiness> {
   // 2. The real CLI, in a shadow checkout.
   const cli = await measureCliDev();
   if (cli.cliDevSeconds !== null) {
+    log(`  coko dev --reset, first run in a checkout   ${cli.cliDevFirstSeconds?.toFixed(2)} s`);
     log(
-      `  coko dev --reset → dev.json + health 200    ${cli.cliDevSeconds.toFixed(2)} s  (CLI says "ready in ${cli.cliDevReported}s"; stopped on SIGINT in ${cli.cliStopSeconds ?? '?'} s)`,
+      `  coko dev --reset → dev.json + health 200    ${cli.cliDevSeconds.toFixed(2)} s  (restart; CLI says "ready in ${cli.cliDevReported}s"; stopped on SIGINT in ${cli.cliStopSeconds ?? '?'} s)`,
     );
   } else {
     log(`  coko dev --reset: FAILED (${cli.cliDevError?.split('\n')[0]})`);
@@ -545,7 +562,7 @@ async function measureDevReadiness(): Promise<DevReadiness> {
     readySeconds,
     method:
       cli.cliDevSeconds !== null
-        ? 'real CLI (`coko dev --reset --port <free>`) spawned from a shadow checkout in a temp dir; spawn → .coko/dev.json exists and GET /functions/v1/api/health = 200'
+        ? 'real CLI (`coko dev --reset --port <free>`) spawned twice from one shadow checkout in a temp dir; the second run (a restart: .coko/cache kept by --reset) judged; spawn → .coko/dev.json exists and GET /functions/v1/api/health = 200'
         : 'CLI failed: CLI load time + startStack in-process on a fresh dir',
   };
 }

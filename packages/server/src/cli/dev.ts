@@ -11,7 +11,7 @@ import { QUEUE_NAMES } from '../jobs/queues.ts';
 import { startWorker } from '../jobs/worker.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
-import { lineProgress, mintUserToken, startStack } from '../stack/index.ts';
+import { lineProgress, mintUserToken, STATE_CACHE_DIR, startStack } from '../stack/index.ts';
 import { stateDir as stateDirOf } from './db.ts';
 
 /** The demo reader created by supabase/seed.sql. */
@@ -80,7 +80,10 @@ export async function dev(args: string[]): Promise<undefined> {
       `coko dev: could not set up the demo partner: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  if (apiStorage) await attachDemoBooks(stack.databaseUrl, apiStorage, join(stateDir, 'demo-content'), progress);
+  if (apiStorage) {
+    const cacheDir = join(stateDir, STATE_CACHE_DIR, 'demo-content');
+    await attachDemoBooks(stack.databaseUrl, apiStorage, cacheDir, progress);
+  }
   const info = {
     url: stack.url,
     publishableKey: stack.keys.publishableKey,
@@ -137,7 +140,7 @@ export async function dev(args: string[]): Promise<undefined> {
   return undefined;
 }
 
-/** Gives the demo seed books their generated EPUB and PDF files (once; cached in `.coko/demo-content`). */
+/** Gives the demo seed books their generated EPUB and PDF files (once; cached in `.coko/cache/demo-content`, which `--reset` keeps). */
 async function attachDemoBooks(
   databaseUrl: string,
   storage: StoragePort,

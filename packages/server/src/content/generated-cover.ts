@@ -33,9 +33,7 @@ export interface CoverText {
 
 /** A 600 × 900 JPEG cover with the title and author, the same for the same seed. */
 export async function drawCover(seed: string, text: CoverText): Promise<Uint8Array> {
-  const fonts = await loadDejaVuFonts();
-  const regular = create(fonts.regular) as unknown as Font;
-  const bold = create(fonts.bold) as unknown as Font;
+  const { regular, bold } = await coverFonts();
   const random = seededRandom(`cover:${seed}`);
   const [dark, accent, light] = pick(random, PALETTES);
   const pattern = Array.from({ length: 14 }, (_, i) => {
@@ -55,6 +53,16 @@ export async function drawCover(seed: string, text: CoverText): Promise<Uint8Arr
 <rect width="${WIDTH}" height="${HEIGHT}" fill="${dark}"/>${pattern}
 <rect x="30" y="30" width="${WIDTH - 60}" height="${HEIGHT - 60}" fill="none" stroke="${accent}" stroke-width="4"/>${title}${author}</svg>`;
   return new Uint8Array(await sharp(Buffer.from(svg)).jpeg({ quality: 82 }).toBuffer());
+}
+
+/** The two faces, parsed once per process: parsing a DejaVu face costs more than drawing a cover. */
+let parsedFonts: Promise<{ regular: Font; bold: Font }> | undefined;
+function coverFonts(): Promise<{ regular: Font; bold: Font }> {
+  parsedFonts ??= loadDejaVuFonts().then((fonts) => ({
+    regular: create(fonts.regular) as unknown as Font,
+    bold: create(fonts.bold) as unknown as Font,
+  }));
+  return parsedFonts;
 }
 
 /** `text` as glyph outlines, centred horizontally on the cover with its baseline at `baseline`. */

@@ -1,9 +1,9 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PrepareResult, prepareDatabase, withDatabase } from './database.ts';
 import { loadOrCreateProjectKeys, type ProjectKeys } from './keys.ts';
 import { externalPostgres, type PostgresServer, startEmbeddedPostgres } from './postgres.ts';
 import { type Progress, silentProgress } from './progress.ts';
+import { resetState } from './reset.ts';
 import { type ApiFactory, type Services, startServices } from './services.ts';
 
 export { createGateway } from '../gateway/app.ts';
@@ -17,6 +17,7 @@ export { freePort } from './ports.ts';
 export * from './postgres.ts';
 export * from './progress.ts';
 export * from './replica.ts';
+export { resetState, STATE_CACHE_DIR } from './reset.ts';
 export * from './services.ts';
 
 export interface StackOptions {
@@ -29,7 +30,7 @@ export interface StackOptions {
   databaseUrl?: string;
   /** Postgres port for the embedded server; 0 picks a free one. */
   postgresPort?: number;
-  /** Wipe the state folder first. */
+  /** Wipe the state folder first, but for its `cache/` (see reset.ts). */
   reset?: boolean;
   seed?: boolean | 'if-fresh';
   /** Keep data between runs (dev) or throw it away (tests, benches). */
@@ -55,7 +56,7 @@ export interface Stack extends Services {
 
 /** Postgres (embedded or `DATABASE_URL`) → bootstrap → migrations → seed → PostgREST → API → gateway. */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  if (options.reset) rmSync(options.dir, { recursive: true, force: true });
+  if (options.reset) resetState(options.dir);
   const progress = options.progress ?? silentProgress;
   const keys = await loadOrCreateProjectKeys(join(options.dir, 'keys.json'));
   const { freePort } = await import('./ports.ts');

@@ -18,7 +18,7 @@ export interface AttachDemoContentOptions {
   /** The server's database (the `postgres` role, which owns `books`). */
   db: Queryable;
   storage: StoragePort;
-  /** Where generated files are kept between runs (`.coko/demo-content`). */
+  /** Where generated files are kept between runs (`.coko/cache/demo-content`, kept by `coko dev --reset`). */
   cacheDir: string;
   /** Demo books to attach (default: DEMO_BOOKS). */
   books?: readonly DemoBookShape[];
