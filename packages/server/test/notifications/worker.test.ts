@@ -64,10 +64,17 @@ describe('notifications through the worker', () => {
         unsubscribe_url: expect.stringContaining('/v1/notifications/unsubscribe?token='),
       },
     ]);
-    const { rows: deliveries } = await admin.query(
-      `select d.channel, d.status, d.attempts from private.notification_deliveries d
-         join public.notifications n on n.id = d.notification_id where n.user_id = $1`,
-      [id],
+    // The worker records the delivery as sent after the outbox has the email: wait for that step too.
+    const deliveries = await waitFor(
+      async () => {
+        const { rows } = await admin.query<{ channel: string; status: string; attempts: number }>(
+          `select d.channel, d.status, d.attempts from private.notification_deliveries d
+             join public.notifications n on n.id = d.notification_id where n.user_id = $1`,
+          [id],
+        );
+        return rows.some((row) => row.status === 'queued') ? null : rows;
+      },
+      { what: 'the welcome email recorded as delivered' },
     );
     expect(deliveries).toEqual([{ channel: 'email', status: 'sent', attempts: 1 }]);
   });
