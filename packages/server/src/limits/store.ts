@@ -62,9 +62,11 @@ interface Lease {
  * Counts in Postgres (`private.take_rate_limit`), shared by every process, leasing quota in chunks so that
  * most requests need no round trip: a process takes `leaseSize` requests of a bucket's window at once and
  * serves them from memory; when the shared counter is spent, the bucket is refused locally until its window
- * closes (a flood over the limit costs no database work). The total granted never exceeds the limit; a lease
- * left unused by one process is lost to the others until the window closes (at most `leaseSize - 1` per
- * process and bucket). Fails open on database errors: a limiter outage must not become an API outage.
+ * closes (a flood over the limit costs no database work). A lease of several requests is renewed ahead, as
+ * its last request is served, so a client's next request does not wait for the database either. The total
+ * granted never exceeds the limit; a lease left unused by one process is lost to the others until the
+ * window closes (at most `2 × leaseSize - 1` per process and bucket, 3 of 100/h). Fails open on database
+ * errors: a limiter outage must not become an API outage.
  *
  * @example
  * ```ts
@@ -107,7 +109,9 @@ export class PostgresRateLimitStore implements RateLimitStore {
       }
       if (lease && lease.left > 0) {
         lease.left -= 1;
-        return { allowed: true, limit: lease.limit, remaining: remainingOf(lease), resetAt: lease.resetAt };
+        const decision = { allowed: true, limit: lease.limit, remaining: remainingOf(lease), resetAt: lease.resetAt };
+        if (lease.left === 0) this.#leaseAhead(hit, now, lease);
+        return decision;
       }
       if (lease?.exhausted) return { allowed: false, limit: lease.limit, remaining: 0, resetAt: lease.resetAt };
       if (now < this.#failedUntil) return { allowed: true, limit: hit.limit, remaining: hit.limit, resetAt: now };
@@ -126,6 +130,25 @@ export class PostgresRateLimitStore implements RateLimitStore {
         placeholder.pending = undefined;
       }
     }
+  }
+
+  /**
+   * Asks for the bucket's next lease as the last request of this one is served, so that the client's next
+   * request finds it in memory instead of waiting for the database. Only for leases of more than one
+   * request (a lease of 1 is how small limits stay exact), and only while the shared counter has room:
+   * a spent window is refused by the next request's own round trip, as before.
+   */
+  #leaseAhead(hit: RateLimitHit, now: number, lease: Lease): void {
+    if (lease.exhausted || lease.used >= lease.limit || lease.resetAt <= now) return;
+    if (this.#leaseSize(hit.limit) < 2 || now < this.#failedUntil) return;
+    const pending = this.#lease(hit, now).catch((error: unknown) => {
+      // The next request asks again in the foreground, where a failure lets it through (fail open).
+      if (this.#leases.get(hit.bucket) === lease) this.#leases.delete(hit.bucket);
+      this.#onError(error);
+    });
+    lease.pending = pending.finally(() => {
+      lease.pending = undefined;
+    });
   }
 
   async #lease(hit: RateLimitHit, now: number): Promise<void> {
