@@ -141,14 +141,13 @@ export class PostgresRateLimitStore implements RateLimitStore {
   #leaseAhead(hit: RateLimitHit, now: number, lease: Lease): void {
     if (lease.exhausted || lease.used >= lease.limit || lease.resetAt <= now) return;
     if (this.#leaseSize(hit.limit) < 2 || now < this.#failedUntil) return;
-    const pending = this.#lease(hit, now).catch((error: unknown) => {
-      // The next request asks again in the foreground, where a failure lets it through (fail open).
-      if (this.#leases.get(hit.bucket) === lease) this.#leases.delete(hit.bucket);
-      this.#onError(error);
-    });
-    lease.pending = pending.finally(() => {
-      lease.pending = undefined;
-    });
+    // On failure the spent lease stays: the next request asks again in the foreground, where a failure
+    // lets it through (fail open).
+    lease.pending = this.#lease(hit, now)
+      .catch(this.#onError)
+      .finally(() => {
+        lease.pending = undefined;
+      });
   }
 
   async #lease(hit: RateLimitHit, now: number): Promise<void> {
