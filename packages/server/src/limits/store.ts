@@ -40,6 +40,11 @@ export interface PostgresRateLimitStoreOptions {
   maxBuckets?: number;
   /** Closed windows are deleted at most this often (default 10 min). */
   pruneEveryMs?: number;
+  /**
+   * Only windows and slots that ended this long before our clock are deleted (default 1 h): a process whose
+   * clock runs ahead of the others' must not delete what they still count in.
+   */
+  pruneGraceMs?: number;
   /** After a database failure, requests are let through without asking for this long (default 1 s). */
   failOpenMs?: number;
   /** Told about database failures (the request is let through). */
@@ -80,6 +85,7 @@ export class PostgresRateLimitStore implements RateLimitStore {
   readonly #leaseSize: (limit: number) => number;
   readonly #maxBuckets: number;
   readonly #pruneEveryMs: number;
+  readonly #pruneGraceMs: number;
   readonly #failOpenMs: number;
   readonly #onError: (error: unknown) => void;
   #nextPrune = 0;
@@ -92,6 +98,7 @@ export class PostgresRateLimitStore implements RateLimitStore {
     this.#leaseSize = options.leaseSize ?? ((limit) => Math.max(1, Math.floor(limit / 50)));
     this.#maxBuckets = options.maxBuckets ?? 10_000;
     this.#pruneEveryMs = options.pruneEveryMs ?? 600_000;
+    this.#pruneGraceMs = options.pruneGraceMs ?? 3_600_000;
     this.#failOpenMs = options.failOpenMs ?? 1_000;
     this.#onError = options.onError ?? (() => {});
   }
@@ -192,7 +199,7 @@ export class PostgresRateLimitStore implements RateLimitStore {
   #maybePrune(now: number): void {
     if (now < this.#nextPrune) return;
     this.#nextPrune = now + this.#pruneEveryMs;
-    this.#db.query('select private.prune_rate_limits($1)', [new Date(now)]).catch(this.#onError);
+    this.#db.query('select private.prune_rate_limits($1)', [new Date(now - this.#pruneGraceMs)]).catch(this.#onError);
   }
 }
 

@@ -31,7 +31,9 @@ function ownPool(): pg.Pool {
   return pool;
 }
 
-const START = Date.UTC(2026, 11, 7, 9, 0, 0);
+// Fake clocks start at the real time (a whole second): every process of the suite shares the limits'
+// tables, and one counting in real time prunes what ended an hour before its clock.
+const START = Math.ceil(Date.now() / 1000) * 1000;
 const logger = createLogger({ level: 'silent' });
 
 /** An API app on its own pool with `RATE_LIMITS`, a fake clock and optional exporters. */
@@ -202,6 +204,37 @@ describe('one budget shared by every process', () => {
     const { rows } = await db.query('select used from private.rate_limit_counters where bucket = $1', [hit.bucket]);
     expect(rows[0].used).toBe(4);
     for (const query of held.splice(0)) query.release();
+  });
+
+  it('prunes windows closed an hour before its clock, not those another process may still count in', async () => {
+    const pool = ownPool();
+    const prunes: Promise<unknown>[] = [];
+    const recorded = {
+      query(text: string, values?: unknown[]) {
+        const done = pool.query(text, values);
+        if (text.includes('prune_rate_limits')) prunes.push(done);
+        return done;
+      },
+    };
+    const hour = 3_600_000;
+    const buckets = {
+      old: `anonymous:ip:${unique()}`,
+      recent: `anonymous:ip:${unique()}`,
+      open: `anonymous:ip:${unique()}`,
+    };
+    const hit = (bucket: string) => ({ bucket, policy: 'anonymous', limit: 100, windowMs: hour });
+    // Windows opened 3 h and 1.5 h ago (closed 2 h and 30 min ago), and one open now.
+    await new PostgresRateLimitStore(ownPool()).take(hit(buckets.old), START - 3 * hour);
+    await new PostgresRateLimitStore(ownPool()).take(hit(buckets.recent), START - 1.5 * hour);
+    await new PostgresRateLimitStore(ownPool()).take(hit(buckets.open), START);
+    // A store's first request prunes, in the background.
+    await new PostgresRateLimitStore(recorded).take(hit(`anonymous:ip:${unique()}`), START);
+    expect(prunes).toHaveLength(1);
+    await Promise.all(prunes);
+    const { rows } = await db.query('select bucket from private.rate_limit_counters where bucket = any($1)', [
+      Object.values(buckets),
+    ]);
+    expect(rows.map((row: { bucket: string }) => row.bucket).sort()).toEqual([buckets.open, buckets.recent].sort());
   });
 
   it('small limits stay exact: a lease of one request is not renewed ahead', async () => {
