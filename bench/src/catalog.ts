@@ -5,7 +5,7 @@
 //
 // See bench/README.md for what each figure means and how it is measured.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +20,10 @@ import {
   startStack,
   withClient,
 } from '@coko/server/dev';
-import { benchDir, generateBooks, startBenchStack } from './bench-stack.ts';
+import { generateBooks, startBenchStack } from './bench-stack.ts';
 import { intFromEnv } from './lib/env.ts';
 import { migrationChecksums } from './lib/migrations.ts';
+import { writeResults } from './lib/results.ts';
 
 const repoRoot = findRepoRoot();
 
@@ -860,12 +861,15 @@ async function main() {
         log(
           `| ${r.name} | ${r.role} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.rps} | ${r.loadAverage} |`,
         );
-      const file = join(benchDir, 'results', `catalog-${settings.books}-only.json`);
-      mkdirSync(join(benchDir, 'results'), { recursive: true });
-      writeFileSync(
-        file,
-        `${JSON.stringify({ benchmark: 'catalog', only: settings.only, startedAt: startedAt.toISOString(), machine, migrations, scenarios: ran(results), unloaded: ran(serial) }, null, 2)}\n`,
-      );
+      const file = writeResults(`catalog-${settings.books}-only`, {
+        benchmark: 'catalog',
+        only: settings.only,
+        startedAt: startedAt.toISOString(),
+        machine,
+        migrations,
+        scenarios: ran(results),
+        unloaded: ran(serial),
+      });
       log(`\nWrote ${file}`);
       return;
     }
@@ -1050,9 +1054,7 @@ async function main() {
       checks: targets,
       passed: targets.every((t) => t.pass),
     };
-    mkdirSync(join(benchDir, 'results'), { recursive: true });
-    const file = join(benchDir, 'results', `catalog-${settings.books}.json`);
-    writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+    const file = writeResults(`catalog-${settings.books}`, output);
     log(`\nWrote ${file} (${output.durationSeconds} s in all)`);
   } catch (error) {
     const tail = bench.logTail();

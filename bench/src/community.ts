@@ -16,15 +16,14 @@
 // 3. Replies (bench/src/community-replies.ts): posting a reply p99 at 8 clients.
 //
 // Writes bench/results/community.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { mintUserToken } from '@coko/server/dev';
 import pg from 'pg';
-import { benchDir, generateBooks, startBenchStack } from './bench-stack.ts';
+import { generateBooks, startBenchStack } from './bench-stack.ts';
 import { benchReplies } from './community-replies.ts';
 import { intFromEnv } from './lib/env.ts';
 import { type LoadResult, runLoad, type Spec } from './lib/load.ts';
+import { writeResults } from './lib/results.ts';
 import { type Figures, figures, round } from './lib/stats.ts';
 
 // Thousands of requests from one address: the gateway's rate limits off (as the catalog bench).
@@ -241,8 +240,7 @@ async function main() {
       replies,
       seconds: round((Date.now() - t0) / 1000, 1),
     };
-    mkdirSync(join(benchDir, 'results'), { recursive: true });
-    writeFileSync(join(benchDir, 'results', 'community.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeResults('community', result);
     log(
       `\nList p99 ratio ${p99Ratio} (${result.list.pass ? 'PASS' : 'FAIL'}); reviews first page p99 ≤ ${reviewsP99} ms`,
     );

@@ -19,9 +19,7 @@
 //    ranks 0, 1,000 and the middle of the board) and `public.my_rank` for 200 different readers, p50/p99, closed loop.
 //
 // Writes bench/results/engagement.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { mintUserToken } from '@coko/server/dev';
 import pg from 'pg';
 import { HANDLERS } from '../../packages/server/src/jobs/handlers/index.ts';
@@ -29,9 +27,10 @@ import { DEAD_LETTER_QUEUE, QUEUE_NAMES, QUEUES } from '../../packages/server/sr
 import { jobSender } from '../../packages/server/src/jobs/send.ts';
 import { startWorker } from '../../packages/server/src/jobs/worker.ts';
 import { silentLogger } from '../../packages/server/src/observability/logger.ts';
-import { benchDir, startBenchStack } from './bench-stack.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { intFromEnv } from './lib/env.ts';
 import { type LoadResult, runLoad, type Spec } from './lib/load.ts';
+import { writeResults } from './lib/results.ts';
 import { type Figures, figures, round } from './lib/stats.ts';
 
 // Thousands of requests from one address: the gateway's rate limits off (as the other benches).
@@ -221,8 +220,7 @@ async function main() {
       myRank: rank,
       totalSeconds: round((Date.now() - t0) / 1000, 1),
     };
-    mkdirSync(join(benchDir, 'results'), { recursive: true });
-    writeFileSync(join(benchDir, 'results', 'engagement.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeResults('engagement', results);
     log(`Done in ${results.totalSeconds} s → bench/results/engagement.json`);
   } catch (error) {
     console.error(bench.logTail().slice(-30).join('\n'));

@@ -5,7 +5,6 @@
 //
 // See bench/README.md ("Gateway speed") for what each figure means.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@coko/server/dev';
@@ -13,6 +12,7 @@ import { benchDir, generateBooks, startBenchStack } from './bench-stack.ts';
 import { treeCpuMs } from './lib/cpu.ts';
 import { intFromEnv, intsFromEnv } from './lib/env.ts';
 import { runLoad, type Spec } from './lib/load.ts';
+import { writeResults } from './lib/results.ts';
 import { figures, round } from './lib/stats.ts';
 
 process.env.RATE_LIMITS = 'off';
@@ -165,12 +165,12 @@ async function main() {
       }
     }
 
-    const file = join(benchDir, 'results', `gateway-${settings.books}.json`);
-    mkdirSync(join(benchDir, 'results'), { recursive: true });
-    writeFileSync(
-      file,
-      `${JSON.stringify({ date: new Date().toISOString(), settings, machine: { cpus: os.cpus().length, node: process.version, load: os.loadavg() }, comparisons }, null, 2)}\n`,
-    );
+    const file = writeResults(`gateway-${settings.books}`, {
+      date: new Date().toISOString(),
+      settings,
+      machine: { cpus: os.cpus().length, node: process.version, load: os.loadavg() },
+      comparisons,
+    });
     log(
       '\n| gateway | scenario | clients | p50 gateway / direct ms | ratio (≤ 1.2) | req/s gateway / direct | ratio (≥ 0.8) | gateway CPU µs/req | bytes gateway / direct |',
     );

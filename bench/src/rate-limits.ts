@@ -7,18 +7,17 @@
 //   pnpm --filter @coko/bench run bench:limits     # BENCH_BOOKS=2000 by default
 //
 // See bench/README.md ("Rate limits at the gateway").
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { createGateway, postgrestUpstream, serveGateway } from '@coko/server/dev';
 import pg from 'pg';
 import { clientIp } from '../../packages/server/src/gateway/client-ip.ts';
 import { gatewayRateLimit } from '../../packages/server/src/limits/gateway.ts';
 import { DEFAULT_RATE_LIMITS } from '../../packages/server/src/limits/policies.ts';
 import { MemoryRateLimitStore, PostgresRateLimitStore } from '../../packages/server/src/limits/store.ts';
-import { benchDir, generateBooks, startBenchStack } from './bench-stack.ts';
+import { generateBooks, startBenchStack } from './bench-stack.ts';
 import { intFromEnv, intsFromEnv } from './lib/env.ts';
 import { runLoad, type Spec } from './lib/load.ts';
+import { writeResults } from './lib/results.ts';
 import { figures, round } from './lib/stats.ts';
 
 process.env.RATE_LIMITS = 'off';
@@ -155,12 +154,12 @@ async function main() {
       );
     }
 
-    const file = join(benchDir, 'results', 'rate-limits.json');
-    mkdirSync(join(benchDir, 'results'), { recursive: true });
-    writeFileSync(
-      file,
-      `${JSON.stringify({ date: new Date().toISOString(), settings, machine: { cpus: os.cpus().length, node: process.version, load: os.loadavg() }, rows }, null, 2)}\n`,
-    );
+    const file = writeResults('rate-limits', {
+      date: new Date().toISOString(),
+      settings,
+      machine: { cpus: os.cpus().length, node: process.version, load: os.loadavg() },
+      rows,
+    });
     log(
       '\n| clients | p50 limits on / off ms | p50 ratio | p95 on / off ms | p95 ratio | req/s ratio | store round trips per request |',
     );

@@ -26,7 +26,6 @@
 // Writes bench/results/reading.json with every figure, the targets and pass/fail.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { mintUserToken } from '@coko/server/dev';
@@ -47,6 +46,7 @@ import { type H2Exchange, measureH2, startH2cFront } from './lib/h2.ts';
 import { type HeaderLine, type Http1Message, parseHttp1 } from './lib/http1.ts';
 import { type LoadResult, runLoad, type Spec } from './lib/load.ts';
 import { migrationChecksums } from './lib/migrations.ts';
+import { writeResults } from './lib/results.ts';
 import { type Figures, figures, round } from './lib/stats.ts';
 
 // =============================================================================================
@@ -1380,9 +1380,7 @@ async function main(): Promise<number> {
     checks,
     passed: checks.every((c) => c.pass),
   };
-  mkdirSync(join(benchDir, 'results'), { recursive: true });
-  const file = join(benchDir, 'results', 'reading.json');
-  writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+  const file = writeResults('reading', output);
   log(`\nWrote ${file} (${output.durationSeconds} s in all)`);
   return output.passed ? 0 : 1;
 }
