@@ -280,10 +280,20 @@ alter table public.book_categories disable trigger refresh_facets_after_insert;
 -- The read path's GIN indexes take writes directly (20261211140000_search_indexes_without_pending_list.sql);
 -- a bulk load batches them through the pending list instead, folded in below and switched off again
 -- (ALTER INDEX is transactional too).
-alter index private.book_search_search_vector_idx set (fastupdate = on);
-alter index private.book_search_title_trgm_idx set (fastupdate = on);
-alter index private.search_words_word_trgm_idx set (fastupdate = on);
-alter index public.books_facet_category_ids_idx set (fastupdate = on);
+create temp table bench_direct_gin_indexes on commit drop as
+select c.oid::regclass as index_name
+from pg_catalog.pg_class c
+join pg_catalog.pg_am am on am.oid = c.relam
+where am.amname = 'gin' and c.relkind = 'i' and c.reloptions @> array['fastupdate=off'];
+do $$
+declare
+  index_name regclass;
+begin
+  for index_name in select g.index_name from bench_direct_gin_indexes g loop
+    execute format('alter index %s set (fastupdate = on)', index_name);
+  end loop;
+end
+$$;
 
 -- Each category with its ancestors, for books.facet_category_ids.
 create temp table bench_category_paths on commit drop as
@@ -385,13 +395,16 @@ cross join lateral unnest(s.category_ids) as c (category_id);
 alter table public.books enable trigger maintain_search_and_publication;
 alter table public.book_authors enable trigger refresh_authors_after_insert;
 alter table public.book_categories enable trigger refresh_facets_after_insert;
-select pg_catalog.gin_clean_pending_list(index_name::regclass)
-from unnest(array['private.book_search_search_vector_idx', 'private.book_search_title_trgm_idx',
-  'private.search_words_word_trgm_idx', 'public.books_facet_category_ids_idx']) as index_name;
-alter index private.book_search_search_vector_idx set (fastupdate = off);
-alter index private.book_search_title_trgm_idx set (fastupdate = off);
-alter index private.search_words_word_trgm_idx set (fastupdate = off);
-alter index public.books_facet_category_ids_idx set (fastupdate = off);
+do $$
+declare
+  index_name regclass;
+begin
+  for index_name in select g.index_name from bench_direct_gin_indexes g loop
+    perform pg_catalog.gin_clean_pending_list(index_name);
+    execute format('alter index %s set (fastupdate = off)', index_name);
+  end loop;
+end
+$$;
 
 commit;
 
