@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PUBLIC_OBJECT_CACHE_CONTROL, type StoragePort } from '../providers/storage/port.ts';
-import { type CoverSize, coverWebps } from './covers.ts';
+import { type CoverEncoder, type CoverSize, coverWebps } from './covers.ts';
 import type { Epub } from './epub.ts';
 import { drawCover } from './generated-cover.ts';
 import {
@@ -38,6 +38,8 @@ export interface PublishOptions {
    * replaces the EPUB's own cover or the drawn one; an image sharp cannot decode gives way to the drawn cover.
    */
   cover?: Uint8Array | undefined;
+  /** Makes the cover sizes (default coverWebps; `coko dev`'s demo books pass one that caches its output). */
+  encodeCover?: CoverEncoder;
 }
 
 const FILE_TYPES: Record<BookFormat, string> = { epub: 'application/epub+zip', pdf: 'application/pdf' };
@@ -71,9 +73,10 @@ export async function publishBookFiles(
       cacheControl: BOOK_CACHE,
       upsert: true,
     });
+    const encode = options.encodeCover ?? coverWebps;
     const coverPath = options.cover
-      ? await putCovers(storage, bookId, options.cover, drawn)
-      : await putCovers(storage, bookId, await drawn());
+      ? await putCovers(storage, bookId, encode, options.cover, drawn)
+      : await putCovers(storage, bookId, encode, await drawn());
     return {
       format,
       filePath,
@@ -100,8 +103,12 @@ export async function publishBookFiles(
   });
   await removeStale(storage, explodedPath(bookId, ''), exploded);
   const coverImage = options.cover ?? (epub.cover ? epub.files.get(epub.cover.href) : undefined);
-  const coverPath = await putCovers(storage, bookId, coverImage ?? (await drawCover(bookId, coverTextOf(epub))), () =>
-    drawCover(bookId, coverTextOf(epub)),
+  const coverPath = await putCovers(
+    storage,
+    bookId,
+    options.encodeCover ?? coverWebps,
+    coverImage ?? (await drawCover(bookId, coverTextOf(epub))),
+    () => drawCover(bookId, coverTextOf(epub)),
   );
   return {
     format,
@@ -150,12 +157,13 @@ async function removeStale(storage: StoragePort, prefix: string, keep: Set<strin
 async function putCovers(
   storage: StoragePort,
   bookId: string,
+  encode: CoverEncoder,
   image: Uint8Array,
   fallback?: () => Promise<Uint8Array>,
 ): Promise<string> {
-  const webps = await coverWebps(image).catch(async (error: unknown) => {
+  const webps = await encode(image).catch(async (error: unknown) => {
     if (!fallback) throw error;
-    return coverWebps(await fallback());
+    return encode(await fallback());
   });
   const version = createHash('sha256').update(webps.large).digest('hex').slice(0, 16);
   const coverPath = `${bookId}/${version}`;

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -224,7 +225,12 @@ describe('attachDemoContent', () => {
     expect(rows.filter((row) => row.is_free).length).toBeGreaterThanOrEqual(2);
     expect(rows.filter((row) => !row.is_free).length).toBeGreaterThanOrEqual(2);
     expect(rows.find((row) => row.id === seedBookId(4))?.page_count).toBeGreaterThanOrEqual(280);
-    expect((await readdir(cacheDir)).filter((file) => !file.endsWith('.tmp'))).toHaveLength(DEMO_BOOKS.length);
+    const generated = (await readdir(cacheDir)).filter((file) => !file.endsWith('.tmp') && file !== 'covers');
+    expect(generated).toHaveLength(DEMO_BOOKS.length);
+    // Each cover's two WebP sizes are kept too (a reset wipes the storage, not the cache).
+    expect((await readdir(join(cacheDir, 'covers'))).filter((file) => file.endsWith('.webp'))).toHaveLength(
+      2 * DEMO_BOOKS.length,
+    );
 
     const second = await attachDemoContent({ db: pool, storage, cacheDir });
     expect(second).toEqual({ attached: [], unchanged: expect.arrayContaining(first.attached) });
@@ -233,5 +239,42 @@ describe('attachDemoContent', () => {
     await storage.remove('books', [`${seedBookId(8)}/book.epub`]);
     const third = await attachDemoContent({ db: pool, storage, cacheDir });
     expect(third.attached).toEqual([seedBookId(8)]);
+  });
+
+  it('publishes a wiped storage again with the same covers, taken from the cache', async () => {
+    const first = tempStorage();
+    await attachDemoContent({ db: pool, storage: first, cacheDir });
+    const coverPaths = async () =>
+      new Map(
+        (
+          await pool.query<{ id: string; cover_path: string }>(
+            'select id, cover_path from public.books where id = any($1::uuid[])',
+            [DEMO_BOOKS.map((book) => seedBookId(book.seed))],
+          )
+        ).rows.map((row) => [row.id, row.cover_path]),
+      );
+    const before = await coverPaths();
+
+    // A new storage (what a reset leaves): same covers, so the same content-hash folders.
+    await attachDemoContent({ db: pool, storage: tempStorage(), cacheDir });
+    expect(await coverPaths()).toEqual(before);
+
+    // The cache is what answers: a cached large size that differs gives another content hash.
+    const covers = join(cacheDir, 'covers');
+    const large = (await readdir(covers)).find((file) => file.endsWith('.large.webp')) as string;
+    const original = await readFile(join(covers, large));
+    const other = await sharp({ create: { width: 720, height: 1080, channels: 3, background: '#123456' } })
+      .webp()
+      .toBuffer();
+    await writeFile(join(covers, large), other);
+    try {
+      await attachDemoContent({ db: pool, storage: tempStorage(), cacheDir });
+      const after = await coverPaths();
+      const changed = [...after].filter(([id, path]) => before.get(id) !== path);
+      expect(changed).toHaveLength(1);
+      expect(changed[0]?.[1]).toContain(createHash('sha256').update(other).digest('hex').slice(0, 16));
+    } finally {
+      await writeFile(join(covers, large), original);
+    }
   });
 });

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Queryable } from '../../db/pool.ts';
 import { rows } from '../../db/rows.ts';
 import type { StoragePort } from '../../providers/storage/port.ts';
+import { COVER_ENCODING, COVER_SIZES, type CoverEncoder, type CoverSize, coverWebps } from '../covers.ts';
 import { BOOKS_BUCKET, bookFilePath } from '../layout.ts';
 import { publishBookFiles } from '../publish.ts';
 import { recordBookFiles } from '../record-book-files.ts';
@@ -62,6 +63,7 @@ export async function attachDemoContent(options: AttachDemoContentOptions): Prom
   const byId = new Map(found.map((row) => [row.id, row]));
   await mkdir(options.cacheDir, { recursive: true });
   const result: AttachDemoContentResult = { attached: [], unchanged: [] };
+  const encodeCover = cachedCoverEncoder(join(options.cacheDir, 'covers'));
   await Promise.all(
     shapes.map(async (shape) => {
       const row = byId.get(seedBookId(shape.seed));
@@ -72,7 +74,7 @@ export async function attachDemoContent(options: AttachDemoContentOptions): Prom
         return;
       }
       const bytes = await cachedDemoFile(options.cacheDir, textOf(row), shape);
-      const files = await publishBookFiles(options.storage, row.id, bytes, shape.format);
+      const files = await publishBookFiles(options.storage, row.id, bytes, shape.format, { encodeCover });
       await recordBookFiles(options.db, row.id, files);
       result.attached.push(row.id);
     }),
@@ -108,4 +110,30 @@ async function cachedDemoFile(cacheDir: string, book: DemoBookText, shape: DemoB
     await rename(`${file}.tmp`, file);
     return bytes;
   }
+}
+
+/**
+ * coverWebps with its output kept in `dir`, keyed by the image and the encoding: a reset wipes the
+ * storage, and encoding the demo covers again (16 WebPs) was most of the demo step's time.
+ */
+function cachedCoverEncoder(dir: string): CoverEncoder {
+  return async (image) => {
+    const key = createHash('sha256').update(COVER_ENCODING).update(image).digest('hex').slice(0, 24);
+    const file = (size: CoverSize) => join(dir, `${key}.${size}.webp`);
+    const sizes = Object.keys(COVER_SIZES) as CoverSize[];
+    try {
+      const read = await Promise.all(sizes.map(async (size) => [size, new Uint8Array(await readFile(file(size)))]));
+      return Object.fromEntries(read) as Record<CoverSize, Uint8Array>;
+    } catch {
+      const webps = await coverWebps(image);
+      await mkdir(dir, { recursive: true });
+      for (const size of sizes) {
+        // Written aside then renamed (a name of its own: two books may share a cover).
+        const partial = `${file(size)}.${randomUUID()}.tmp`;
+        await writeFile(partial, webps[size]);
+        await rename(partial, file(size));
+      }
+      return webps;
+    }
+  };
 }
