@@ -130,13 +130,13 @@ export async function dev(args: string[]): Promise<undefined> {
   Written to .coko/dev.json. Ctrl-C stops everything; data stays in .coko/ (--reset wipes it).
 `);
 
-  // The next reset's copy of the database, made now that nothing waits for it.
-  const spare = stack.snapshotDir ? replenishSpare(stack.snapshotDir).catch(() => {}) : undefined;
+  // The next reset's copy of the database, made now that nothing waits for it. Ctrl-C does not wait
+  // for it either: an unfinished copy is removed by the next one.
+  if (stack.snapshotDir) void replenishSpare(stack.snapshotDir).catch(() => {});
   // The worker first, then the servers, then Postgres.
   signals.started(async () => {
     await worker.stop();
     await stack.stop();
-    await spare;
   });
   return undefined;
 }

@@ -111,12 +111,16 @@ export function restoreClusterSnapshot(snapshot: string, state: ClusterState): '
 
 /**
  * Makes the snapshot's spare copy unless it has one, off the event loop's critical path (`coko
- * dev` calls it once it is ready). Written aside and renamed: an interrupted copy is never used.
+ * dev` calls it once it is ready, and does not wait for it to stop). Written aside and renamed: an
+ * interrupted copy is never used, and the next call removes it.
  */
 export async function replenishSpare(snapshot: string): Promise<void> {
   if (existsSync(join(snapshot, SPARE))) return;
+  // One `coko dev` per state folder: any other partial copy is an interrupted one.
+  for (const entry of readdirSync(snapshot)) {
+    if (entry.startsWith(`.${SPARE}.`)) await rm(join(snapshot, entry), { recursive: true, force: true });
+  }
   const partial = join(snapshot, `.${SPARE}.${process.pid}`);
-  await rm(partial, { recursive: true, force: true });
   try {
     await cp(join(snapshot, PRISTINE), partial, { recursive: true });
     ownForPostgres(partial);

@@ -96,6 +96,8 @@ describe('saving and restoring a snapshot', () => {
 
   it('moves the spare copy into place, then makes the next one from the untouched original', async () => {
     const snapshot = saveClusterSnapshot(cache(), 'k1', clusterState('first', 'rows v1'));
+    // What a `coko dev` stopped in the middle of making a spare leaves behind.
+    mkdirSync(join(snapshot, '.spare.99999', 'base'), { recursive: true });
     await replenishSpare(snapshot);
     expect(readdirSync(snapshot).sort()).toEqual(['keys.json', 'postgres', 'spare']);
 
