@@ -50,6 +50,8 @@ export function clusterSnapshotKey(
     hash.update(content);
   };
   add('format', String(SNAPSHOT_FORMAT));
+  // A data folder is only readable by the same Postgres build on the same kind of machine.
+  add('platform', `${process.platform}-${process.arch}`);
   add('postgres', embeddedPostgresVersion());
   add('initdb', INITDB_FLAGS.join(' '));
   add('bootstrap', readFileSync(inputs.bootstrapFile));
@@ -107,6 +109,13 @@ export function restoreClusterSnapshot(snapshot: string, state: ClusterState): '
   }
   copyFileSync(join(snapshot, 'keys.json'), state.keysFile);
   return used;
+}
+
+/** Removes a snapshot that did not start, and what it left in `state`, for a cluster made from scratch. */
+export function discardClusterSnapshot(snapshot: string, state: ClusterState): void {
+  rmSync(snapshot, { recursive: true, force: true });
+  rmSync(state.dataDir, { recursive: true, force: true });
+  rmSync(state.keysFile, { force: true });
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   clusterSnapshotKey,
+  discardClusterSnapshot,
   restoreClusterSnapshot,
   saveClusterSnapshot,
   usableClusterSnapshot,
@@ -80,14 +81,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const cacheDir = join(options.dir, STATE_CACHE_DIR);
   const snapshotKey = options.clusterSnapshot && persistent && !options.databaseUrl ? clusterSnapshotKey() : null;
   const snapshot = snapshotKey === null ? null : usableClusterSnapshot(cacheDir, snapshotKey, state);
-  if (snapshot) await progress.step('database copy', async () => restoreClusterSnapshot(snapshot, state));
-  const restored = snapshot !== null;
-  let kept: string | null = snapshot;
-  const freshCluster = !options.databaseUrl && !existsSync(join(state.dataDir, 'PG_VERSION'));
-  const keys = await loadOrCreateProjectKeys(state.keysFile);
   const { freePort } = await import('./ports.ts');
   const postgresPort = options.postgresPort || (await freePort());
-  const startPostgres = async (): Promise<PostgresServer> =>
+  const startPostgres = async (keys: ProjectKeys): Promise<PostgresServer> =>
     options.databaseUrl
       ? externalPostgres(options.databaseUrl)
       : startEmbeddedPostgres({
@@ -97,7 +93,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           persistent,
           log: options.log,
         });
-  let postgres = await progress.step(options.databaseUrl ? 'database (DATABASE_URL)' : 'database', startPostgres);
+  const openCluster = async (from: string | null) => {
+    if (from) await progress.step('database copy', async () => restoreClusterSnapshot(from, state));
+    const fresh = !options.databaseUrl && !existsSync(join(state.dataDir, 'PG_VERSION'));
+    const keys = await loadOrCreateProjectKeys(state.keysFile);
+    const step = options.databaseUrl ? 'database (DATABASE_URL)' : 'database';
+    return { fresh, keys, restored: from, postgres: await progress.step(step, () => startPostgres(keys)) };
+  };
+  let cluster: Awaited<ReturnType<typeof openCluster>>;
+  try {
+    cluster = await openCluster(snapshot);
+  } catch (error) {
+    if (!snapshot) throw error;
+    // A snapshot that does not start (damaged, or made by another build) is dropped, and the cluster
+    // made from scratch: a bad cache must not stop `coko dev` from starting.
+    options.log?.(`cluster snapshot dropped: ${error instanceof Error ? error.message : String(error)}`);
+    discardClusterSnapshot(snapshot, state);
+    cluster = await openCluster(null);
+  }
+  const { keys, fresh: freshCluster, restored } = cluster;
+  let kept = restored;
+  let postgres = cluster.postgres;
   try {
     const database = options.databaseUrl ? new URL(options.databaseUrl).pathname.slice(1) || 'postgres' : 'postgres';
     const adminDatabaseUrl = withDatabase(postgres.adminUrl, database);
@@ -108,7 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       setPostgresPassword: !external,
       progress,
     });
-    if (restored) prepared.snapshot = 'restored';
+    if (restored !== null) prepared.snapshot = 'restored';
     else if (snapshotKey !== null && freshCluster && prepared.seeded) {
       // A cluster is copied only while stopped; the next reset starts from the copy. Failing to
       // keep one (a full disk) costs the next reset its speed, not this start.
@@ -120,7 +136,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         } catch (error) {
           options.log?.(`cluster snapshot not kept: ${error instanceof Error ? error.message : String(error)}`);
         } finally {
-          postgres = await startPostgres();
+          postgres = await startPostgres(keys);
         }
       });
     }

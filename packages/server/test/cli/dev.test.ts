@@ -173,6 +173,22 @@ describe('coko dev --reset', () => {
     expect(await exitOf(second.child, 20_000)).toBe(0);
   }, 240_000);
 
+  it('drops a snapshot that does not start and makes the cluster from scratch', async () => {
+    const snapshot = join(state, 'cache', SNAPSHOT_DIR, clusterSnapshotKey());
+    // Make sure a snapshot is there (the first test may have run alone, or not at all).
+    if (!existsSync(join(snapshot, 'keys.json'))) await interruptAt(startDev(), /Written to \.coko\/dev\.json/);
+    // Damage both copies: without pg_control Postgres refuses to start.
+    rmSync(join(snapshot, 'postgres', 'global', 'pg_control'));
+    rmSync(join(snapshot, 'spare'), { recursive: true, force: true });
+
+    const run = startDev();
+    await interruptAt(run, /Written to \.coko\/dev\.json/);
+    expect(run.output()).toMatch(/✓ database copy/);
+    expect(run.output()).toMatch(/migration\(s\) applied, demo data seeded/);
+    // A new snapshot replaced the damaged one.
+    expect(existsSync(join(snapshot, 'postgres', 'global', 'pg_control'))).toBe(true);
+  }, 240_000);
+
   it('stops everything on a Ctrl-C during start-up, once what started can be stopped', async () => {
     const run = startDev();
     await interruptAt(run, /▸ PostgREST…/);
