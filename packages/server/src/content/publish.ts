@@ -65,6 +65,7 @@ export async function publishBookFiles(
   options: PublishOptions = {},
 ): Promise<PublishedBookFiles> {
   const filePath = bookFilePath(bookId, format);
+  const encode = options.encodeCover ?? coverWebps;
   if (format === 'pdf') {
     const info = await readPdfInfo(bytes);
     const drawn = () => drawCover(bookId, { title: info.title ?? '', author: info.author ?? '' });
@@ -73,7 +74,6 @@ export async function publishBookFiles(
       cacheControl: BOOK_CACHE,
       upsert: true,
     });
-    const encode = options.encodeCover ?? coverWebps;
     const coverPath = options.cover
       ? await putCovers(storage, bookId, encode, options.cover, drawn)
       : await putCovers(storage, bookId, encode, await drawn());
@@ -106,7 +106,7 @@ export async function publishBookFiles(
   const coverPath = await putCovers(
     storage,
     bookId,
-    options.encodeCover ?? coverWebps,
+    encode,
     coverImage ?? (await drawCover(bookId, coverTextOf(epub))),
     () => drawCover(bookId, coverTextOf(epub)),
   );
