@@ -11,6 +11,7 @@ import { clusterSnapshotKey, SNAPSHOT_DIR } from '../../src/stack/cluster-snapsh
 import { makeTempDir } from '../../src/stack/paths.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/coko.mjs', import.meta.url));
+const RUN = fileURLToPath(new URL('../../../../scripts/run.mjs', import.meta.url));
 const state = makeTempDir('coko-dev-cli-');
 const running = new Set<ChildProcess>();
 
@@ -29,10 +30,16 @@ interface DevRun {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-function startDev(): DevRun {
-  const child = spawn(process.execPath, [BIN, 'dev', '--reset', '--port', '0'], {
+/**
+ * `coko dev --reset`, or (`readme`) the README's `npm run dev -- --reset` as npm runs it: `node
+ * scripts/run.mjs dev`, in a process group of its own, as a terminal's Ctrl-C reaches it.
+ */
+function startDev(how: 'cli' | 'readme' = 'cli'): DevRun {
+  const args = how === 'cli' ? [BIN, 'dev'] : [RUN, 'dev'];
+  const child = spawn(process.execPath, [...args, '--reset', '--port', '0'], {
     env: { ...process.env, COKO_STATE_DIR: state },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: how === 'readme',
   });
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -113,7 +120,7 @@ const alive = (pid: number) => {
 };
 
 /** SIGINT the instant `pattern` shows; then exit 0 within 20 s, and none of its processes left. */
-async function interruptAt(run: DevRun, pattern: RegExp): Promise<void> {
+async function interruptAt(run: DevRun, pattern: RegExp, target: 'process' | 'group' = 'process'): Promise<void> {
   const pid = run.child.pid as number;
   let servers: number[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -121,7 +128,8 @@ async function interruptAt(run: DevRun, pattern: RegExp): Promise<void> {
       if (!pattern.test(run.output())) return;
       run.child.stdout?.off('data', onData);
       run.child.stderr?.off('data', onData);
-      run.child.kill('SIGINT');
+      if (target === 'group') process.kill(-pid, 'SIGINT');
+      else run.child.kill('SIGINT');
       servers = descendants(pid); // Postgres and PostgREST, when they have started (they take longer to stop)
       resolve();
     };
@@ -187,6 +195,12 @@ describe('coko dev --reset', () => {
     expect(run.output()).toMatch(/migration\(s\) applied, demo data seeded/);
     // A new snapshot replaced the damaged one.
     expect(existsSync(join(snapshot, 'postgres', 'global', 'pg_control'))).toBe(true);
+  }, 240_000);
+
+  it("the README's `npm run dev -- --reset` starts it, and Ctrl-C in the terminal stops every process", async () => {
+    const run = startDev('readme');
+    await interruptAt(run, /Written to \.coko\/dev\.json/, 'group');
+    expect(run.output()).toMatch(/Coko is running/);
   }, 240_000);
 
   it('stops everything on a Ctrl-C during start-up, once what started can be stopped', async () => {
