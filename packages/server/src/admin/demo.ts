@@ -4,7 +4,8 @@
 // that no longer works (revoked, expired, another database) is replaced by a fresh one.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { commandPool } from '../db/pool.ts';
 import { rows } from '../db/rows.ts';
 import { type ApiKeyKind, hashApiKey, parseApiKey } from '../identity/api-keys.ts';
 import type { Partner } from '../identity/partners.ts';
@@ -69,7 +70,7 @@ export async function ensureDemoPartner(options: {
   file: string;
   actor: Actor;
 }): Promise<DemoPartner> {
-  const db = new pg.Pool({ connectionString: options.databaseUrl, max: 2, application_name: 'coko-dev-demo-partner' });
+  const db = commandPool(options.databaseUrl, 'coko-dev-demo-partner');
   const ctx = { db, actor: options.actor };
   try {
     const stored = readStored(options.file);

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { cliActor, type DemoPartner, ensureDemoPartner } from '../admin/index.ts';
 import { createApiFactory } from '../app/api-factory.ts';
 import { attachDemoContent } from '../content/demo/attach.ts';
+import { commandPool } from '../db/pool.ts';
 import { processBookUploadHandler } from '../jobs/handlers/books-process-upload.ts';
 import { HANDLERS } from '../jobs/handlers/index.ts';
 import { QUEUE_NAMES } from '../jobs/queues.ts';
@@ -148,7 +148,7 @@ async function attachDemoBooks(
   cacheDir: string,
   progress: ReturnType<typeof lineProgress>,
 ): Promise<void> {
-  const db = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'coko-dev' });
+  const db = commandPool(databaseUrl, 'coko-dev');
   try {
     await progress.step('demo books', () => attachDemoContent({ db, storage, cacheDir }));
   } catch (error) {

@@ -1,7 +1,6 @@
 // `coko partners …`, plus what `coko keys` and `coko roles` share: which database to act on, who
 // acts (for the audit log), and plain-text tables.
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import {
   type AdminContext,
   AdminError,
@@ -17,7 +16,7 @@ import {
   suspendPartner,
   updatePartner,
 } from '../admin/index.ts';
-import { describeDatabaseUrl } from '../db/pool.ts';
+import { commandPool, describeDatabaseUrl } from '../db/pool.ts';
 import { type CommandDatabase, resolveDatabase } from './db.ts';
 
 // =============================================================================================
@@ -41,8 +40,7 @@ async function adminDatabase(): Promise<CommandDatabase> {
  */
 export async function runAdmin<T>(fn: (ctx: AdminContext) => Promise<T>): Promise<T> {
   const database = await adminDatabase();
-  const db = new pg.Pool({ connectionString: database.url, max: 2, application_name: 'coko-cli' });
-  db.on('error', () => {});
+  const db = commandPool(database.url, 'coko-cli');
   try {
     const { rows } = await db.query<{ ready: boolean }>(`select to_regclass('private.partners') is not null as ready`);
     if (!rows[0]?.ready) {

@@ -42,6 +42,18 @@ export function createPool(config: Pick<Config, 'databaseUrl' | 'db'>, options: 
   return pool;
 }
 
+/**
+ * A small pool for a command's short errand (the CLI, `coko dev`'s demo steps). Idle-client errors
+ * are ignored: when Postgres stops (Ctrl-C reaches it with the rest of the terminal's process
+ * group), a client that an ended pool has not finished closing gets `57P01`, and a pool without an
+ * `error` listener would crash the command as it stops.
+ */
+export function commandPool(connectionString: string, applicationName: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 2, application_name: applicationName });
+  pool.on('error', () => {});
+  return pool;
+}
+
 /** Host, port and database of a Postgres URL, without user or password: safe for logs and error messages. */
 export function describeDatabaseUrl(url: string | undefined): string {
   if (!url) return '(not set)';

@@ -137,7 +137,8 @@ async function interruptAt(run: DevRun, pattern: RegExp, target: 'process' | 'gr
     run.child.stderr?.on('data', onData);
     run.child.once('exit', () => reject(new Error(`exited before ${pattern}:\n${run.output()}`)));
   });
-  expect(await exitOf(run.child, 20_000)).toBe(0);
+  const code = await exitOf(run.child, 20_000);
+  expect(code, `exit code ${code}; output:\n${run.output()}`).toBe(0);
   expect(run.output()).toContain('Stopped.');
   // Postgres's backends can take a moment to go after the postmaster has answered.
   for (let i = 0; i < 50 && servers.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
