@@ -35,26 +35,27 @@ function installIfNeeded() {
   pnpm(['install', '--frozen-lockfile', '--prefer-offline']);
 }
 
-// pnpm tasks run as `npx pnpm@<version> …`. `dev` runs the CLI in this Node directly (it loads its
-// TypeScript through tsx in-process): going through npx, pnpm and tsx's own CLI started four more
-// Node processes, ≈ 2 s before `coko dev` began.
-const direct = { dev: [process.execPath, join(root, 'packages', 'server', 'bin', 'coko.mjs'), 'dev'] };
+// Each task is a command line. `dev` runs the CLI in this Node directly (it loads its TypeScript
+// through tsx in-process): going through npx, pnpm and tsx's own CLI started four more Node
+// processes, ≈ 2 s before `coko dev` began. The others run as `npx pnpm@<version> …`.
+const pnpmRun = (...pnpmArgs) => ['npx', '--yes', packageManager, ...pnpmArgs];
 const tasks = {
-  test: ['run', 'check'],
-  bench: ['--filter', '@coko/bench', 'run', 'bench'],
-  'bench:payments': ['--filter', '@coko/bench', 'run', 'bench:payments'],
-  'bench:community': ['--filter', '@coko/bench', 'run', 'bench:community'],
-  'bench:publishing': ['--filter', '@coko/bench', 'run', 'bench:publishing'],
-  'bench:engagement': ['--filter', '@coko/bench', 'run', 'bench:engagement'],
+  dev: [process.execPath, join(root, 'packages', 'server', 'bin', 'coko.mjs'), 'dev'],
+  test: pnpmRun('run', 'check'),
+  bench: pnpmRun('--filter', '@coko/bench', 'run', 'bench'),
+  'bench:payments': pnpmRun('--filter', '@coko/bench', 'run', 'bench:payments'),
+  'bench:community': pnpmRun('--filter', '@coko/bench', 'run', 'bench:community'),
+  'bench:publishing': pnpmRun('--filter', '@coko/bench', 'run', 'bench:publishing'),
+  'bench:engagement': pnpmRun('--filter', '@coko/bench', 'run', 'bench:engagement'),
 };
-if (!tasks[task] && !direct[task]) {
-  console.error(`Usage: node scripts/run.mjs <${[...Object.keys(direct), ...Object.keys(tasks)].join('|')}> [args…]`);
+if (!tasks[task]) {
+  console.error(`Usage: node scripts/run.mjs <${Object.keys(tasks).join('|')}> [args…]`);
   process.exit(2);
 }
 installIfNeeded();
 // The task runs as a child we wait for: Ctrl-C reaches the whole process group, so the child shuts
 // its own services down; we only forward SIGTERM/SIGHUP (sent to us alone) and keep its exit code.
-const [command, ...commandArgs] = direct[task] ?? ['npx', '--yes', packageManager, ...tasks[task]];
+const [command, ...commandArgs] = tasks[task];
 const child = spawn(command, [...commandArgs, ...args], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {

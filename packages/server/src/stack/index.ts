@@ -66,10 +66,9 @@ export interface Stack extends Services {
   postgres: PostgresServer;
   /** Superuser URL of the stack's database. */
   adminDatabaseUrl: string;
-  /** What `prepareDatabase` did, and whether the cluster came from (or was kept as) a snapshot. */
-  prepared: PrepareResult & { snapshot?: 'restored' | 'saved' };
-  /** The cluster snapshot this cluster came from or was kept as (`clusterSnapshot`), else null. */
-  snapshotDir: string | null;
+  prepared: PrepareResult;
+  /** The cluster snapshot (`clusterSnapshot`) this cluster was restored from or kept as, else null. */
+  snapshot: { dir: string; origin: 'restored' | 'saved' } | null;
 }
 
 /** Postgres (embedded or `DATABASE_URL`) → bootstrap → migrations → seed → PostgREST → API → gateway. */
@@ -111,28 +110,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     discardClusterSnapshot(snapshot, state);
     cluster = await openCluster(null);
   }
-  const { keys, fresh: freshCluster, restored } = cluster;
-  let kept = restored;
+  const { keys, fresh: freshCluster } = cluster;
+  let kept: Stack['snapshot'] = cluster.restored ? { dir: cluster.restored, origin: 'restored' } : null;
   let postgres = cluster.postgres;
   try {
     const database = options.databaseUrl ? new URL(options.databaseUrl).pathname.slice(1) || 'postgres' : 'postgres';
     const adminDatabaseUrl = withDatabase(postgres.adminUrl, database);
     const external = Boolean(options.databaseUrl);
     // On an existing Postgres, roles' passwords stay the operator's: the API connects with DATABASE_URL.
-    const prepared: Stack['prepared'] = await prepareDatabase(adminDatabaseUrl, keys, {
+    const prepared = await prepareDatabase(adminDatabaseUrl, keys, {
       seed: options.seed ?? 'if-fresh',
       setPostgresPassword: !external,
       progress,
     });
-    if (restored !== null) prepared.snapshot = 'restored';
-    else if (snapshotKey !== null && freshCluster && prepared.seeded) {
+    if (snapshotKey !== null && freshCluster && prepared.seeded) {
       // A cluster is copied only while stopped; the next reset starts from the copy. Failing to
       // keep one (a full disk) costs the next reset its speed, not this start.
       await progress.step('snapshot', async () => {
         await postgres.stop();
         try {
-          kept = saveClusterSnapshot(cacheDir, snapshotKey, state);
-          prepared.snapshot = 'saved';
+          kept = { dir: saveClusterSnapshot(cacheDir, snapshotKey, state), origin: 'saved' };
         } catch (error) {
           options.log?.(`cluster snapshot not kept: ${error instanceof Error ? error.message : String(error)}`);
         } finally {
@@ -156,7 +153,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       postgres,
       adminDatabaseUrl,
       prepared,
-      snapshotDir: kept,
+      snapshot: kept,
       stop: async () => {
         await services.stop();
         await postgres.stop();

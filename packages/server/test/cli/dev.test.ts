@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clusterSnapshotKey, SNAPSHOT_DIR } from '../../src/stack/cluster-snapshot.ts';
 import { makeTempDir } from '../../src/stack/paths.ts';
+import { alive, descendants } from '../proc.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/coko.mjs', import.meta.url));
 const RUN = fileURLToPath(new URL('../../../../scripts/run.mjs', import.meta.url));
@@ -84,41 +85,6 @@ function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> 
   });
 }
 
-/** Every process descending from `pid` (Linux: /proc; elsewhere an empty list). */
-function descendants(pid: number): number[] {
-  if (!existsSync('/proc/self/stat')) return [];
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (parent: number) => {
-    for (const [child, ppid] of parentOf) {
-      if (ppid === parent) {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** SIGINT the instant `pattern` shows; then exit 0 within 20 s, and none of its processes left. */
 async function interruptAt(run: DevRun, pattern: RegExp, target: 'process' | 'group' = 'process'): Promise<void> {
   const pid = run.child.pid as number;
@@ -130,7 +96,8 @@ async function interruptAt(run: DevRun, pattern: RegExp, target: 'process' | 'gr
       run.child.stderr?.off('data', onData);
       if (target === 'group') process.kill(-pid, 'SIGINT');
       else run.child.kill('SIGINT');
-      servers = descendants(pid); // Postgres and PostgREST, when they have started (they take longer to stop)
+      // Postgres and PostgREST, when they have started (they take longer to stop); Linux only.
+      servers = existsSync('/proc/self/stat') ? descendants(pid).map((child) => child.pid) : [];
       resolve();
     };
     run.child.stdout?.on('data', onData);

@@ -1,49 +1,14 @@
 // The harness leaves nothing behind when a test worker dies without cleaning up (SIGKILL, OOM):
 // the stack process sees its stdin close and stops PostgREST; Deno's orphan guard does the same.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
+import { alive, descendants } from '../proc.ts';
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const fixture = new URL('./fixtures/harness-parent.ts', import.meta.url).pathname;
-
-function procStat(pid: number): { ppid: number; state: string; name: string } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return {
-      state: fields[0] as string,
-      ppid: Number(fields[1]),
-      name: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every live process below `ancestor`, by name. */
-function descendants(ancestor: number): { pid: number; name: string }[] {
-  const all = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map((entry) => ({ pid: Number(entry), stat: procStat(Number(entry)) }))
-    .filter((entry) => entry.stat !== undefined);
-  const parents = new Map(all.map(({ pid, stat }) => [pid, stat?.ppid ?? 0]));
-  const below = (pid: number) => {
-    for (let current = parents.get(pid) ?? 0, hops = 0; current > 1 && hops < 64; hops++) {
-      if (current === ancestor) return true;
-      current = parents.get(current) ?? 0;
-    }
-    return false;
-  };
-  return all.filter(({ pid }) => below(pid)).map(({ pid, stat }) => ({ pid, name: stat?.name ?? '' }));
-}
-
-const alive = (pid: number) => {
-  const stat = procStat(pid);
-  return stat !== undefined && stat.state !== 'Z';
-};
 
 async function until(condition: () => boolean, what: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs; // a safety net: the condition is an explicit process state

@@ -105,9 +105,7 @@ async function cachedDemoFile(cacheDir: string, book: DemoBookText, shape: DemoB
     return new Uint8Array(await readFile(file));
   } catch {
     const bytes = await generateDemoFile(book, shape);
-    // Written aside then renamed: an interrupted run never leaves half a file in the cache.
-    await writeFile(`${file}.tmp`, bytes);
-    await rename(`${file}.tmp`, file);
+    await writeAside(file, bytes);
     return bytes;
   }
 }
@@ -127,13 +125,18 @@ function cachedCoverEncoder(dir: string): CoverEncoder {
     } catch {
       const webps = await coverWebps(image);
       await mkdir(dir, { recursive: true });
-      for (const size of sizes) {
-        // Written aside then renamed (a name of its own: two books may share a cover).
-        const partial = `${file(size)}.${randomUUID()}.tmp`;
-        await writeFile(partial, webps[size]);
-        await rename(partial, file(size));
-      }
+      for (const size of sizes) await writeAside(file(size), webps[size]);
       return webps;
     }
   };
+}
+
+/**
+ * Writes a cache file aside, then renames it into place: an interrupted run never leaves half a file,
+ * and concurrent writers of one file (two books may share a cover) each use a name of their own.
+ */
+async function writeAside(file: string, bytes: Uint8Array): Promise<void> {
+  const partial = `${file}.${randomUUID()}.tmp`;
+  await writeFile(partial, bytes);
+  await rename(partial, file);
 }
