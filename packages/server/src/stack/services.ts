@@ -13,7 +13,7 @@ import type { StoragePort } from '../providers/storage/port.ts';
 import { withDatabase } from './database.ts';
 import { mintJwt, type ProjectKeys, postgrestJwks, publicJwks } from './keys.ts';
 import { freePort } from './ports.ts';
-import { startSupervisedPostgrest } from './supervise.ts';
+import { type SupervisedPostgrestOptions, startSupervisedPostgrest } from './supervise.ts';
 
 type SupervisedPostgrest = Awaited<ReturnType<typeof startSupervisedPostgrest>>;
 
@@ -75,6 +75,8 @@ export interface StartServicesOptions {
   readReplica?: { host: string; port: number } | undefined;
   /** Waits before PostgREST restart attempt `attempt` after it died (default: backoff from 100 ms to 5 s). */
   postgrestRestartDelay?: (attempt: number) => Promise<void>;
+  /** PostgREST's server and admin ports for each start attempt (default: two the OS reports free; tests). */
+  postgrestPorts?: () => Promise<[number, number]>;
   /** Largest `/rest/v1` request body at the gateway (default 1 MiB). */
   bodyLimitBytes?: number;
   /** Seconds the gateway reuses guests' and readers' `search_books` answers ({@link SearchCache}; default 0: off). */
@@ -86,7 +88,6 @@ export interface StartServicesOptions {
 export async function startServices(options: StartServicesOptions): Promise<Services> {
   const { keys } = options;
   const database = new URL(options.adminDatabaseUrl).pathname.slice(1);
-  const [pgrstPort, adminPort] = [await freePort(), await freePort()];
   const hostname = options.hostname ?? '127.0.0.1';
   // The gateway listens first, on the given port or one the OS assigns while binding: a port found free
   // and bound only after PostgREST has started could be taken in between (another stack, or an
@@ -110,13 +111,12 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     waitBeforeRestart: options.postgrestRestartDelay,
     log: options.log,
   };
-  const postgrest = await startSupervisedPostgrest({
+  const ports = options.postgrestPorts ?? (async () => [await freePort(), await freePort()] as [number, number]);
+  const postgrest = await startPostgrestOnFreePorts(ports, {
     ...postgrestOptions,
     dbUri: onServer(authenticatorUrl, options.pooler),
     preparedStatements: !options.pooler,
     listenForReload: !options.pooler,
-    port: pgrstPort,
-    adminPort,
   }).catch(async (error: unknown) => {
     await closeServer();
     throw error;
@@ -125,13 +125,11 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   let replicaPostgrest: SupervisedPostgrest | undefined;
   try {
     if (options.readReplica) {
-      replicaPostgrest = await startSupervisedPostgrest({
+      replicaPostgrest = await startPostgrestOnFreePorts(ports, {
         ...postgrestOptions,
         dbUri: onServer(authenticatorUrl, options.readReplica),
         // A standby refuses LISTEN; after a migration, reload this PostgREST with SIGUSR1.
         listenForReload: false,
-        port: await freePort(),
-        adminPort: await freePort(),
       });
     }
     return await startFrontServices(options, {
@@ -232,6 +230,27 @@ async function startFrontServices(
       }
     },
   };
+}
+
+/**
+ * PostgREST on ports found free. It cannot listen on port 0 and say which port it got, so there is a
+ * gap between finding ports free and binding them, in which another process (a parallel test
+ * stack, an outgoing connection) may take one: PostgREST then fails with "Address in use", and is
+ * started again on new ports.
+ */
+async function startPostgrestOnFreePorts(
+  ports: () => Promise<[number, number]>,
+  options: Omit<SupervisedPostgrestOptions, 'port' | 'adminPort'>,
+): Promise<SupervisedPostgrest> {
+  for (let attempt = 1; ; attempt++) {
+    const [port, adminPort] = await ports();
+    try {
+      return await startSupervisedPostgrest({ ...options, port, adminPort });
+    } catch (error) {
+      const taken = error instanceof Error && error.message.includes('Address in use');
+      if (!taken || attempt >= 5) throw error;
+    }
+  }
 }
 
 /** The same database and credentials on another server (a pooler, a replica), when there is one. */
